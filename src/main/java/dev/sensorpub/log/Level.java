@@ -1,0 +1,5 @@
+package dev.sensorpub.log;
+
+public enum Level {
+    DEBUG, INFO, WARN, ERROR
+}

@@ -1,0 +1,37 @@
+package dev.sensorpub.log;
+
+/**
+ * One component's voice on the console: {@code 2026-11-21T10:15:02.123Z INFO  mqtt   connected}.
+ * One line per event, plain ASCII. Calls are for events, never for every message.
+ */
+public final class Logger {
+    private final String component;
+
+    Logger(String component) {
+        this.component = component;
+    }
+
+    public String component() {
+        return component;
+    }
+
+    public boolean isDebugEnabled() {
+        return Log.sink().enabled(Level.DEBUG);
+    }
+
+    public void debug(String message) {
+        Log.sink().write(Level.DEBUG, component, message);
+    }
+
+    public void info(String message) {
+        Log.sink().write(Level.INFO, component, message);
+    }
+
+    public void warn(String message) {
+        Log.sink().write(Level.WARN, component, message);
+    }
+
+    public void error(String message) {
+        Log.sink().write(Level.ERROR, component, message);
+    }
+}
