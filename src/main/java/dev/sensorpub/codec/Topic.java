@@ -1,6 +1,5 @@
 package dev.sensorpub.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -8,9 +7,6 @@ import java.util.Arrays;
  * The hot path only ever touches {@link #bytes()}; nothing is re-encoded per message.
  */
 public final class Topic {
-    /** MQTT 3.1.1 strings carry a two-byte length prefix. */
-    public static final int MAX_ENCODED_LENGTH = 65_535;
-
     private final String text;
     private final byte[] utf8;
     private final boolean filter;
@@ -27,7 +23,7 @@ public final class Topic {
      * @throws IllegalArgumentException naming what is wrong with {@code text}
      */
     public static Topic name(String text) {
-        byte[] utf8 = encode(text, "topic name");
+        byte[] utf8 = Utf8Strings.encode(text, "topic name", false);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '+' || c == '#') {
@@ -44,7 +40,7 @@ public final class Topic {
      * @throws IllegalArgumentException naming what is wrong with {@code text}
      */
     public static Topic filter(String text) {
-        byte[] utf8 = encode(text, "topic filter");
+        byte[] utf8 = Utf8Strings.encode(text, "topic filter", false);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             boolean levelStart = i == 0 || text.charAt(i - 1) == '/';
@@ -59,37 +55,6 @@ public final class Topic {
             }
         }
         return new Topic(text, utf8, true);
-    }
-
-    private static byte[] encode(String text, String what) {
-        if (text == null || text.isEmpty()) {
-            throw new IllegalArgumentException(what + " is empty; MQTT needs at least one character");
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\u0000') {
-                throw new IllegalArgumentException(what + " '" + printable(text) + "' contains U+0000 at index " + i);
-            }
-            if (Character.isSurrogate(c)) {
-                boolean pairOk = Character.isHighSurrogate(c) && i + 1 < text.length()
-                        && Character.isLowSurrogate(text.charAt(i + 1));
-                if (!pairOk) {
-                    throw new IllegalArgumentException(what + " '" + printable(text)
-                            + "' contains an unpaired surrogate at index " + i + "; it cannot be encoded as UTF-8");
-                }
-                i++;
-            }
-        }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > MAX_ENCODED_LENGTH) {
-            throw new IllegalArgumentException(what + " is " + utf8.length + " UTF-8 bytes long; the limit is "
-                    + MAX_ENCODED_LENGTH);
-        }
-        return utf8;
-    }
-
-    private static String printable(String text) {
-        return text.replace("\u0000", "\\u0000");
     }
 
     /** The encoded bytes, without the length prefix. Callers must not modify the array. */
