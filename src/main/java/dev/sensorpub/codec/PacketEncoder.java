@@ -96,26 +96,26 @@ public final class PacketEncoder {
         return publishSize(topicLength, payloadLength, qos) - payloadLength;
     }
 
+    /** Writes a whole PUBLISH to a topic that was validated when it became a {@link Topic}. */
     public static int encodePublish(byte[] dst, int offset, Topic topic, int qos, boolean dup, boolean retain,
                                     int packetId, byte[] payload, int payloadOffset, int payloadLength) {
-        return encodePublish(dst, offset, topic.bytes(), 0, topic.length(), qos, dup, retain, packetId,
+        if (topic.isFilter()) {
+            throw new IllegalArgumentException("PUBLISH: '" + topic + "' is a topic filter, not a topic name");
+        }
+        return writePublish(dst, offset, topic.bytes(), 0, topic.length(), qos, dup, retain, packetId,
                 payload, payloadOffset, payloadLength);
     }
 
     /**
-     * Writes a whole PUBLISH. The topic bytes are checked again here (they may come back from a
-     * queue file), which costs a scan of a few dozen bytes and keeps a broken topic off the wire.
+     * Writes a whole PUBLISH to a topic given as raw bytes. They are checked here (they may come
+     * back from a queue file): a scan of a few dozen bytes that keeps a broken topic off the wire.
      */
     public static int encodePublish(byte[] dst, int offset, byte[] topic, int topicOffset, int topicLength,
                                     int qos, boolean dup, boolean retain, int packetId,
                                     byte[] payload, int payloadOffset, int payloadLength) {
-        requireRange(payload, payloadOffset, payloadLength, "payload");
-        int headerSize = publishHeaderSize(topicLength, payloadLength, qos);
-        requireSpace(dst, offset, headerSize + payloadLength, PacketType.PUBLISH);
-        int p = offset + encodePublishHeader(dst, offset, topic, topicOffset, topicLength, qos, dup, retain,
-                packetId, payloadLength);
-        System.arraycopy(payload, payloadOffset, dst, p, payloadLength);
-        return p + payloadLength - offset;
+        requireTopicName(topic, topicOffset, topicLength);
+        return writePublish(dst, offset, topic, topicOffset, topicLength, qos, dup, retain, packetId,
+                payload, payloadOffset, payloadLength);
     }
 
     /**
@@ -124,11 +124,48 @@ public final class PacketEncoder {
      */
     public static int encodePublishHeader(byte[] dst, int offset, byte[] topic, int topicOffset, int topicLength,
                                           int qos, boolean dup, boolean retain, int packetId, int payloadLength) {
+        requireTopicName(topic, topicOffset, topicLength);
+        int remaining = publishRemainingLength(topicLength, payloadLength, qos, dup, packetId);
+        requireSpace(dst, offset, packetSize(remaining) - payloadLength, PacketType.PUBLISH);
+        return writePublishHeader(dst, offset, remaining, topic, topicOffset, topicLength, qos, dup, retain,
+                packetId) - offset;
+    }
+
+    private static int writePublish(byte[] dst, int offset, byte[] topic, int topicOffset, int topicLength,
+                                    int qos, boolean dup, boolean retain, int packetId,
+                                    byte[] payload, int payloadOffset, int payloadLength) {
+        requireRange(payload, payloadOffset, payloadLength, "payload");
+        int remaining = publishRemainingLength(topicLength, payloadLength, qos, dup, packetId);
+        requireSpace(dst, offset, packetSize(remaining), PacketType.PUBLISH);
+        int p = writePublishHeader(dst, offset, remaining, topic, topicOffset, topicLength, qos, dup, retain,
+                packetId);
+        System.arraycopy(payload, payloadOffset, dst, p, payloadLength);
+        return p + payloadLength - offset;
+    }
+
+    /** Writes what precedes the payload, once every check has passed; returns the offset after it. */
+    private static int writePublishHeader(byte[] dst, int p, int remaining, byte[] topic, int topicOffset,
+                                          int topicLength, int qos, boolean dup, boolean retain, int packetId) {
+        dst[p++] = (byte) ((PacketType.PUBLISH << 4) | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0));
+        p = RemainingLength.write(dst, p, remaining);
+        p = writeField(dst, p, topic, topicOffset, topicLength);
+        if (qos > 0) {
+            p = writeShort(dst, p, packetId);
+        }
+        return p;
+    }
+
+    private static void requireTopicName(byte[] topic, int topicOffset, int topicLength) {
         requireRange(topic, topicOffset, topicLength, "topic");
         String topicProblem = Utf8Strings.topicNameProblem(topic, topicOffset, topicLength);
         if (topicProblem != null) {
             throw new IllegalArgumentException("PUBLISH: " + topicProblem);
         }
+    }
+
+    /** Checks QoS, DUP, packet id and lengths; returns the remaining length. */
+    private static int publishRemainingLength(int topicLength, int payloadLength, int qos, boolean dup,
+                                              int packetId) {
         requireQos(qos, "PUBLISH");
         if (qos == 0) {
             if (dup) {
@@ -140,17 +177,7 @@ public final class PacketEncoder {
         } else {
             requirePacketId(packetId, PacketType.PUBLISH);
         }
-        int remaining = publishRemainingLength(topicLength, payloadLength, qos);
-        int headerSize = packetSize(remaining) - payloadLength;
-        requireSpace(dst, offset, headerSize, PacketType.PUBLISH);
-        int p = offset;
-        dst[p++] = (byte) ((PacketType.PUBLISH << 4) | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0));
-        p = RemainingLength.write(dst, p, remaining);
-        p = writeField(dst, p, topic, topicOffset, topicLength);
-        if (qos > 0) {
-            p = writeShort(dst, p, packetId);
-        }
-        return p - offset;
+        return publishRemainingLength(topicLength, payloadLength, qos);
     }
 
     private static int publishRemainingLength(int topicLength, int payloadLength, int qos) {

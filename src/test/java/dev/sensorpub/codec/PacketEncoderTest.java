@@ -208,9 +208,15 @@ class PacketEncoderTest {
         assertMessage("not well-formed UTF-8 at byte 0",
                 () -> PacketEncoder.encodePublish(buffer, 0, new byte[] {(byte) 0xC0, (byte) 0x80}, 0, 2, 0,
                         false, false, 0, HI, 0, 2));
-        assertMessage("topic length 0 is outside 1..65535",
+        assertMessage("topic name is empty",
                 () -> PacketEncoder.encodePublish(buffer, 0, wildcard, 0, 0, 0, false, false, 0, HI, 0, 2));
         assertTrue(Arrays.equals(new byte[256], buffer), "nothing was written");
+    }
+
+    @Test
+    void aFilterCannotBePublishedTo() {
+        assertMessage("'a/+' is a topic filter, not a topic name",
+                () -> PacketEncoder.encodePublish(buffer, 0, Topic.filter("a/+"), 0, false, false, 0, HI, 0, 2));
     }
 
     @Test
