@@ -1,0 +1,46 @@
+package dev.sensorpub.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A byte pipe to one broker, driven by one loop thread that must never block past its next deadline.
+ * Nothing here waits on its own: connecting, the TLS handshake, reads and writes all return at once,
+ * and {@link #await} is the only call that sleeps, for at most the time the caller allows.
+ *
+ * <p>Typical use: {@code open}, then {@code finishOpen} / {@code await} until it returns true or the
+ * caller's connect deadline passes (then {@code close}); then {@code write} / {@code read} / {@code await}.
+ * One instance may be opened again after {@code close}.
+ */
+public interface Transport extends AutoCloseable {
+    /** Starts connecting (non-blocking); DNS resolution may block briefly. Closes any earlier connection. */
+    void open(Endpoint endpoint) throws IOException;
+
+    /**
+     * Drives the TCP connect and TLS handshake; true once MQTT bytes can flow. Throws with a clear
+     * reason on failure (e.g. "connect to 10.0.0.5:1883 refused").
+     */
+    boolean finishOpen() throws IOException;
+
+    /** Non-blocking: bytes read into dst (0 if none ready), -1 at end of stream. */
+    int read(ByteBuffer dst) throws IOException;
+
+    /**
+     * Non-blocking: bytes taken from src (may be fewer, 0 when the socket send buffer is full).
+     * Over TLS, taken bytes may wait in the record buffer; {@link #await} and {@link #read} push them on.
+     */
+    int write(ByteBuffer src) throws IOException;
+
+    /**
+     * Waits until readable (or writable when wantWrite, or connect/handshake progress) or timeoutMillis
+     * passes; returns at once when timeoutMillis is 0 or less. It may also return early for no reason:
+     * callers re-check their deadlines.
+     */
+    void await(long timeoutMillis, boolean wantWrite) throws IOException;
+
+    boolean isOpen();
+
+    /** Idempotent, never throws. */
+    @Override
+    void close();
+}
