@@ -1,0 +1,34 @@
+package dev.sensorpub.queue;
+
+import dev.sensorpub.log.Log;
+import java.io.IOException;
+
+/** Builds the configured queue. */
+public final class MessageQueues {
+    private MessageQueues() {
+    }
+
+    /**
+     * The queue {@code settings} describe. A file queue whose directory cannot be used at all is
+     * replaced by a memory queue after one error line: the agent keeps publishing.
+     *
+     * @param maxRecordBytes the largest topic + payload the caller will ever append
+     */
+    public static MessageQueue open(QueueSettings settings, int maxRecordBytes) {
+        if (settings.type() == QueueSettings.Type.FILE) {
+            try {
+                return FileQueue.open(settings.path(), settings.capacityBytes(), settings.maxMessages(),
+                        settings.overflow(), settings.fsync(), maxRecordBytes);
+            } catch (IOException | RuntimeException e) {
+                Log.logger("queue").error("queue.path " + settings.path() + " cannot be used (" + e
+                        + "); messages are kept in memory only and are lost on restart");
+            }
+        }
+        return new MemoryQueue(settings.capacityBytes(), settings.maxMessages(), settings.overflow(), maxRecordBytes);
+    }
+
+    /** The pacing for the backlog after a reconnect ({@code queue.flush-rate}). */
+    public static FlushRateLimiter flushLimiter(QueueSettings settings) {
+        return new FlushRateLimiter(settings.flushRatePerSecond());
+    }
+}

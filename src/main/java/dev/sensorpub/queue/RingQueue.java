@@ -1,0 +1,280 @@
+package dev.sensorpub.queue;
+
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+
+/**
+ * The queue logic both backends share: a ring of variable-length records in a byte space of
+ * fixed capacity, plus an index ring (parallel primitive arrays, one slot per stored record) that
+ * holds order, confirmation and expiry. Subclasses only move record bytes to and from storage.
+ *
+ * <p>Records are contiguous: one that does not fit before the end of the space starts again at 0
+ * and the gap is skipped. The live bytes run from the oldest stored record to {@code tail}. The
+ * oldest record is never confirmed or dropped (the head advances over those at once), so
+ * drop-oldest always drops a message that still counts.
+ */
+abstract class RingQueue implements MessageQueue {
+    private static final byte PENDING = 0;
+    /** Confirmed, expired, dropped or corrupt: its space is free once every older record is too. */
+    private static final byte DONE = 1;
+    private static final long OVERFLOW_REPORT_NANOS = 10_000_000_000L;
+
+    protected final Logger log = Log.logger("queue");
+    protected final int capacity;
+    protected final int maxRecordBytes;
+    protected final QueueCounters counters;
+    private final OverflowPolicy overflow;
+    private final RateLimitedWarning overflowWarning;
+    private final RateLimitedWarning tooLargeWarning;
+
+    private final long[] sequences;
+    private final long[] expiries;
+    private final int[] positions;
+    private final int[] lengths;
+    private final byte[] states;
+    private int head;
+    private int count;
+    /** Index (counted from head) of the next record next() examines. */
+    private int cursor;
+    private int tail;
+    private long nextSequence;
+
+    RingQueue(int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes, long firstSequence,
+              QueueCounters counters) {
+        if (capacity < RecordFormat.HEADER_BYTES || capacity % RecordFormat.ALIGNMENT != 0) {
+            throw new IllegalArgumentException("queue capacity " + capacity + " must be a multiple of "
+                    + RecordFormat.ALIGNMENT + " and at least " + RecordFormat.HEADER_BYTES + " bytes");
+        }
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("queue max-messages " + maxMessages + " must be at least 1");
+        }
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("queue max record bytes " + maxRecordBytes + " must be at least 1");
+        }
+        if (firstSequence < 1) {
+            throw new IllegalArgumentException("first sequence " + firstSequence + " must be at least 1");
+        }
+        this.capacity = capacity;
+        this.maxRecordBytes = maxRecordBytes;
+        this.overflow = overflow;
+        this.counters = counters;
+        this.nextSequence = firstSequence;
+        this.sequences = new long[maxMessages];
+        this.expiries = new long[maxMessages];
+        this.positions = new int[maxMessages];
+        this.lengths = new int[maxMessages];
+        this.states = new byte[maxMessages];
+        String full = "queue full (" + capacity + " bytes, " + maxMessages + " messages), dropped ";
+        this.overflowWarning = new RateLimitedWarning(log,
+                full + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest") + " messages",
+                OVERFLOW_REPORT_NANOS);
+        this.tooLargeWarning = new RateLimitedWarning(log, "messages rejected as larger than the queue's record limit of "
+                + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes",
+                OVERFLOW_REPORT_NANOS);
+    }
+
+    /** Copies the encoded record to storage at {@code position}; false if storage failed (it counts and logs). */
+    protected abstract boolean store(int regionStart, int position, int storedLength, long sequence,
+                                     byte[] topic, int topicOffset, int topicLength,
+                                     byte[] payload, int payloadOffset, int payloadLength,
+                                     int qos, boolean retain, long timestampMillis, long expiresAtMillis);
+
+    /** Points {@code into} at the stored record; false if it cannot be read back intact (it counts and logs). */
+    protected abstract boolean load(int position, int storedLength, long sequence, QueuedRecord into);
+
+    @Override
+    public final long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
+                             int payloadLength, int qos, boolean retain, long timestampMillis,
+                             long expiresAtMillis) {
+        checkArguments(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos);
+        if ((long) topicLength + payloadLength > maxRecordBytes
+                || RecordFormat.storedLength(topicLength, payloadLength) > capacity) {
+            counters.rejectedTooLarge++;
+            tooLargeWarning.occurred(System.nanoTime());
+            return -1;
+        }
+        int stored = RecordFormat.storedLength(topicLength, payloadLength);
+        int position;
+        while ((position = placeFor(stored)) < 0 || count == sequences.length) {
+            counters.droppedOverflow++;
+            overflowWarning.occurred(System.nanoTime());
+            if (overflow == OverflowPolicy.DROP_NEWEST) {
+                return -1;
+            }
+            finish(head);
+        }
+        long sequence = nextSequence;
+        if (!store(tail, position, stored, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
+                payloadLength, qos, retain, timestampMillis, expiresAtMillis)) {
+            return -1;
+        }
+        counters.appended++;
+        remember(sequence, position, stored, expiresAtMillis);
+        return sequence;
+    }
+
+    /** Adds an index entry for a record already in storage (recovery) or just stored. */
+    final void remember(long sequence, int position, int stored, long expiresAtMillis) {
+        if (count == sequences.length) {
+            counters.droppedOverflow++;
+            finish(head);
+        }
+        int slot = slot(count);
+        sequences[slot] = sequence;
+        expiries[slot] = expiresAtMillis;
+        positions[slot] = position;
+        lengths[slot] = stored;
+        states[slot] = PENDING;
+        count++;
+        tail = position + stored == capacity ? 0 : position + stored;
+        nextSequence = sequence + 1;
+        counters.queuedMessages++;
+        counters.queuedBytes += stored;
+    }
+
+    @Override
+    public final boolean next(QueuedRecord into, long nowMillis) {
+        while (cursor < count) {
+            int slot = slot(cursor);
+            cursor++;
+            if (states[slot] != PENDING) {
+                continue;
+            }
+            if (expiries[slot] != 0 && nowMillis >= expiries[slot]) {
+                counters.droppedExpired++;
+                finish(slot);
+            } else if (load(positions[slot], lengths[slot], sequences[slot], into)) {
+                counters.sent++;
+                return true;
+            } else {
+                finish(slot);
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public final void confirm(long sequence) {
+        int index = indexOf(sequence);
+        if (index >= 0 && states[slot(index)] == PENDING) {
+            counters.confirmed++;
+            finish(slot(index));
+        }
+    }
+
+    @Override
+    public final void rewind() {
+        cursor = 0;
+    }
+
+    @Override
+    public final long oldestSequence() {
+        return count == 0 ? nextSequence : sequences[head];
+    }
+
+    @Override
+    public final long nextSequence() {
+        return nextSequence;
+    }
+
+    @Override
+    public final QueueCounters counters() {
+        return counters;
+    }
+
+    final boolean isEmpty() {
+        return count == 0;
+    }
+
+    /** Storage position of the oldest stored record, or where the next one goes if empty. */
+    final int oldestPosition() {
+        return count == 0 ? tail : positions[head];
+    }
+
+    final int tailPosition() {
+        return tail;
+    }
+
+    /** Sets where an empty ring writes next and which sequence it hands out next (recovery). */
+    final void startAt(int position, long sequence) {
+        if (count != 0) {
+            throw new IllegalStateException("startAt on a non-empty queue");
+        }
+        tail = position;
+        nextSequence = sequence;
+    }
+
+    private void finish(int slot) {
+        states[slot] = DONE;
+        counters.queuedMessages--;
+        counters.queuedBytes -= lengths[slot];
+        while (count > 0 && states[head] == DONE) {
+            head = head + 1 == states.length ? 0 : head + 1;
+            count--;
+            if (cursor > 0) {
+                cursor--;
+            }
+        }
+    }
+
+    /** Where a record of {@code stored} bytes goes without overwriting live bytes, or -1. */
+    private int placeFor(int stored) {
+        if (count == 0) {
+            return stored <= capacity - tail ? tail : 0;
+        }
+        int oldest = positions[head];
+        if (oldest < tail) {
+            if (stored <= capacity - tail) {
+                return tail;
+            }
+            return stored <= oldest ? 0 : -1;
+        }
+        return stored <= oldest - tail ? tail : -1;
+    }
+
+    /** Index (counted from head) of the record with this sequence, or -1. O(1) unless recovery left gaps. */
+    private int indexOf(long sequence) {
+        if (count == 0 || sequence < sequences[head]) {
+            return -1;
+        }
+        long guess = sequence - sequences[head];
+        if (guess < count && sequences[slot((int) guess)] == sequence) {
+            return (int) guess;
+        }
+        int low = 0;
+        int high = count - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            long found = sequences[slot(middle)];
+            if (found < sequence) {
+                low = middle + 1;
+            } else if (found > sequence) {
+                high = middle - 1;
+            } else {
+                return middle;
+            }
+        }
+        return -1;
+    }
+
+    private int slot(int index) {
+        int slot = head + index;
+        return slot >= states.length ? slot - states.length : slot;
+    }
+
+    private static void checkArguments(byte[] topic, int topicOffset, int topicLength, byte[] payload,
+                                       int payloadOffset, int payloadLength, int qos) {
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("qos " + qos + " is not 0, 1 or 2");
+        }
+        if (topicLength < 0 || topicLength > RecordFormat.MAX_TOPIC_BYTES
+                || topicOffset < 0 || topicOffset > topic.length - topicLength) {
+            throw new IllegalArgumentException("topic range offset " + topicOffset + " length " + topicLength
+                    + " is outside the " + topic.length + "-byte array or longer than 65535");
+        }
+        if (payloadLength < 0 || payloadOffset < 0 || payloadOffset > payload.length - payloadLength) {
+            throw new IllegalArgumentException("payload range offset " + payloadOffset + " length " + payloadLength
+                    + " is outside the " + payload.length + "-byte array");
+        }
+    }
+}
