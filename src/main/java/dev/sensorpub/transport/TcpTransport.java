@@ -23,7 +23,7 @@ public final class TcpTransport implements Transport {
 
     private Endpoint endpoint;
     private SocketChannel channel;
-    private Selector selector;
+    private volatile Selector selector;
     private SelectionKey key;
     private boolean connected;
 
@@ -122,6 +122,14 @@ public final class TcpTransport implements Transport {
             selector.select(IGNORE_READY_KEY, timeoutMillis);
         } else {
             selector.selectNow(IGNORE_READY_KEY);
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
         }
     }
 

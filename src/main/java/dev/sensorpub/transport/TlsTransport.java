@@ -221,6 +221,11 @@ public final class TlsTransport implements Transport {
     }
 
     @Override
+    public void wakeup() {
+        tcp.wakeup();
+    }
+
+    @Override
     public boolean isOpen() {
         return engine != null && tcp.isOpen();
     }

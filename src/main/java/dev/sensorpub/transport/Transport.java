@@ -40,6 +40,9 @@ public interface Transport extends AutoCloseable {
 
     boolean isOpen();
 
+    /** From any thread: makes a pending or the next {@link #await} return at once. */
+    void wakeup();
+
     /** Idempotent, never throws. */
     @Override
     void close();

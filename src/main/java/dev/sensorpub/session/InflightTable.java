@@ -1,0 +1,178 @@
+package dev.sensorpub.session;
+
+import java.util.Arrays;
+
+/**
+ * Outgoing QoS 1 and 2 messages the broker has not finished acknowledging, at most
+ * {@code window} of them. Packet ids are taken here, when a message is sent, never when it is
+ * queued, so a deep queue can never run out of ids: at most {@code window} are in use at once.
+ * Fixed arrays only; nothing is allocated after construction.
+ */
+final class InflightTable {
+    static final int AWAITING_PUBACK = 1;
+    static final int AWAITING_PUBREC = 2;
+    static final int AWAITING_PUBCOMP = 3;
+    /** Sequence of an entry that is not a queued record (the birth message). */
+    static final long NO_RECORD = 0;
+
+    private static final int FREE = 0;
+    private static final int NO_SLOT = -1;
+    /** A packet id taken for something that holds no slot (SUBSCRIBE). */
+    private static final int RESERVED = -2;
+
+    private final long[] sequence;
+    private final int[] packetId;
+    private final int[] state;
+    /** QoS 0 proof count when the entry's PUBLISH was written (see {@link Qos0Proofs}). */
+    private final long[] proofMark;
+    private final int[] slotByPacketId = new int[65_536];
+    private int used;
+    private int qos2Used;
+    private int lastPacketId;
+
+    InflightTable(int window) {
+        if (window < 1 || window > 65_535) {
+            throw new IllegalArgumentException("in-flight window " + window + " is outside 1..65535");
+        }
+        sequence = new long[window];
+        packetId = new int[window];
+        state = new int[window];
+        proofMark = new long[window];
+        Arrays.fill(slotByPacketId, NO_SLOT);
+    }
+
+    int capacity() {
+        return state.length;
+    }
+
+    int size() {
+        return used;
+    }
+
+    /** QoS 2 messages between PUBLISH and PUBCOMP. */
+    int qos2Size() {
+        return qos2Used;
+    }
+
+    boolean hasRoom() {
+        return used < state.length;
+    }
+
+    /** Takes a free slot and the next unused packet id; returns the packet id. */
+    int add(long recordSequence, int qos, long proofCount) {
+        if (!hasRoom()) {
+            throw new IllegalStateException("in-flight window of " + state.length + " is full");
+        }
+        int slot = 0;
+        while (state[slot] != FREE) {
+            slot++;
+        }
+        int id = nextFreePacketId();
+        sequence[slot] = recordSequence;
+        packetId[slot] = id;
+        state[slot] = qos == 1 ? AWAITING_PUBACK : AWAITING_PUBREC;
+        if (qos == 2) {
+            qos2Used++;
+        }
+        proofMark[slot] = proofCount;
+        slotByPacketId[id] = slot;
+        used++;
+        return id;
+    }
+
+    /** Takes a packet id for a packet that needs no window slot, such as SUBSCRIBE. */
+    int reservePacketId() {
+        int id = nextFreePacketId();
+        slotByPacketId[id] = RESERVED;
+        return id;
+    }
+
+    void releasePacketId(int id) {
+        if (slotByPacketId[id] == RESERVED) {
+            slotByPacketId[id] = NO_SLOT;
+        }
+    }
+
+    /** At most window + 1 steps, since at most window + 1 ids are ever in use. */
+    private int nextFreePacketId() {
+        int id = lastPacketId;
+        do {
+            id = id == 65_535 ? 1 : id + 1;
+        } while (slotByPacketId[id] != NO_SLOT);
+        lastPacketId = id;
+        return id;
+    }
+
+    /** The slot holding {@code id}, or -1 (also for a reserved id). */
+    int slotOfPacketId(int id) {
+        return id < 1 || id > 65_535 ? NO_SLOT : Math.max(NO_SLOT, slotByPacketId[id]);
+    }
+
+    /** The slot holding the record {@code recordSequence}, or -1. Linear, but the window is small. */
+    int slotOfSequence(long recordSequence) {
+        if (used == 0) {
+            return NO_SLOT;
+        }
+        for (int slot = 0; slot < state.length; slot++) {
+            if (state[slot] != FREE && sequence[slot] == recordSequence) {
+                return slot;
+            }
+        }
+        return NO_SLOT;
+    }
+
+    long sequence(int slot) {
+        return sequence[slot];
+    }
+
+    int packetId(int slot) {
+        return packetId[slot];
+    }
+
+    int state(int slot) {
+        return state[slot];
+    }
+
+    long proofMark(int slot) {
+        return proofMark[slot];
+    }
+
+    void setState(int slot, int newState) {
+        state[slot] = newState;
+    }
+
+    void setProofMark(int slot, long proofCount) {
+        proofMark[slot] = proofCount;
+    }
+
+    void remove(int slot) {
+        if (state[slot] == AWAITING_PUBREC || state[slot] == AWAITING_PUBCOMP) {
+            qos2Used--;
+        }
+        slotByPacketId[packetId[slot]] = NO_SLOT;
+        state[slot] = FREE;
+        sequence[slot] = 0;
+        packetId[slot] = 0;
+        used--;
+    }
+
+    /** Removes entries whose records the queue no longer holds (dropped by its overflow policy). */
+    int removeOlderThan(long oldestStoredSequence) {
+        int removed = 0;
+        for (int slot = 0; slot < state.length; slot++) {
+            if (state[slot] != FREE && sequence[slot] != NO_RECORD && sequence[slot] < oldestStoredSequence) {
+                remove(slot);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    void clear() {
+        for (int slot = 0; slot < state.length; slot++) {
+            if (state[slot] != FREE) {
+                remove(slot);
+            }
+        }
+    }
+}

@@ -1,0 +1,768 @@
+package dev.sensorpub.session;
+
+import dev.sensorpub.codec.ConnectPacket;
+import dev.sensorpub.codec.ConnectReturnCode;
+import dev.sensorpub.codec.IncomingPacket;
+import dev.sensorpub.codec.MqttProtocolException;
+import dev.sensorpub.codec.PacketDecoder;
+import dev.sensorpub.codec.PacketEncoder;
+import dev.sensorpub.codec.PacketType;
+import dev.sensorpub.codec.Topic;
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
+import dev.sensorpub.queue.FlushRateLimiter;
+import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.queue.QueuedRecord;
+import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.Endpoints;
+import dev.sensorpub.transport.TcpTransport;
+import dev.sensorpub.transport.TlsContext;
+import dev.sensorpub.transport.TlsSettings;
+import dev.sensorpub.transport.TlsTransport;
+import dev.sensorpub.transport.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The MQTT 3.1.1 client state machine: connect, keep alive, reconnect, QoS 0/1/2 delivery from
+ * the queue, subscriptions. Driven by one loop thread through {@link #service(long)} and
+ * {@link #await(long)}; it never blocks longer than the caller allows and allocates nothing
+ * while messages flow.
+ *
+ * <p>Delivery: records stay in the queue until the broker proves it has them. QoS 1 and 2 are
+ * proven by PUBACK and PUBCOMP. QoS 0 is proven by any later answer from the broker (see
+ * {@link Qos0Proofs}): so across an outage QoS 0 becomes at-least-once, never lost.
+ *
+ * <p>Dead links: a link can die with no reset at all. While anything is unproven the session
+ * sends PINGREQ once the broker has been quiet for half the keep alive, and declares the link
+ * dead if nothing answers within another half: a silent outage is detected within one keep
+ * alive of the last packet received (1.5 keep alives when the link was idle).
+ */
+public final class MqttSession implements AutoCloseable {
+    private static final Logger LOG = Log.logger("mqtt");
+    /** Room kept in the send buffer for acks and PINGREQ, so they never wait behind publishes. */
+    private static final int CONTROL_RESERVE = 64;
+    private static final int MAX_READS_PER_SERVICE = 16;
+    /**
+     * At most this many QoS 2 messages between PUBLISH and PUBCOMP, whatever the window.
+     * mosquitto (2.0.x, default max_inflight_messages 20) answers PUBREC to more but then drops
+     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit.
+     */
+    static final int MAX_QOS2_IN_FLIGHT = 20;
+    private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+
+    private final SessionSettings settings;
+    private final MessageQueue queue;
+    private final InboundHandler inbound;
+    private final Endpoints endpoints;
+    private final ConnectPacket connectPacket;
+    private final Topic statusTopic;
+    private final long keepAliveMillis;
+    private final long answerTimeoutMillis;
+
+    private final TcpTransport tcp = new TcpTransport();
+    private final TlsTransport tls;
+    private Transport transport;
+
+    private final PacketDecoder decoder;
+    private final IncomingPacket packet = new IncomingPacket();
+    private final ByteBuffer receiveView;
+    private final byte[] sendBytes;
+    private final ByteBuffer sendView;
+    private int sendStart;
+    private int sendEnd;
+
+    private final QueuedRecord record = new QueuedRecord();
+    private final InflightTable inflight;
+    private final Qos0Proofs qos0Proofs;
+    private final InboundQos2Ids inboundQos2 = new InboundQos2Ids();
+    private final FlushRateLimiter flushLimiter;
+    private final Backoff backoff;
+    private final SessionCounters counters = new SessionCounters();
+
+    private final Topic[] subscriptions = new Topic[16];
+    private final int[] subscriptionQos = new int[16];
+    private int subscriptionCount;
+    private int subscribePacketId;
+
+    private LinkState state = LinkState.WAITING;
+    private Thread loopThread;
+    private long reconnectAtMillis;
+    private long attemptDeadlineMillis;
+    private long connectedAtMillis;
+    private long lastReadMillis;
+    private long lastWriteMillis;
+    private boolean pingOutstanding;
+    private long pingSentAtMillis;
+    private long pingProofMark;
+    /** Records up to this sequence were on the wire before the last link loss: check them for resends. */
+    private long resendUpToSequence;
+    private long highestSentSequence;
+    private long lastHandedSequence;
+    private final int maxPublishPacketSize;
+    /** Records below this sequence were queued before the current connection: the paced backlog. */
+    private long backlogEndSequence;
+    private long flushBlockedUntilMillis;
+    private int lastConnackCode = -1;
+    private boolean lastSessionPresent;
+
+    public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound) {
+        this.settings = settings;
+        this.queue = queue;
+        this.inbound = inbound;
+        this.endpoints = Endpoints.parse(settings.servers);
+        this.statusTopic = settings.statusTopic == null ? null : Topic.name(settings.statusTopic);
+        ConnectPacket.Builder connect = ConnectPacket.builder(settings.clientId)
+                .cleanSession(settings.cleanSession)
+                .keepAliveSeconds(settings.keepAliveSeconds);
+        if (settings.userName != null) {
+            connect.userName(settings.userName).password(settings.password);
+        }
+        if (statusTopic != null) {
+            connect.will(statusTopic, OFFLINE, 1, true);
+        }
+        this.connectPacket = connect.build();
+        this.keepAliveMillis = settings.keepAliveSeconds * 1000L;
+        this.answerTimeoutMillis = Math.max(500, keepAliveMillis / 2);
+        this.tls = anyTls(endpoints) ? new TlsTransport(TlsContext.create(
+                settings.tls == null ? TlsSettings.systemTrust() : settings.tls)) : null;
+        if (tls != null && settings.tls != null && !settings.tls.verifyHostname()) {
+            LOG.warn("TLS host name verification is OFF: any server with a trusted certificate can pose as the broker");
+        }
+        this.decoder = new PacketDecoder(settings.maxPacketSize);
+        this.receiveView = ByteBuffer.wrap(decoder.buffer());
+        this.maxPublishPacketSize = PacketEncoder.publishSize(1, settings.maxMessageBytes, 2);
+        if (settings.sendBufferSize < 2 * (maxPublishPacketSize + CONTROL_RESERVE)) {
+            throw new IllegalArgumentException("send buffer of " + settings.sendBufferSize
+                    + " bytes must hold two of the largest messages (" + settings.maxMessageBytes + " bytes)");
+        }
+        this.sendBytes = new byte[settings.sendBufferSize];
+        this.sendView = ByteBuffer.wrap(sendBytes);
+        this.inflight = new InflightTable(settings.inflightWindow);
+        this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow);
+        this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
+        this.backoff = new Backoff(settings.reconnectMinDelayMillis, settings.reconnectMaxDelayMillis,
+                settings.reconnectResetAfterMillis, System.nanoTime());
+    }
+
+    private static boolean anyTls(Endpoints endpoints) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (endpoints.get(i).isTls()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Subscribes on every new session; call before the first {@link #service}. */
+    public void subscribe(Topic filter, int qos) {
+        if (!filter.isFilter()) {
+            throw new IllegalArgumentException("'" + filter + "' must be made with Topic.filter to subscribe");
+        }
+        if (subscriptionCount == subscriptions.length) {
+            throw new IllegalStateException("at most " + subscriptions.length + " subscriptions");
+        }
+        subscriptions[subscriptionCount] = filter;
+        subscriptionQos[subscriptionCount] = qos;
+        subscriptionCount++;
+    }
+
+    public LinkState state() {
+        return state;
+    }
+
+    public SessionCounters counters() {
+        return counters;
+    }
+
+    public Endpoint currentServer() {
+        return endpoints.current();
+    }
+
+    /** The return code of the last CONNACK (0-5), or -1 before the first. */
+    public int lastConnackCode() {
+        return lastConnackCode;
+    }
+
+    /** Whether the last accepted CONNACK said the broker had kept our session. */
+    public boolean lastSessionPresent() {
+        return lastSessionPresent;
+    }
+
+    public int inflightCount() {
+        return inflight.size();
+    }
+
+    /** Nothing left to deliver: no unsent record, nothing in flight, no unproven QoS 0. */
+    public boolean isDrained() {
+        return inflight.size() == 0 && qos0Proofs.isEmpty() && queue.counters().queuedMessages() == 0;
+    }
+
+    // ------------------------------------------------------------------ the loop's two calls
+
+    /** Does all work that is due at {@code nowMillis} (monotonic). Never blocks. */
+    public void service(long nowMillis) {
+        if (loopThread == null) {
+            loopThread = Thread.currentThread();
+        }
+        switch (state) {
+            case WAITING -> {
+                if (nowMillis >= reconnectAtMillis) {
+                    startConnect(nowMillis);
+                }
+            }
+            case CONNECTING -> driveConnect(nowMillis);
+            case AWAITING_CONNACK, CONNECTED -> driveLink(nowMillis);
+            case CLOSED -> { }
+        }
+    }
+
+    /** The latest time {@link #service} must run again, whatever I/O happens meanwhile. */
+    public long nextDeadlineMillis(long nowMillis) {
+        return switch (state) {
+            case WAITING -> reconnectAtMillis;
+            case CONNECTING, AWAITING_CONNACK -> attemptDeadlineMillis;
+            case CONNECTED -> connectedDeadline(nowMillis);
+            case CLOSED -> nowMillis + 60_000;
+        };
+    }
+
+    /** Sleeps until socket activity, {@link #wakeup()}, or {@code timeoutMillis}. */
+    public void await(long timeoutMillis) {
+        if (timeoutMillis <= 0) {
+            return;
+        }
+        if (transport != null && transport.isOpen()) {
+            try {
+                transport.await(timeoutMillis, sendStart < sendEnd || state == LinkState.CONNECTING);
+            } catch (IOException e) {
+                linkLost(System.nanoTime() / 1_000_000, "wait on socket failed: " + Problems.describe(e), false);
+            }
+        } else {
+            LockSupport.parkNanos(this, timeoutMillis * 1_000_000);
+        }
+    }
+
+    /** From any thread: ends a pending {@link #await} early (a reading was handed in). */
+    public void wakeup() {
+        Thread t = loopThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        Transport current = transport;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    private void startConnect(long nowMillis) {
+        Endpoint endpoint = endpoints.current();
+        transport = endpoint.isTls() ? tls : tcp;
+        attemptDeadlineMillis = nowMillis + settings.connectTimeoutMillis;
+        decoder.reset();
+        sendStart = 0;
+        sendEnd = 0;
+        try {
+            transport.open(endpoint);
+            state = LinkState.CONNECTING;
+            driveConnect(nowMillis);
+        } catch (IOException | RuntimeException e) {
+            connectFailed(nowMillis, Problems.describe(e), false);
+        }
+    }
+
+    private void driveConnect(long nowMillis) {
+        try {
+            if (transport.finishOpen()) {
+                int n = PacketEncoder.encodeConnect(sendBytes, 0, connectPacket);
+                sendEnd = n;
+                state = LinkState.AWAITING_CONNACK;
+                lastReadMillis = nowMillis;
+                flushSend(nowMillis);
+            } else if (nowMillis >= attemptDeadlineMillis) {
+                connectFailed(nowMillis, "no connection within " + settings.connectTimeoutMillis + " ms", false);
+            }
+        } catch (IOException e) {
+            connectFailed(nowMillis, Problems.describe(e), false);
+        }
+    }
+
+    private void connectFailed(long nowMillis, String reason, boolean permanent) {
+        counters.connectFailures++;
+        Endpoint failed = endpoints.current();
+        closeTransport();
+        state = LinkState.WAITING;
+        if (permanent) {
+            backoff.jumpToMax();
+        }
+        boolean triedAll = endpoints.advance();
+        long delay = triedAll || permanent ? backoff.nextDelayMillis() : 0;
+        reconnectAtMillis = nowMillis + delay;
+        LOG.warn("connect to " + failed.hostAndPort() + " failed: " + reason
+                + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
+    }
+
+    // ------------------------------------------------------------------ an open link
+
+    private void driveLink(long nowMillis) {
+        try {
+            if (!readAndHandle(nowMillis)) {
+                return;
+            }
+            if (state == LinkState.AWAITING_CONNACK) {
+                if (nowMillis >= attemptDeadlineMillis) {
+                    connectFailed(nowMillis, "no CONNACK within " + settings.connectTimeoutMillis + " ms", false);
+                }
+                return;
+            }
+            if (!keepAlive(nowMillis)) {
+                return;
+            }
+            fillFromQueue(nowMillis);
+            flushSend(nowMillis);
+            backoff.connectionStable(connectedAtMillis, nowMillis);
+        } catch (IOException e) {
+            linkLost(nowMillis, Problems.describe(e), false);
+        } catch (MqttProtocolException e) {
+            counters.protocolErrors++;
+            linkLost(nowMillis, "protocol error from broker: " + e.getMessage(), false);
+        }
+    }
+
+    /** Reads what is there and handles every complete packet; false if the link went away. */
+    private boolean readAndHandle(long nowMillis) throws IOException, MqttProtocolException {
+        for (int reads = 0; reads < MAX_READS_PER_SERVICE; reads++) {
+            receiveView.limit(receiveView.capacity()).position(decoder.writeOffset());
+            int n = transport.read(receiveView);
+            if (n < 0) {
+                linkLost(nowMillis, decoder.pendingBytes() > 0
+                        ? "broker closed the connection in the middle of a packet"
+                        : "broker closed the connection", false);
+                return false;
+            }
+            if (n == 0) {
+                return true;
+            }
+            decoder.commit(n);
+            lastReadMillis = nowMillis;
+            while (decoder.next(packet)) {
+                handle(nowMillis);
+                if (state != LinkState.CONNECTED && state != LinkState.AWAITING_CONNACK) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void handle(long nowMillis) throws MqttProtocolException {
+        int type = packet.type();
+        if (state == LinkState.AWAITING_CONNACK) {
+            if (type != PacketType.CONNACK) {
+                throw new MqttProtocolException(PacketType.name(type) + " before CONNACK");
+            }
+            onConnack(nowMillis);
+            return;
+        }
+        switch (type) {
+            case PacketType.CONNACK -> throw new MqttProtocolException("a second CONNACK on one connection");
+            case PacketType.PUBACK -> onPuback();
+            case PacketType.PUBREC -> onPubrec();
+            case PacketType.PUBCOMP -> onPubcomp();
+            case PacketType.PUBLISH -> onPublish();
+            case PacketType.PUBREL -> {
+                inboundQos2.remove(packet.packetId());
+                writeControl(PacketEncoder.encodePubcomp(sendBytes, controlOffset(), packet.packetId()));
+            }
+            case PacketType.SUBACK -> onSuback();
+            case PacketType.UNSUBACK -> LOG.warn("UNSUBACK for packet id " + packet.packetId() + " we never sent");
+            case PacketType.PINGRESP -> {
+                pingOutstanding = false;
+                proveQos0(pingProofMark);
+            }
+            default -> throw new MqttProtocolException(PacketType.name(type) + " is not handled");
+        }
+    }
+
+    private void onConnack(long nowMillis) {
+        int code = packet.returnCode();
+        lastConnackCode = code;
+        lastSessionPresent = packet.sessionPresent();
+        if (code != ConnectReturnCode.ACCEPTED) {
+            boolean permanent = !ConnectReturnCode.isTransient(code);
+            connectFailed(nowMillis, ConnectReturnCode.describe(code)
+                    + (permanent ? " (will not fix itself: check the configuration)" : ""), permanent);
+            return;
+        }
+        boolean sessionPresent = packet.sessionPresent();
+        state = LinkState.CONNECTED;
+        connectedAtMillis = nowMillis;
+        lastReadMillis = nowMillis;
+        lastWriteMillis = nowMillis;
+        pingOutstanding = false;
+        counters.connects++;
+        LOG.info("connected to " + endpoints.current().hostAndPort() + " (session present: "
+                + (sessionPresent ? "yes" : "no") + ")");
+        int forgotten = inflight.removeOlderThan(queue.oldestSequence());
+        if (forgotten > 0) {
+            LOG.warn(forgotten + " in-flight messages were dropped by the queue while offline");
+        }
+        if (!sessionPresent) {
+            // The broker kept nothing: every unconfirmed record goes out again as a new message.
+            inflight.clear();
+            inboundQos2.clear();
+        }
+        backlogEndSequence = queue.nextSequence();
+        lastHandedSequence = queue.oldestSequence() - 1;
+        if (statusTopic != null) {
+            int p = reserve(PacketEncoder.publishSize(statusTopic.length(), ONLINE.length, 0));
+            sendEnd += PacketEncoder.encodePublish(sendBytes, p, statusTopic, 0, false, true, 0, ONLINE, 0,
+                    ONLINE.length);
+        }
+        // A SUBSCRIBE the last link lost before its SUBACK is sent again even to a kept session.
+        boolean subackMissing = subscribePacketId != 0;
+        if (subackMissing) {
+            inflight.releasePacketId(subscribePacketId);
+            subscribePacketId = 0;
+        }
+        if (subscriptionCount > 0 && (!sessionPresent || subackMissing)) {
+            sendSubscribe();
+        }
+    }
+
+    private void onPuback() {
+        int slot = inflight.slotOfPacketId(packet.packetId());
+        if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBACK) {
+            LOG.warn("PUBACK for packet id " + packet.packetId() + " that is not awaiting one; ignored");
+            return;
+        }
+        proveQos0(inflight.proofMark(slot));
+        confirm(inflight.sequence(slot));
+        inflight.remove(slot);
+    }
+
+    private void onPubrec() {
+        int id = packet.packetId();
+        int slot = inflight.slotOfPacketId(id);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
+            proveQos0(inflight.proofMark(slot));
+            inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+        } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
+            LOG.warn("PUBREC for packet id " + id + " that is not awaiting one; answering PUBREL anyway");
+        }
+        writeControl(PacketEncoder.encodePubrel(sendBytes, controlOffset(), id));
+    }
+
+    private void onPubcomp() {
+        int slot = inflight.slotOfPacketId(packet.packetId());
+        if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
+            LOG.warn("PUBCOMP for packet id " + packet.packetId() + " that is not awaiting one; ignored");
+            return;
+        }
+        confirm(inflight.sequence(slot));
+        inflight.remove(slot);
+    }
+
+    private void onPublish() {
+        int qos = packet.qos();
+        int id = packet.packetId();
+        if (qos < 2 || inboundQos2.add(id)) {
+            counters.inboundMessages++;
+            inbound.onMessage(packet);
+        }
+        if (qos == 1) {
+            writeControl(PacketEncoder.encodePuback(sendBytes, controlOffset(), id));
+        } else if (qos == 2) {
+            writeControl(PacketEncoder.encodePubrec(sendBytes, controlOffset(), id));
+        }
+    }
+
+    private void onSuback() {
+        if (packet.packetId() != subscribePacketId) {
+            LOG.warn("SUBACK for packet id " + packet.packetId() + " we are not waiting for; ignored");
+            return;
+        }
+        inflight.releasePacketId(subscribePacketId);
+        subscribePacketId = 0;
+        for (int i = 0; i < subscriptionCount; i++) {
+            int code = i < packet.subackCodeCount() ? packet.subackCode(i) : 0x80;
+            if (code == 0x80) {
+                LOG.error("broker refused the subscription to '" + subscriptions[i] + "'");
+            } else {
+                LOG.info("subscribed to '" + subscriptions[i] + "' (QoS " + code + ")");
+            }
+        }
+    }
+
+    private void sendSubscribe() {
+        subscribePacketId = inflight.reservePacketId();
+        int p = reserve(PacketEncoder.subscribeSize(subscriptions, subscriptionCount));
+        sendEnd += PacketEncoder.encodeSubscribe(sendBytes, p, subscribePacketId, subscriptions, subscriptionQos,
+                subscriptionCount);
+    }
+
+    // ------------------------------------------------------------------ keep alive and dead links
+
+    /** Sends PINGREQ when due and declares the link dead when nobody answers; false if it did. */
+    private boolean keepAlive(long nowMillis) {
+        if (pingOutstanding) {
+            if (nowMillis - pingSentAtMillis >= answerTimeoutMillis && nowMillis - lastReadMillis >= answerTimeoutMillis) {
+                counters.deadLinksDetected++;
+                counters.lastDeadLinkDetectionMillis = nowMillis - lastReadMillis;
+                linkLost(nowMillis, "no answer from the broker for " + (nowMillis - lastReadMillis)
+                        + " ms; link declared dead", true);
+                return false;
+            }
+            return true;
+        }
+        boolean somethingUnproven = !qos0Proofs.isEmpty() || inflight.size() > 0;
+        boolean idle = nowMillis - lastWriteMillis >= keepAliveMillis;
+        boolean quiet = somethingUnproven && nowMillis - lastReadMillis >= answerTimeoutMillis;
+        boolean proofsRunningOut = qos0Proofs.unproven() >= qos0Proofs.capacity() / 2;
+        if (idle || quiet || proofsRunningOut) {
+            pingProofMark = qos0Proofs.writtenCount();
+            writeControl(PacketEncoder.encodePingreq(sendBytes, controlOffset()));
+            pingOutstanding = true;
+            pingSentAtMillis = nowMillis;
+        }
+        return true;
+    }
+
+    private long connectedDeadline(long nowMillis) {
+        long deadline;
+        if (pingOutstanding) {
+            deadline = Math.max(pingSentAtMillis, lastReadMillis) + answerTimeoutMillis;
+        } else {
+            deadline = lastWriteMillis + keepAliveMillis;
+            if (!qos0Proofs.isEmpty() || inflight.size() > 0) {
+                deadline = Math.min(deadline, lastReadMillis + answerTimeoutMillis);
+            }
+        }
+        if (flushBlockedUntilMillis > nowMillis) {
+            deadline = Math.min(deadline, flushBlockedUntilMillis);
+        }
+        return deadline;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Moves records from the queue into the send buffer while the window, buffer and pacing allow. */
+    private void fillFromQueue(long nowMillis) {
+        flushBlockedUntilMillis = 0;
+        long wallMillis = System.currentTimeMillis();
+        long nowNanos = nowMillis * 1_000_000;
+        while (true) {
+            if (qos0Proofs.isFull()) {
+                return; // wait for the broker to prove what it has before writing more
+            }
+            // The queue cannot be peeked: a full window stops everything, so a QoS 0 message never
+            // overtakes the QoS 1 message before it. Resends after a reconnect already hold their
+            // slots (every record up to resendUpToSequence was sent), so they may pass.
+            boolean resending = lastHandedSequence < resendUpToSequence;
+            if (!resending && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                return;
+            }
+            // Checked before taking a record, because a record taken cannot be put back.
+            if (sendBytes.length - (sendEnd - sendStart) < maxPublishPacketSize + CONTROL_RESERVE) {
+                return;
+            }
+            if (lastHandedSequence + 1 < backlogEndSequence && !flushLimiter.tryAcquire(nowNanos)) {
+                flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
+                return;
+            }
+            if (!queue.next(record, wallMillis)) {
+                return;
+            }
+            lastHandedSequence = record.sequence();
+            writeRecord();
+        }
+    }
+
+    /** Encodes the record just taken from the queue into the send buffer. */
+    private void writeRecord() {
+        int qos = record.qos();
+        long sequence = record.sequence();
+        int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
+        if (!makeRoom(size + CONTROL_RESERVE)) {
+            // The agent caps records at maxPublishPacketSize, so only a record from an older
+            // configuration with larger messages can get here.
+            LOG.error("record " + sequence + " needs " + size + " bytes, more than the send buffer can hold; dropped");
+            queue.confirm(sequence);
+            return;
+        }
+        boolean resend = sequence <= resendUpToSequence;
+        try {
+            if (qos == 0) {
+                sendEnd += PacketEncoder.encodePublish(sendBytes, sendEnd, record.buffer(), record.topicOffset(),
+                        record.topicLength(), 0, false, record.retain(), 0, record.buffer(), record.payloadOffset(),
+                        record.payloadLength());
+                qos0Proofs.written(sequence);
+            } else {
+                int slot = resend ? inflight.slotOfSequence(sequence) : -1;
+                if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
+                    sendEnd += PacketEncoder.encodePubrel(sendBytes, sendEnd, inflight.packetId(slot));
+                } else {
+                    boolean dup = slot >= 0;
+                    int id = dup ? inflight.packetId(slot) : inflight.add(sequence, qos, qos0Proofs.writtenCount());
+                    if (dup) {
+                        inflight.setProofMark(slot, qos0Proofs.writtenCount());
+                    }
+                    sendEnd += PacketEncoder.encodePublish(sendBytes, sendEnd, record.buffer(), record.topicOffset(),
+                            record.topicLength(), qos, dup, record.retain(), id, record.buffer(),
+                            record.payloadOffset(), record.payloadLength());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // Only a record damaged in storage gets here (its CRC matched, its contents do not).
+            LOG.error("record " + sequence + " cannot be sent (" + e.getMessage() + "); dropped");
+            queue.confirm(sequence);
+            return;
+        }
+        counters.published++;
+        highestSentSequence = Math.max(highestSentSequence, sequence);
+        if (resend) {
+            counters.resentAfterReconnect++;
+        }
+    }
+
+    private void proveQos0(long mark) {
+        while (qos0Proofs.hasProvenUpTo(mark)) {
+            confirm(qos0Proofs.takeProven());
+        }
+    }
+
+    private void confirm(long sequence) {
+        if (sequence != InflightTable.NO_RECORD) {
+            queue.confirm(sequence);
+            counters.acknowledged++;
+        }
+    }
+
+    /** Offset where a control packet (at most {@link #CONTROL_RESERVE} bytes) can be written now. */
+    private int controlOffset() {
+        return reserve(CONTROL_RESERVE);
+    }
+
+    private void writeControl(int length) {
+        sendEnd += length;
+    }
+
+    /** Makes {@code size} bytes free at {@link #sendEnd} and returns it; the reserve guarantees room. */
+    private int reserve(int size) {
+        if (!makeRoom(size)) {
+            throw new IllegalStateException("send buffer has no room for a " + size + "-byte control packet");
+        }
+        return sendEnd;
+    }
+
+    private boolean makeRoom(int size) {
+        if (sendBytes.length - sendEnd >= size) {
+            return true;
+        }
+        if (sendStart > 0) {
+            System.arraycopy(sendBytes, sendStart, sendBytes, 0, sendEnd - sendStart);
+            sendEnd -= sendStart;
+            sendStart = 0;
+        }
+        return sendBytes.length - sendEnd >= size;
+    }
+
+    private void flushSend(long nowMillis) throws IOException {
+        while (sendStart < sendEnd) {
+            sendView.limit(sendEnd).position(sendStart);
+            int n = transport.write(sendView);
+            if (n <= 0) {
+                return;
+            }
+            sendStart += n;
+            lastWriteMillis = nowMillis;
+        }
+        sendStart = 0;
+        sendEnd = 0;
+    }
+
+    // ------------------------------------------------------------------ losing the link
+
+    private void linkLost(long nowMillis, String reason, boolean silent) {
+        if (state == LinkState.CLOSED) {
+            return;
+        }
+        boolean wasConnected = state == LinkState.CONNECTED;
+        counters.linkLosses++;
+        closeTransport();
+        // Everything not proven goes out again, oldest first, once we are back.
+        resendUpToSequence = highestSentSequence;
+        queue.rewind();
+        qos0Proofs.clear();
+        pingOutstanding = false;
+        if (wasConnected) {
+            backoff.connectionStable(connectedAtMillis, nowMillis);
+        }
+        long delay = backoff.nextDelayMillis();
+        reconnectAtMillis = nowMillis + delay;
+        state = LinkState.WAITING;
+        LOG.warn((silent ? "link dead: " : "link lost: ") + reason + "; reconnect in " + delay + " ms");
+    }
+
+    private void closeTransport() {
+        if (transport != null) {
+            transport.close();
+        }
+        sendStart = 0;
+        sendEnd = 0;
+        decoder.reset();
+    }
+
+    // ------------------------------------------------------------------ shutting down
+
+    /**
+     * Delivers what the link takes within {@code timeoutMillis}, publishes the retained
+     * "offline", sends DISCONNECT (so the broker drops the will) and closes. What was not
+     * delivered stays in the queue for the next start.
+     *
+     * @return true if everything queued was delivered
+     */
+    public boolean drainAndDisconnect(long timeoutMillis) {
+        long deadline = System.nanoTime() / 1_000_000 + timeoutMillis;
+        long now = System.nanoTime() / 1_000_000;
+        while (state == LinkState.CONNECTED && !isDrained() && now < deadline) {
+            service(now);
+            await(Math.min(50, deadline - now));
+            now = System.nanoTime() / 1_000_000;
+        }
+        boolean drained = isDrained();
+        if (state == LinkState.CONNECTED) {
+            try {
+                if (statusTopic != null) {
+                    int p = reserve(PacketEncoder.publishSize(statusTopic.length(), OFFLINE.length, 0));
+                    sendEnd += PacketEncoder.encodePublish(sendBytes, p, statusTopic, 0, false, true, 0, OFFLINE, 0,
+                            OFFLINE.length);
+                }
+                writeControl(PacketEncoder.encodeDisconnect(sendBytes, controlOffset()));
+                while (sendStart < sendEnd && now < deadline + 1000) {
+                    flushSend(now);
+                    transport.await(Math.min(50, deadline + 1000 - now), true);
+                    now = System.nanoTime() / 1_000_000;
+                }
+                LOG.info("disconnected from " + endpoints.current().hostAndPort()
+                        + (drained ? "" : " with " + queue.counters().queuedMessages() + " messages still queued"));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("clean disconnect failed: " + Problems.describe(e));
+            }
+        }
+        close();
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        closeTransport();
+        state = LinkState.CLOSED;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sensorpub.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InflightTableTest {
+
+    @Test
+    void packetIdsAreTakenAtSendTimeAndNeverRunOutHoweverManyMessagesPass() {
+        InflightTable t = new InflightTable(32);
+        // 1,000,000 messages through a window of 32: ids wrap around 65535 many times.
+        for (int i = 1; i <= 1_000_000; i++) {
+            int id = t.add(i, 1, 0);
+            assertTrue(id >= 1 && id <= 65_535);
+            if (t.size() == 32) {
+                t.remove(t.slotOfPacketId(id - 31 < 1 ? id - 31 + 65_535 : id - 31));
+            }
+        }
+        assertEquals(31, t.size());
+    }
+
+    @Test
+    void anIdStillInUseIsNeverHandedOutAgain() {
+        InflightTable t = new InflightTable(4);
+        int stuck = t.add(1, 1, 0);
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 200_000; i++) {
+            int id = t.add(2 + i, 2, 0);
+            assertNotEquals(stuck, id);
+            seen.add(id);
+            t.remove(t.slotOfPacketId(id));
+        }
+        assertEquals(65_534, seen.size(), "every other id was used");
+    }
+
+    @Test
+    void qos2MessagesAreCountedUntilTheirPubcomp() {
+        InflightTable t = new InflightTable(8);
+        int a = t.add(1, 2, 0);
+        t.add(2, 1, 0);
+        assertEquals(1, t.qos2Size());
+        t.setState(t.slotOfPacketId(a), InflightTable.AWAITING_PUBCOMP);
+        assertEquals(1, t.qos2Size());
+        t.remove(t.slotOfPacketId(a));
+        assertEquals(0, t.qos2Size());
+    }
+
+    @Test
+    void theWindowIsAHardLimit() {
+        InflightTable t = new InflightTable(2);
+        t.add(1, 1, 0);
+        t.add(2, 2, 0);
+        assertFalse(t.hasRoom());
+        assertThrows(IllegalStateException.class, () -> t.add(3, 1, 0));
+    }
+
+    @Test
+    void entriesAreFoundByPacketIdAndBySequenceAndStartInTheRightState() {
+        InflightTable t = new InflightTable(8);
+        int a = t.add(10, 1, 5);
+        int b = t.add(11, 2, 6);
+        assertEquals(InflightTable.AWAITING_PUBACK, t.state(t.slotOfPacketId(a)));
+        assertEquals(InflightTable.AWAITING_PUBREC, t.state(t.slotOfPacketId(b)));
+        assertEquals(b, t.packetId(t.slotOfSequence(11)));
+        assertEquals(6, t.proofMark(t.slotOfSequence(11)));
+        assertEquals(-1, t.slotOfSequence(12));
+        assertEquals(-1, t.slotOfPacketId(0));
+    }
+
+    @Test
+    void aReservedIdHoldsNoSlotButIsNotReused() {
+        InflightTable t = new InflightTable(1);
+        int reserved = t.reservePacketId();
+        assertEquals(-1, t.slotOfPacketId(reserved));
+        assertTrue(t.hasRoom());
+        int id = t.add(1, 1, 0);
+        assertNotEquals(reserved, id);
+        t.releasePacketId(reserved);
+        t.remove(t.slotOfPacketId(id));
+        assertEquals(0, t.size());
+    }
+
+    @Test
+    void entriesWhoseRecordsTheQueueDroppedAreForgotten() {
+        InflightTable t = new InflightTable(8);
+        t.add(5, 1, 0);
+        t.add(6, 1, 0);
+        t.add(9, 1, 0);
+        assertEquals(2, t.removeOlderThan(9));
+        assertEquals(1, t.size());
+        assertEquals(9, t.sequence(t.slotOfSequence(9)));
+    }
+}
