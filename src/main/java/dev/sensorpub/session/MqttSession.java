@@ -89,7 +89,8 @@ public final class MqttSession implements AutoCloseable {
     private int subscriptionCount;
     private int subscribePacketId;
 
-    private LinkState state = LinkState.WAITING;
+    /** Volatile only so that tests and the status line may read it from another thread. */
+    private volatile LinkState state = LinkState.WAITING;
     private Thread loopThread;
     private long reconnectAtMillis;
     private long attemptDeadlineMillis;

@@ -1,0 +1,99 @@
+package dev.sensorpub.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.queue.MemoryQueue;
+import dev.sensorpub.testing.BlackHoleProxy;
+import dev.sensorpub.testing.MosquittoBroker;
+import dev.sensorpub.testing.MosquittoSubscriber;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The tunnel: the link goes silent (no reset, no FIN) while readings keep coming at 20/s. The
+ * session must notice within 1.5 keep alives, and every reading must reach a subscriber after
+ * the link returns: in order of first arrival, with duplicates only for what was unproven.
+ */
+class SessionTunnelTest {
+    private static final int KEEP_ALIVE_SECONDS = 2;
+    private static final int WINDOW = 32;
+    private static final long PERIOD_MILLIS = 50;
+
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {0, 1})
+    void nothingPublishedIntoASilentlyDeadLinkIsLost(int qos) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault();
+             BlackHoleProxy proxy = BlackHoleProxy.start(broker.host(), broker.port());
+             MosquittoSubscriber subscriber = MosquittoSubscriber.start(broker, "tunnel/#", 1, null)) {
+            MemoryQueue queue = TestQueues.memory();
+            MqttSession session = new MqttSession(SessionSettings.builder(proxy.url(), "tunnel-" + qos)
+                    .keepAliveSeconds(KEEP_ALIVE_SECONDS).inflightWindow(WINDOW).connectTimeoutMillis(1_000)
+                    .reconnectDelays(200, 1_000, 10_000).build(), queue, p -> { });
+
+            long start = SessionLoop.nowMillis();
+            long outageStart = start + 3_000;
+            long outageEnd = outageStart + 5_000;
+            long publishEnd = outageEnd + 3_000;
+            long deadline = publishEnd + 30_000;
+            long nextReading = start;
+            int published = 0;
+            boolean holed = false;
+            boolean restored = false;
+            long detectedAfter = -1;
+            while (SessionLoop.nowMillis() < deadline) {
+                long now = SessionLoop.nowMillis();
+                if (!holed && now >= outageStart) {
+                    assertEquals(LinkState.CONNECTED, session.state(), "connected before the tunnel");
+                    proxy.blackHole();
+                    holed = true;
+                }
+                if (holed && detectedAfter < 0 && session.state() != LinkState.CONNECTED) {
+                    detectedAfter = now - outageStart;
+                }
+                if (!restored && now >= outageEnd) {
+                    proxy.restore();
+                    restored = true;
+                }
+                while (now < publishEnd && now >= nextReading) {
+                    TestQueues.append(queue, "tunnel/counter", String.valueOf(published++), qos);
+                    nextReading += PERIOD_MILLIS;
+                }
+                session.service(now);
+                if (now >= publishEnd && session.isDrained()) {
+                    break;
+                }
+                session.await(Math.max(0, Math.min(Math.min(nextReading, session.nextDeadlineMillis(now)),
+                        SessionLoop.nowMillis() + 20) - SessionLoop.nowMillis()));
+            }
+            assertTrue(session.isDrained(), "the backlog drained: " + queue.counters());
+            assertTrue(detectedAfter >= 0 && detectedAfter <= 1_500L * KEEP_ALIVE_SECONDS,
+                    "dead link found after " + detectedAfter + " ms; keep alive " + KEEP_ALIVE_SECONDS + " s");
+
+            List<String> lines = subscriber.awaitMessages(published, 15_000);
+            Set<Integer> firstArrivals = new LinkedHashSet<>();
+            for (String line : lines) {
+                firstArrivals.add(Integer.parseInt(line.substring("tunnel/counter ".length())));
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < published; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, new ArrayList<>(firstArrivals), "every reading, in order of first arrival");
+            int duplicates = lines.size() - firstArrivals.size();
+            long resent = session.counters().resentAfterReconnect();
+            assertTrue(duplicates <= resent, duplicates + " duplicates but only " + resent + " resent");
+            if (qos == 1) {
+                assertTrue(resent <= WINDOW, "QoS 1 resends are bounded by the window: " + resent);
+            }
+            assertTrue(published >= 200, "published " + published);
+            System.out.printf("tunnel QoS %d: %d published, %d received, %d duplicates, %d resent, dead link found"
+                    + " after %d ms%n", qos, published, lines.size(), duplicates, resent, detectedAfter);
+            session.close();
+        }
+    }
+}
