@@ -111,7 +111,7 @@ public final class PayloadFormatter {
             }
             System.arraycopy(before, 0, dst, p, before.length);
             p += before.length;
-            p = writeFixed(v < 0, (long) Math.floor(magnitude + 0.5), dst, p);
+            p = writeFixed(v < 0, roundHalfUp(magnitude), dst, p);
             System.arraycopy(after, 0, dst, p, after.length);
             p += after.length;
         }
@@ -122,6 +122,12 @@ public final class PayloadFormatter {
             p += end.length;
         }
         return p - at;
+    }
+
+    /** Not floor(m + 0.5): near 2^53 that sum itself rounds up and "…991" would print as "…992". */
+    private static long roundHalfUp(double magnitude) {
+        long whole = (long) magnitude;
+        return magnitude - whole >= 0.5 ? whole + 1 : whole;
     }
 
     /** Writes units / factor with exactly {@code decimals} places; a rounded-away sign is dropped. */
