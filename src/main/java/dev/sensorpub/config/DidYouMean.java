@@ -18,8 +18,10 @@ final class DidYouMean {
                 bestDistance = d;
             }
         }
-        // A third of the word (at least 2 edits) still reads as a typo; more is a different word.
-        int limit = Math.max(2, word.length() / 3);
+        // Up to a third of the last segment (at least 2 edits) reads as a typo; more is a different
+        // word ("pin" is not a typo of "qos" just because the keys share "sensor.beat.").
+        String last = word.substring(word.lastIndexOf('.') + 1);
+        int limit = Math.max(2, last.length() / 3);
         return bestDistance <= limit ? best : null;
     }
 
