@@ -49,7 +49,12 @@ final class SysfsFile implements AutoCloseable {
             return length;
         } catch (FileNotFoundException e) {
             close();
-            throw new SensorReadException(path + " not found");
+            // The JDK says why in parentheses: "(No such file or directory)", "(Permission denied)".
+            String message = String.valueOf(e.getMessage());
+            int open = message.lastIndexOf('(');
+            String why = open >= 0 && message.endsWith(")") ? message.substring(open + 1, message.length() - 1) : message;
+            throw new SensorReadException(why.startsWith("No such file") ? path + " not found"
+                    : "cannot open " + path + ": " + why);
         } catch (IOException e) {
             close();
             String message = String.valueOf(e.getMessage());
