@@ -82,7 +82,7 @@ public final class Bme280 implements Sensor {
     private void start() throws SensorReadException {
         int id = device.readByte(REG_CHIP_ID);
         if (id != CHIP_ID_BME280 && id != CHIP_ID_BMP280) {
-            throw new SensorReadException(device.describe() + ": chip id 0x" + Integer.toHexString(id)
+            throw new SensorReadException(device.describe() + ": chip id " + String.format("0x%02x", id)
                     + ", expected 0x60 (BME280) or 0x58 (BMP280)");
         }
         humidity = id == CHIP_ID_BME280;

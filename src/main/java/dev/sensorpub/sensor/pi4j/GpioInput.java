@@ -30,6 +30,11 @@ public final class GpioInput implements Sensor, EventSource {
         this.inverted = inverted;
     }
 
+    /** Package-private so tests can reach the mock behind it. */
+    DigitalInput input() {
+        return input;
+    }
+
     @Override
     public List<Quantity> quantities() {
         return QUANTITIES;
