@@ -53,6 +53,11 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     private final double[] lastPublished;
     private final long[] lastPublishTime;
 
+    /**
+     * Event sources among the sensors are attached to {@code handoff} here, with their index.
+     *
+     * @param handoff may be null when no sensor is an {@link EventSource}
+     */
     public SensorSchedule(List<Entry> entries, ReadingSink sink, EventHandoff handoff, long nowMillis) {
         int n = entries.size();
         this.entries = entries.toArray(new Entry[0]);
@@ -77,6 +82,12 @@ public final class SensorSchedule implements EventHandoff.Consumer {
             quantityBase[i + 1] = quantityBase[i] + quantities;
             nextDue[i] = nowMillis; // everything reads once at start
             delay[i] = e.intervalMillis();
+            if (e.sensor() instanceof EventSource source) {
+                if (handoff == null) {
+                    throw new IllegalArgumentException(e.name() + " reports events but no handoff was given");
+                }
+                source.attach(handoff, i);
+            }
         }
         lastPublished = new double[quantityBase[n]];
         lastPublishTime = new long[quantityBase[n]];
@@ -190,6 +201,17 @@ public final class SensorSchedule implements EventHandoff.Consumer {
 
     public int size() {
         return entries.length;
+    }
+
+    /** Closes every sensor (releases files and listeners); for shutdown. */
+    public void closeSensors() {
+        for (Entry e : entries) {
+            try {
+                e.sensor().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("sensor " + e.name() + ": close failed: " + ex.getMessage());
+            }
+        }
     }
 
     public String name(int sensorIndex) {

@@ -205,4 +205,44 @@ class SensorScheduleTest {
         });
         assertEquals(0, allocated);
     }
+
+    @Test
+    void eventSourcesAreAttachedWithTheirIndex() {
+        final class Button implements Sensor, EventSource {
+            EventHandoff attachedTo;
+            int index = -1;
+            boolean closed;
+
+            @Override
+            public List<Quantity> quantities() {
+                return List.of(Quantity.digital("state"));
+            }
+
+            @Override
+            public void read(Reading out) {
+                out.set(0, 0);
+            }
+
+            @Override
+            public void attach(EventHandoff handoff, int sensorIndex) {
+                attachedTo = handoff;
+                index = sensorIndex;
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        }
+        Button button = new Button();
+        EventHandoff h = new EventHandoff(4);
+        SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 10, 0, 0),
+                new SensorSchedule.Entry("b", button, 10, 0, 0)), new Recorder(), h, 0);
+        assertEquals(h, button.attachedTo);
+        assertEquals(1, button.index);
+        s.closeSensors();
+        assertTrue(button.closed);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SensorSchedule(
+                List.of(new SensorSchedule.Entry("b", new Button(), 10, 0, 0)), new Recorder(), null, 0));
+    }
 }
