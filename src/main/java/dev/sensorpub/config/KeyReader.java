@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads typed values from a properties file and records every problem as "key: reason"
@@ -93,38 +94,28 @@ final class KeyReader {
     }
 
     long durationMillis(String key, long fallback, long min, long max) {
-        String v = string(key, null);
-        if (v == null) {
-            return fallback;
-        }
-        long parsed;
-        try {
-            parsed = Units.parseDurationMillis(v);
-        } catch (IllegalArgumentException e) {
-            problem(key, e.getMessage());
-            return fallback;
-        }
-        if (parsed < min || parsed > max) {
-            problem(key, show(key, v) + " is out of range " + millis(min) + " to " + millis(max));
-            return fallback;
-        }
-        return parsed;
+        return withUnit(key, fallback, min, max, Units::parseDurationMillis, millis(min) + " to " + millis(max));
     }
 
     long sizeBytes(String key, long fallback, long min, long max) {
+        return withUnit(key, fallback, min, max, Units::parseSizeBytes, min + " to " + max + " bytes");
+    }
+
+    /** A value parsed by {@code parser} (which explains its own syntax errors), then range-checked. */
+    private long withUnit(String key, long fallback, long min, long max, ToLongFunction<String> parser, String range) {
         String v = string(key, null);
         if (v == null) {
             return fallback;
         }
         long parsed;
         try {
-            parsed = Units.parseSizeBytes(v);
+            parsed = parser.applyAsLong(v);
         } catch (IllegalArgumentException e) {
             problem(key, e.getMessage());
             return fallback;
         }
         if (parsed < min || parsed > max) {
-            problem(key, show(key, v) + " is out of range " + min + " to " + max + " bytes");
+            problem(key, show(key, v) + " is out of range " + range);
             return fallback;
         }
         return parsed;

@@ -12,43 +12,31 @@ public final class Units {
 
     /** @throws IllegalArgumentException with a reason a person can act on */
     public static long parseDurationMillis(String text) {
-        String t = text.trim();
-        int digits = leadingDigits(t);
-        if (digits == 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 10s, 5m or 1h");
-        }
-        long number = parseWhole(t.substring(0, digits), text);
-        String unit = t.substring(digits).trim();
+        Split s = split(text, "a duration; write e.g. 500ms, 10s, 5m or 1h");
         long factor;
-        switch (unit) {
+        switch (s.unit) {
             case "ms": factor = 1; break;
             case "s": factor = 1_000; break;
             case "m": factor = 60_000; break;
             case "h": factor = 3_600_000; break;
             case "":
-                if (number == 0) {
+                if (s.number == 0) {
                     return 0;
                 }
-                throw new IllegalArgumentException("'" + text + "' has no unit; write e.g. " + number + "ms or "
-                        + number + "s");
+                throw new IllegalArgumentException("'" + text + "' has no unit; write e.g. " + s.number + "ms or "
+                        + s.number + "s");
             default:
-                throw new IllegalArgumentException("'" + text + "' has unknown unit '" + unit
+                throw new IllegalArgumentException("'" + text + "' has unknown unit '" + s.unit
                         + "'; use ms, s, m or h");
         }
-        return multiply(number, factor, text);
+        return multiply(s.number, factor, text);
     }
 
     /** @throws IllegalArgumentException with a reason a person can act on */
     public static long parseSizeBytes(String text) {
-        String t = text.trim();
-        int digits = leadingDigits(t);
-        if (digits == 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 1024, 512KiB or 8MiB");
-        }
-        long number = parseWhole(t.substring(0, digits), text);
-        String unit = t.substring(digits).trim();
+        Split s = split(text, "a size; write e.g. 1024, 512KiB or 8MiB");
         long factor;
-        switch (unit) {
+        switch (s.unit) {
             case "": case "B": case "bytes": factor = 1; break;
             case "KiB": factor = 1L << 10; break;
             case "MiB": factor = 1L << 20; break;
@@ -56,10 +44,23 @@ public final class Units {
             case "KB": case "kB": case "MB": case "GB":
                 throw new IllegalArgumentException("'" + text + "': use binary units KiB, MiB or GiB (1 KiB = 1024 bytes)");
             default:
-                throw new IllegalArgumentException("'" + text + "' has unknown unit '" + unit
+                throw new IllegalArgumentException("'" + text + "' has unknown unit '" + s.unit
                         + "'; use bytes, KiB, MiB or GiB");
         }
-        return multiply(number, factor, text);
+        return multiply(s.number, factor, text);
+    }
+
+    private record Split(long number, String unit) {
+    }
+
+    /** Leading whole number and the unit text after it. */
+    private static Split split(String text, String expected) {
+        String t = text.trim();
+        int digits = leadingDigits(t);
+        if (digits == 0) {
+            throw new IllegalArgumentException("'" + text + "' is not " + expected);
+        }
+        return new Split(parseWhole(t.substring(0, digits), text), t.substring(digits).trim());
     }
 
     private static int leadingDigits(String t) {
