@@ -26,7 +26,8 @@ final class Pi4jRegisterDevice implements RegisterDevice {
             try {
                 i2c = opener.get();
             } catch (RuntimeException e) {
-                throw failure("opening the bus (is dtparam=i2c_arm=on set?)", e);
+                SensorReadException failure = failure("opening the bus", e);
+                throw new SensorReadException(failure.getMessage() + " (is dtparam=i2c_arm=on set?)");
             }
         }
         return i2c;
@@ -74,11 +75,13 @@ final class Pi4jRegisterDevice implements RegisterDevice {
         }
     }
 
+    /** "i2c-1 0x76: NACK reading register 0xd0", "i2c-1 0x76: opening the bus failed: ... (hint)". */
     private SensorReadException failure(String what, RuntimeException e) {
         String message = String.valueOf(e.getMessage());
-        // The kernel reports an address nobody acknowledges as EREMOTEIO ("Remote I/O error").
-        String reason = message.contains("Remote I/O") || message.contains("121") ? "NACK (nothing answers; "
-                + "check wiring and address)" : e.getClass().getSimpleName() + " " + message;
-        return new SensorReadException(description + ": " + reason + " " + what);
+        // The kernel reports an address nobody acknowledges as EREMOTEIO ("Remote I/O error", errno 121).
+        if (message.contains("Remote I/O") || message.contains("121")) {
+            return new SensorReadException(description + ": NACK " + what + " (nothing answers; check wiring and address)");
+        }
+        return new SensorReadException(description + ": " + what + " failed: " + message);
     }
 }
