@@ -353,6 +353,16 @@ public final class MappingFile {
                     + " is digital and publishes its on/off payloads; decimals, scale, offset and deadband do not apply");
         }
         Map<String, String> options = options(r, p, type);
+        for (String key : r.keysUnder(p)) {
+            String option = key.substring(p.length());
+            if (!type.optionKeys().contains(option) && !COMMON_SENSOR_KEYS.contains(option)) {
+                String owners = typesWithOption(option);
+                if (!owners.isEmpty()) {
+                    r.has(key);
+                    r.problem(key, "'" + option + "' is a key of " + owners + ", not of " + type.key());
+                }
+            }
+        }
         if (unit == null && type.topicSuffixes().isEmpty() && !type.defaultUnit().isEmpty()) {
             unit = type.defaultUnit();
         }
@@ -433,6 +443,16 @@ public final class MappingFile {
                 throw new IllegalStateException(type.key());
         }
         return o;
+    }
+
+    private static String typesWithOption(String option) {
+        StringBuilder sb = new StringBuilder();
+        for (SensorType t : SensorType.values()) {
+            if (t.optionKeys().contains(option)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(t.key());
+            }
+        }
+        return sb.toString();
     }
 
     private static void onOff(KeyReader r, String p, Map<String, String> o) {

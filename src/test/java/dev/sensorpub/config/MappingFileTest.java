@@ -284,7 +284,10 @@ class MappingFileTest {
                 problems("sensor.beat.intervall = 1s"));
         assertEquals(List.of("qeueu.type: unknown key; did you mean 'queue.type'?"), problems("qeueu.type = file"));
         assertEquals(List.of("colour: unknown key"), problems("colour = blue"));
-        assertEquals(List.of("sensor.beat.pin: unknown key"), problems("sensor.beat.pin = 4"));
+        assertEquals(List.of("sensor.beat.pin: 'pin' is a key of gpio-input, not of sim-counter"),
+                problems("sensor.beat.pin = 4"));
+        assertEquals(List.of("sensor.beat.on-payload: 'on-payload' is a key of gpio-input, sim-switch, not of sim-counter"),
+                problems("sensor.beat.on-payload = 1"));
         assertEquals(List.of("sensor.beat.type: 'sim-countr' is not a sensor type; did you mean 'sim-counter'?"),
                 problemsOf(List.of("board = simulator", "mqtt.server = tcp://h", "mqtt.client-id = c",
                         "sensor.beat.type = sim-countr", "sensor.beat.topic = a/b")));
