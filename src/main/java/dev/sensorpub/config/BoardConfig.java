@@ -1,0 +1,99 @@
+package dev.sensorpub.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * What differs between boards: where the 40-pin header's GPIO lines, I2C and SPI buses and
+ * the sysfs trees live, and which Pi4J providers reach them. Tests point the sysfs bases at
+ * fixture directories; the simulator board uses Pi4J's mock providers.
+ *
+ * @param gpioChip  the gpiochip of the 40-pin header ("gpiochip0"); Pi4J 2.8.0's gpiod
+ *                  provider finds it itself (the chip whose label contains "pinctrl"), so this
+ *                  is for the boot log and for people running gpioinfo
+ * @param providers Pi4J provider per IO kind: "gpiod", "linuxfs" or "mock"
+ */
+public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, Path w1Base, Path iioBase,
+                          Path thermalBase, String digitalInputProvider, String i2cProvider, String spiProvider,
+                          String notes) {
+
+    public static final String MOCK = "mock";
+    static final Set<String> KEYS = Set.of("name", "gpio.chip", "i2c.bus", "spi.bus", "w1.base", "iio.base",
+            "thermal.base", "provider.digital-input", "provider.i2c", "provider.spi", "notes");
+
+    /** True when every provider is Pi4J's mock: no hardware is touched. */
+    public boolean simulated() {
+        return MOCK.equals(digitalInputProvider) && MOCK.equals(i2cProvider) && MOCK.equals(spiProvider);
+    }
+
+    /** Loads and validates a board file; every problem is reported with "board &lt;file&gt; key: reason". */
+    public static BoardConfig load(Path file) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        BoardConfig board = load(file, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return board;
+    }
+
+    /** Adds this board's problems to {@code problems}; returns null when the file is unusable. */
+    static BoardConfig load(Path file, List<String> problems) {
+        Map<String, String> values;
+        try {
+            values = readProperties(file);
+        } catch (IOException e) {
+            problems.add("board: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+        List<String> own = new ArrayList<>();
+        KeyReader r = new KeyReader(values, own);
+        String fallbackName = file.getFileName().toString().replaceFirst("\\.properties$", "");
+        String name = r.string("name", fallbackName);
+        String gpioChip = r.string("gpio.chip", "gpiochip0");
+        int i2cBus = (int) r.integer("i2c.bus", 1, 0, 255);
+        int spiBus = (int) r.integer("spi.bus", 0, 0, 6);
+        Path w1 = path(r, "w1.base", "/sys/bus/w1/devices", file);
+        Path iio = path(r, "iio.base", "/sys/bus/iio/devices", file);
+        Path thermal = path(r, "thermal.base", "/sys/class/thermal", file);
+        String digital = r.choice("provider.digital-input", "gpiod", "gpiod", MOCK);
+        String i2c = r.choice("provider.i2c", "linuxfs", "linuxfs", MOCK);
+        String spi = r.choice("provider.spi", "linuxfs", "linuxfs", MOCK);
+        String notes = r.string("notes", "");
+        r.reportUnknown(KEYS);
+        for (String p : own) {
+            problems.add("board " + file.getFileName() + " " + p);
+        }
+        return new BoardConfig(name, gpioChip, i2cBus, spiBus, w1, iio, thermal, digital, i2c, spi, notes);
+    }
+
+    /** Relative sysfs bases resolve against the board file's directory, which fixtures use. */
+    private static Path path(KeyReader r, String key, String fallback, Path file) {
+        Path p = Path.of(r.string(key, fallback));
+        if (p.isAbsolute()) {
+            return p;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        return dir.resolve(p).normalize();
+    }
+
+    static Map<String, String> readProperties(Path file) throws IOException {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String key : props.stringPropertyNames()) {
+            values.put(key.trim(), props.getProperty(key).trim());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.sensorpub.config;
+
+import java.util.List;
+
+/**
+ * Every problem found in a configuration, one "key: reason" line each. Thrown once, after
+ * the whole file was read, so a person fixes everything in one round instead of one per run.
+ */
+public final class ConfigException extends Exception {
+    private final List<String> problems;
+
+    public ConfigException(List<String> problems) {
+        super(problems.size() + " configuration problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
+                + String.join("\n  ", problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Each line is "key: reason"; values of secret keys are never included. */
+    public List<String> problems() {
+        return problems;
+    }
+}

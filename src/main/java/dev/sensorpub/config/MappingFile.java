@@ -1,0 +1,564 @@
+package dev.sensorpub.config;
+
+import dev.sensorpub.codec.Topic;
+import dev.sensorpub.log.Level;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads the sensor-to-topic mapping file (Java properties) and the board file it names, and
+ * checks everything before anything starts. Every problem lands in one {@link ConfigException}.
+ *
+ * <p>{@code board} is either a name, looked up as {@code <name>.properties} in the board
+ * directories (by default: {@code board-configs/} next to the mapping file, the mapping file's
+ * own directory, {@code ./board-configs/}, and the directory in the system property
+ * {@code sensorpub.board-dir}), or a path to a board file (relative to the mapping file).
+ */
+public final class MappingFile {
+    static final Set<String> TOP_KEYS = Set.of("board", "mqtt.server", "mqtt.client-id", "mqtt.keep-alive",
+            "mqtt.clean-session", "mqtt.username", "mqtt.password", "mqtt.status-topic", "mqtt.connect-timeout",
+            "mqtt.reconnect.min-delay", "mqtt.reconnect.max-delay", "mqtt.reconnect.reset-after",
+            "mqtt.inflight-window", "mqtt.max-packet-size", "mqtt.tls.ca-file", "mqtt.tls.cert-file",
+            "mqtt.tls.key-file", "mqtt.tls.verify-hostname", "queue.type", "queue.path", "queue.capacity",
+            "queue.max-messages", "queue.overflow", "queue.fsync", "queue.flush-rate", "log.level",
+            "log.status-interval", "log.serial");
+    static final List<String> COMMON_SENSOR_KEYS = List.of("type", "topic", "qos", "retain", "interval", "format",
+            "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit");
+
+    private static final long DAY_MILLIS = 86_400_000L;
+    /** MQTT's remaining-length field tops out at 268,435,455 plus up to 5 header bytes. */
+    private static final long MQTT_MAX_PACKET = 268_435_460L;
+
+    private MappingFile() {
+    }
+
+    /** Loads {@code mapping} with the default board directories. */
+    public static AgentConfig load(Path mapping) throws ConfigException {
+        Path dir = mapping.toAbsolutePath().getParent();
+        List<Path> boardDirs = new ArrayList<>(List.of(dir.resolve("board-configs"), dir, Path.of("board-configs")));
+        String extra = System.getProperty("sensorpub.board-dir");
+        if (extra != null && !extra.isBlank()) {
+            boardDirs.add(Path.of(extra));
+        }
+        return load(mapping, boardDirs);
+    }
+
+    public static AgentConfig load(Path mapping, List<Path> boardDirs) throws ConfigException {
+        Map<String, String> values;
+        try {
+            values = BoardConfig.readProperties(mapping);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(mapping + ": file not found"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(List.of(mapping + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+        }
+        return parse(values, mapping, boardDirs);
+    }
+
+    /** Validates already-read key/value pairs; {@code mapping} is used to resolve relative paths. */
+    static AgentConfig parse(Map<String, String> values, Path mapping, List<Path> boardDirs) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        KeyReader r = new KeyReader(values, problems);
+        Path baseDir = mapping.toAbsolutePath().getParent();
+
+        BoardConfig board = board(r, baseDir, boardDirs, problems);
+        MqttSettings mqtt = mqtt(r, baseDir);
+        QueueSettings queue = queue(r, baseDir);
+        LogSettings log = log(r);
+        List<SensorConfig> sensors = sensors(r, mqtt.clientId());
+        checkConflicts(sensors, mqtt.statusTopic(), problems);
+
+        Set<String> candidates = new TreeSet<>(TOP_KEYS);
+        candidates.addAll(r.knownKeys());
+        r.reportUnknown(candidates);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new AgentConfig(mapping, board, mqtt, queue, log, sensors);
+    }
+
+    private static BoardConfig board(KeyReader r, Path baseDir, List<Path> boardDirs, List<String> problems) {
+        String value = r.required("board", "name a board (raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, "
+                + "raspberry-pi-zero-2w, simulator) or a board file path");
+        if (value == null) {
+            return null;
+        }
+        Path file = null;
+        if (value.contains("/") || value.endsWith(".properties")) {
+            file = baseDir.resolve(value);
+            if (!Files.isRegularFile(file)) {
+                r.problem("board", "board file not found: " + file);
+                return null;
+            }
+        } else {
+            for (Path dir : boardDirs) {
+                Path candidate = dir.resolve(value + ".properties");
+                if (Files.isRegularFile(candidate)) {
+                    file = candidate;
+                    break;
+                }
+            }
+            if (file == null) {
+                r.problem("board", "board '" + value + "' not found; looked for " + value + ".properties in "
+                        + boardDirs);
+                return null;
+            }
+        }
+        return BoardConfig.load(file, problems);
+    }
+
+    private static MqttSettings mqtt(KeyReader r, Path baseDir) {
+        List<ServerAddress> servers = servers(r);
+        String clientId = r.required("mqtt.client-id", "the MQTT client id, unique per broker");
+        if (clientId != null) {
+            try {
+                // Same UTF-8 rules as a topic: no U+0000, at most 65,535 bytes.
+                Topic.name(clientId.replace('+', 'x').replace('#', 'x'));
+            } catch (IllegalArgumentException e) {
+                r.problem("mqtt.client-id", e.getMessage().replace("topic name", "client id"));
+                clientId = null;
+            }
+        }
+        long keepAlive = r.durationMillis("mqtt.keep-alive", 30_000, 0, 65_535_000);
+        if (keepAlive % 1000 != 0) {
+            r.problem("mqtt.keep-alive", "MQTT keep alive is in whole seconds");
+        }
+        boolean cleanSession = r.bool("mqtt.clean-session", false);
+        String username = r.string("mqtt.username", null);
+        r.secret("mqtt.password");
+        String password = r.string("mqtt.password", null);
+        if (password != null && username == null) {
+            r.problem("mqtt.password", "set without mqtt.username; MQTT 3.1.1 sends a password only with a user name");
+        }
+        String statusTemplate = r.string("mqtt.status-topic", "${client-id}/status");
+        String statusTopic = topic(r, "mqtt.status-topic", statusTemplate, clientId, null);
+        long connectTimeout = r.durationMillis("mqtt.connect-timeout", 10_000, 100, 10 * 60_000);
+        long minDelay = r.durationMillis("mqtt.reconnect.min-delay", 1_000, 10, DAY_MILLIS);
+        long maxDelay = r.durationMillis("mqtt.reconnect.max-delay", 60_000, 10, DAY_MILLIS);
+        if (minDelay > maxDelay) {
+            r.problem("mqtt.reconnect.min-delay", "is larger than mqtt.reconnect.max-delay");
+        }
+        long resetAfter = r.durationMillis("mqtt.reconnect.reset-after", 30_000, 0, DAY_MILLIS);
+        int window = (int) r.integer("mqtt.inflight-window", 32, 1, 65_535);
+        int maxPacket = (int) r.sizeBytes("mqtt.max-packet-size", 256 * 1024, 128, MQTT_MAX_PACKET);
+        Path ca = existingFile(r, "mqtt.tls.ca-file", baseDir);
+        Path cert = existingFile(r, "mqtt.tls.cert-file", baseDir);
+        Path key = existingFile(r, "mqtt.tls.key-file", baseDir);
+        if ((r.has("mqtt.tls.cert-file")) != (r.has("mqtt.tls.key-file"))) {
+            r.problem(r.has("mqtt.tls.cert-file") ? "mqtt.tls.key-file" : "mqtt.tls.cert-file",
+                    "missing; a client certificate needs both mqtt.tls.cert-file and mqtt.tls.key-file");
+        }
+        boolean verifyHostname = r.bool("mqtt.tls.verify-hostname", true);
+        boolean anyTls = false;
+        for (ServerAddress s : servers) {
+            anyTls |= s.tls();
+        }
+        if (!anyTls) {
+            for (String tlsKey : List.of("mqtt.tls.ca-file", "mqtt.tls.cert-file", "mqtt.tls.key-file",
+                    "mqtt.tls.verify-hostname")) {
+                if (r.has(tlsKey)) {
+                    r.problem(tlsKey, "set, but no ssl:// server in mqtt.server uses TLS");
+                }
+            }
+        }
+        return new MqttSettings(servers, clientId, (int) (keepAlive / 1000), cleanSession, username, password,
+                statusTopic, connectTimeout, minDelay, maxDelay, resetAfter, window, maxPacket, ca, cert, key,
+                verifyHostname);
+    }
+
+    private static List<ServerAddress> servers(KeyReader r) {
+        String value = r.required("mqtt.server", "the broker, e.g. tcp://192.168.1.10:1883 (several: comma-separated)");
+        List<ServerAddress> servers = new ArrayList<>();
+        if (value == null) {
+            return servers;
+        }
+        for (String part : value.split(",")) {
+            String url = part.trim();
+            try {
+                URI uri = new URI(url);
+                String scheme = uri.getScheme();
+                if (!"tcp".equals(scheme) && !"ssl".equals(scheme)) {
+                    throw new IllegalArgumentException("'" + url + "' must start with tcp:// or ssl://");
+                }
+                String host = uri.getHost();
+                if (host == null || host.isEmpty() || uri.getPath() != null && !uri.getPath().isEmpty()
+                        || uri.getQuery() != null || uri.getUserInfo() != null) {
+                    throw new IllegalArgumentException("'" + url + "' is not tcp://host:port or ssl://host:port");
+                }
+                boolean tls = "ssl".equals(scheme);
+                int port = uri.getPort() == -1 ? (tls ? 8883 : 1883) : uri.getPort();
+                if (port < 1 || port > 65_535) {
+                    throw new IllegalArgumentException("'" + url + "' has port out of range 1 to 65535");
+                }
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                servers.add(new ServerAddress(tls, host, port));
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                r.problem("mqtt.server", e instanceof URISyntaxException
+                        ? "'" + url + "' is not a valid URL (" + ((URISyntaxException) e).getReason() + ")"
+                        : e.getMessage());
+            }
+        }
+        return servers;
+    }
+
+    private static Path existingFile(KeyReader r, String key, Path baseDir) {
+        String v = r.string(key, null);
+        if (v == null) {
+            return null;
+        }
+        Path p = baseDir.resolve(v);
+        if (!Files.isRegularFile(p)) {
+            r.problem(key, "file not found: " + p);
+        } else if (!Files.isReadable(p)) {
+            r.problem(key, "file not readable: " + p);
+        }
+        return p;
+    }
+
+    private static QueueSettings queue(KeyReader r, Path baseDir) {
+        String type = r.choice("queue.type", "memory", "memory", "file");
+        Path path = null;
+        String pathValue = r.string("queue.path", null);
+        if ("file".equals(type) && pathValue == null) {
+            r.problem("queue.path", "missing; queue.type = file needs a directory or file for the queue");
+        }
+        if (pathValue != null) {
+            path = baseDir.resolve(pathValue);
+        }
+        long capacity = r.sizeBytes("queue.capacity", 8L << 20, 4096, 1L << 30);
+        int maxMessages = (int) r.integer("queue.max-messages", 100_000, 1, 100_000_000);
+        String overflow = r.choice("queue.overflow", "drop-oldest", "drop-oldest", "drop-newest");
+        long fsyncMillis = 1_000;
+        int fsyncRecords = 0;
+        String fsync = r.string("queue.fsync", null);
+        if (fsync != null) {
+            fsyncMillis = 0;
+            if (!fsync.equals("never")) {
+                for (String rule : fsync.split(",")) {
+                    String t = rule.trim();
+                    try {
+                        if (t.endsWith("records") || t.endsWith("record")) {
+                            String n = t.substring(0, t.lastIndexOf("record")).trim();
+                            fsyncRecords = Integer.parseInt(n);
+                            if (fsyncRecords < 1) {
+                                throw new NumberFormatException();
+                            }
+                        } else {
+                            fsyncMillis = Units.parseDurationMillis(t);
+                            if (fsyncMillis < 1) {
+                                throw new IllegalArgumentException("'" + t + "' must be at least 1ms");
+                            }
+                        }
+                    } catch (NumberFormatException e) {
+                        r.problem("queue.fsync", "'" + t + "' is not a record count; write e.g. 100 records");
+                    } catch (IllegalArgumentException e) {
+                        r.problem("queue.fsync", e.getMessage() + " (or: never, 100 records, 1s, 100 records)");
+                    }
+                }
+            }
+        }
+        int flushRate = (int) r.integer("queue.flush-rate", 0, 0, 1_000_000);
+        return new QueueSettings("file".equals(type) ? QueueSettings.Type.FILE : QueueSettings.Type.MEMORY, path,
+                capacity, maxMessages,
+                "drop-newest".equals(overflow) ? QueueSettings.Overflow.DROP_NEWEST : QueueSettings.Overflow.DROP_OLDEST,
+                fsyncMillis, fsyncRecords, flushRate);
+    }
+
+    private static LogSettings log(KeyReader r) {
+        String level = r.choice("log.level", "info", "debug", "info", "warn", "error");
+        long status = r.durationMillis("log.status-interval", 60_000, 0, DAY_MILLIS);
+        if (status != 0 && status < 1_000) {
+            r.problem("log.status-interval", "must be 0 (off) or at least 1s");
+        }
+        String serial = r.string("log.serial", null);
+        return new LogSettings(Level.valueOf(level.toUpperCase(Locale.ROOT)), status,
+                serial == null || serial.isEmpty() ? null : Path.of(serial));
+    }
+
+    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String key : r.keysUnder("sensor.")) {
+            int dot = key.indexOf('.', "sensor.".length());
+            if (dot < 0) {
+                continue; // "sensor.x" alone: reported as unknown
+            }
+            names.add(key.substring("sensor.".length(), dot));
+        }
+        List<SensorConfig> sensors = new ArrayList<>();
+        for (String name : names) {
+            SensorConfig s = sensor(r, name, clientId);
+            if (s != null) {
+                sensors.add(s);
+            }
+        }
+        return sensors;
+    }
+
+    private static SensorConfig sensor(KeyReader r, String name, String clientId) {
+        String p = "sensor." + name + ".";
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            r.problem(p + "type", "sensor name '" + name + "' may only use letters, digits, '_' and '-'");
+        }
+        for (String k : COMMON_SENSOR_KEYS) {
+            r.has(p + k); // known to every sensor; lets did-you-mean suggest them
+        }
+        String typeKey = r.required(p + "type", "one of " + SensorType.allKeys());
+        SensorType type = typeKey == null ? null : SensorType.fromKey(typeKey);
+        if (typeKey != null && type == null) {
+            String near = DidYouMean.closest(typeKey, List.of(SensorType.allKeys().split(", ")));
+            r.problem(p + "type", "'" + typeKey + "' is not a sensor type"
+                    + (near == null ? "; use one of " + SensorType.allKeys() : "; did you mean '" + near + "'?"));
+        }
+        String topicTemplate = r.required(p + "topic", "the MQTT topic to publish to, e.g. garage/door");
+        String topic = topicTemplate == null ? null : topic(r, p + "topic", topicTemplate, clientId, name);
+        int qos = (int) r.integer(p + "qos", 1, 0, 2);
+        boolean retain = r.bool(p + "retain", false);
+        long interval = r.durationMillis(p + "interval", 10_000, 10, DAY_MILLIS);
+        String format = r.choice(p + "format", "plain", "plain", "json");
+        int decimals = (int) r.integer(p + "decimals", type == null ? 2 : type.defaultDecimals(), 0, 9);
+        double scale = r.decimal(p + "scale", 1.0, -1e12, 1e12);
+        double offset = r.decimal(p + "offset", 0.0, -1e12, 1e12);
+        double deadband = r.decimal(p + "deadband", 0.0, 0.0, 1e12);
+        long maxSilence = r.durationMillis(p + "max-silence", 0, 0, 30 * DAY_MILLIS);
+        long maxAge = r.durationMillis(p + "max-age", 0, 0, 365 * DAY_MILLIS);
+        String unit = r.string(p + "unit", null);
+        if (type == null) {
+            return null;
+        }
+        if (unit != null && !type.topicSuffixes().isEmpty()) {
+            r.problem(p + "unit", type.key() + " publishes " + type.topicSuffixes() + " each with its own unit");
+        }
+        if (unit != null && !unit.chars().allMatch(c -> c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)) {
+            r.problem(p + "unit", "may not contain quotes, backslashes or control characters");
+        }
+        if (type.digital() && (r.has(p + "decimals") || r.has(p + "scale") || r.has(p + "offset")
+                || r.has(p + "deadband"))) {
+            r.problem(p + (r.has(p + "decimals") ? "decimals" : r.has(p + "scale") ? "scale"
+                    : r.has(p + "offset") ? "offset" : "deadband"), type.key()
+                    + " is digital and publishes its on/off payloads; decimals, scale, offset and deadband do not apply");
+        }
+        Map<String, String> options = options(r, p, type);
+        for (String key : r.keysUnder(p)) {
+            String option = key.substring(p.length());
+            if (!type.optionKeys().contains(option) && !COMMON_SENSOR_KEYS.contains(option)) {
+                String owners = typesWithOption(option);
+                if (!owners.isEmpty()) {
+                    r.has(key);
+                    r.problem(key, "'" + option + "' is a key of " + owners + ", not of " + type.key());
+                }
+            }
+        }
+        if (unit == null && type.topicSuffixes().isEmpty() && !type.defaultUnit().isEmpty()) {
+            unit = type.defaultUnit();
+        }
+        return new SensorConfig(name, type, topic, qos, retain, interval,
+                "json".equals(format) ? SensorConfig.Format.JSON : SensorConfig.Format.PLAIN, decimals, scale, offset,
+                deadband, maxSilence, maxAge, unit, options);
+    }
+
+    /** Reads and normalises the type-specific keys; defaults that depend on the board stay absent. */
+    private static Map<String, String> options(KeyReader r, String p, SensorType type) {
+        Map<String, String> o = new LinkedHashMap<>();
+        switch (type) {
+            case GPIO_INPUT:
+                if (r.required(p + "pin", "the BCM GPIO number (0-27) the input is wired to") != null) {
+                    o.put("pin", Long.toString(r.integer(p + "pin", 0, 0, 27)));
+                }
+                o.put("pull", r.choice(p + "pull", "off", "up", "down", "off"));
+                o.put("inverted", Boolean.toString(r.bool(p + "inverted", false)));
+                o.put("debounce", Long.toString(r.durationMillis(p + "debounce", 10, 0, 10_000)));
+                onOff(r, p, o);
+                break;
+            case SIM_SWITCH:
+                onOff(r, p, o);
+                break;
+            case DS18B20:
+                String device = r.string(p + "device", null);
+                if (device != null && !device.matches("[0-9a-fA-F]{2}-[0-9a-fA-F]{12}")) {
+                    r.problem(p + "device", "'" + device + "' is not a 1-wire id like 28-0123456789ab");
+                } else if (device != null) {
+                    o.put("device", device.toLowerCase(Locale.ROOT));
+                }
+                break;
+            case BME280:
+                if (r.has(p + "bus")) {
+                    o.put("bus", Long.toString(r.integer(p + "bus", 1, 0, 255)));
+                }
+                long address = r.integer(p + "address", 0x76, 0, 0x7f);
+                if (address != 0x76 && address != 0x77) {
+                    r.problem(p + "address", "a BME280 answers on 0x76 or 0x77 only");
+                }
+                o.put("address", Long.toString(address));
+                break;
+            case MCP3008:
+                if (r.has(p + "bus")) {
+                    o.put("bus", Long.toString(r.integer(p + "bus", 0, 0, 6)));
+                }
+                o.put("chip-select", Long.toString(r.integer(p + "chip-select", 0, 0, 1)));
+                if (r.required(p + "channel", "the MCP3008 input, 0-7") != null) {
+                    o.put("channel", Long.toString(r.integer(p + "channel", 0, 0, 7)));
+                }
+                o.put("output", r.choice(p + "output", "raw", "raw", "volts"));
+                o.put("reference-voltage", Double.toString(r.decimal(p + "reference-voltage", 3.3, 0.1, 10.0)));
+                break;
+            case DHT22:
+                String name = r.string(p + "name", "dht11");
+                o.put("name", name);
+                o.put("attempts", Long.toString(r.integer(p + "attempts", 3, 1, 10)));
+                break;
+            case CPU_TEMPERATURE:
+                o.put("zone", Long.toString(r.integer(p + "zone", 0, 0, 63)));
+                break;
+            case SIM_COUNTER:
+                o.put("start", Long.toString(r.integer(p + "start", 0, 0, 1L << 52)));
+                break;
+            case SIM_SINE:
+                o.put("period", Long.toString(r.durationMillis(p + "period", 60_000, 20, DAY_MILLIS)));
+                o.put("amplitude", Double.toString(r.decimal(p + "amplitude", 1.0, 0, 1e9)));
+                o.put("center", Double.toString(r.decimal(p + "center", 0.0, -1e9, 1e9)));
+                break;
+            case SIM_RANDOM_WALK:
+                if (r.has(p + "seed")) {
+                    o.put("seed", Long.toString(r.integer(p + "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)));
+                }
+                o.put("step", Double.toString(r.decimal(p + "step", 0.1, 0, 1e9)));
+                o.put("start", Double.toString(r.decimal(p + "start", 0.0, -1e9, 1e9)));
+                break;
+            default:
+                throw new IllegalStateException(type.key());
+        }
+        return o;
+    }
+
+    private static String typesWithOption(String option) {
+        StringBuilder sb = new StringBuilder();
+        for (SensorType t : SensorType.values()) {
+            if (t.optionKeys().contains(option)) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(t.key());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void onOff(KeyReader r, String p, Map<String, String> o) {
+        String on = r.string(p + "on-payload", "ON");
+        String off = r.string(p + "off-payload", "OFF");
+        if (on.equals(off)) {
+            r.problem(p + "on-payload", "equals off-payload; a subscriber could not tell the states apart");
+        }
+        o.put("on-payload", on);
+        o.put("off-payload", off);
+    }
+
+    /** Expands ${client-id} and ${sensor} and checks the result is a valid MQTT topic name. */
+    private static String topic(KeyReader r, String key, String template, String clientId, String sensor) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < template.length()) {
+            int start = template.indexOf("${", i);
+            if (start < 0) {
+                out.append(template, i, template.length());
+                break;
+            }
+            int end = template.indexOf('}', start);
+            if (end < 0) {
+                r.problem(key, "'" + template + "' has an unclosed ${");
+                return null;
+            }
+            out.append(template, i, start);
+            String name = template.substring(start + 2, end);
+            if (name.equals("client-id")) {
+                if (clientId == null) {
+                    return null; // mqtt.client-id already reported
+                }
+                out.append(clientId);
+            } else if (name.equals("sensor") && sensor != null) {
+                out.append(sensor);
+            } else {
+                r.problem(key, "'" + template + "' uses unknown template ${" + name + "}; use ${client-id}"
+                        + (sensor != null ? " or ${sensor}" : ""));
+                return null;
+            }
+            i = end + 1;
+        }
+        String topic = out.toString();
+        try {
+            Topic.name(topic);
+        } catch (IllegalArgumentException e) {
+            r.problem(key, "invalid topic: " + e.getMessage());
+            return null;
+        }
+        if (topic.startsWith("$")) {
+            r.problem(key, "invalid topic '" + topic + "': topics starting with $ are reserved for the broker");
+            return null;
+        }
+        return topic;
+    }
+
+    private static void checkConflicts(List<SensorConfig> sensors, String statusTopic, List<String> problems) {
+        Map<String, String> topicOwner = new HashMap<>();
+        if (statusTopic != null) {
+            topicOwner.put(statusTopic, "mqtt.status-topic");
+        }
+        Map<String, String> resourceOwner = new HashMap<>();
+        for (SensorConfig s : sensors) {
+            String key = "sensor." + s.name() + ".";
+            if (s.topic() != null) {
+                for (String t : s.topics()) {
+                    String previous = topicOwner.putIfAbsent(t, key + "topic");
+                    if (previous != null) {
+                        problems.add(key + "topic: '" + t + "' is already used by " + previous);
+                    }
+                }
+            }
+            String resource = resource(s);
+            if (resource != null) {
+                String previous = resourceOwner.putIfAbsent(resource, key + "type");
+                if (previous != null) {
+                    problems.add(key + resourceKey(s) + ": " + resource + " is already used by "
+                            + previous.substring(0, previous.length() - "type".length() - 1));
+                }
+            }
+        }
+    }
+
+    /** The piece of hardware a sensor claims, so two sensors cannot both claim it. */
+    private static String resource(SensorConfig s) {
+        switch (s.type()) {
+            case GPIO_INPUT:
+                return s.option("pin") == null ? null : "GPIO " + s.option("pin");
+            case BME280:
+                return "I2C bus " + (s.option("bus") == null ? "(board)" : s.option("bus")) + " address 0x"
+                        + Integer.toHexString(s.intOption("address", 0x76));
+            case MCP3008:
+                return s.option("channel") == null ? null : "MCP3008 on SPI bus "
+                        + (s.option("bus") == null ? "(board)" : s.option("bus")) + " chip-select "
+                        + s.option("chip-select") + " channel " + s.option("channel");
+            default:
+                return null;
+        }
+    }
+
+    private static String resourceKey(SensorConfig s) {
+        switch (s.type()) {
+            case GPIO_INPUT: return "pin";
+            case BME280: return "address";
+            default: return "channel";
+        }
+    }
+}

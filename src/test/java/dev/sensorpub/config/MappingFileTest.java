@@ -1,0 +1,500 @@
+package dev.sensorpub.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.log.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MappingFileTest {
+    private static final List<String> MINIMAL = List.of(
+            "board = simulator",
+            "mqtt.server = tcp://127.0.0.1:1883",
+            "mqtt.client-id = garage-pi",
+            "sensor.beat.type = sim-counter",
+            "sensor.beat.topic = garage/heartbeat");
+
+    @TempDir
+    Path dir;
+
+    private Path write(List<String> lines) throws IOException {
+        Path file = dir.resolve("mapping.properties");
+        Files.write(file, lines);
+        return file;
+    }
+
+    private AgentConfig load(String... extra) throws Exception {
+        List<String> lines = new ArrayList<>(MINIMAL);
+        lines.addAll(Arrays.asList(extra));
+        return MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+    }
+
+    /** The problems a file with the minimal lines plus {@code extra} produces. */
+    private List<String> problems(String... extra) throws IOException {
+        List<String> lines = new ArrayList<>(MINIMAL);
+        lines.addAll(Arrays.asList(extra));
+        return problemsOf(lines);
+    }
+
+    private List<String> problemsOf(List<String> lines) throws IOException {
+        Path file = write(lines);
+        try {
+            MappingFile.load(file, List.of(Path.of("board-configs")));
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+    }
+
+    private static List<String> without(String prefix) {
+        List<String> lines = new ArrayList<>(MINIMAL);
+        lines.removeIf(l -> l.startsWith(prefix));
+        return lines;
+    }
+
+    @Test
+    void aMinimalFileGetsTheDocumentedDefaults() throws Exception {
+        AgentConfig c = load();
+        assertEquals("simulator", c.board().name());
+        MqttSettings m = c.mqtt();
+        assertEquals(List.of(new ServerAddress(false, "127.0.0.1", 1883)), m.servers());
+        assertEquals("garage-pi", m.clientId());
+        assertEquals(30, m.keepAliveSeconds());
+        assertFalse(m.cleanSession());
+        assertEquals("garage-pi/status", m.statusTopic());
+        assertEquals(10_000, m.connectTimeoutMillis());
+        assertEquals(1_000, m.reconnectMinDelayMillis());
+        assertEquals(60_000, m.reconnectMaxDelayMillis());
+        assertEquals(30_000, m.reconnectResetAfterMillis());
+        assertEquals(32, m.inflightWindow());
+        assertEquals(256 * 1024, m.maxPacketSize());
+        assertTrue(m.tlsVerifyHostname());
+        assertNull(m.username());
+        assertNull(m.password());
+        QueueSettings q = c.queue();
+        assertEquals(QueueSettings.Type.MEMORY, q.type());
+        assertEquals(8L << 20, q.capacityBytes());
+        assertEquals(100_000, q.maxMessages());
+        assertEquals(QueueSettings.Overflow.DROP_OLDEST, q.overflow());
+        assertEquals(1_000, q.fsyncIntervalMillis());
+        assertEquals(0, q.fsyncEveryRecords());
+        assertEquals(0, q.flushRatePerSecond());
+        assertEquals(new LogSettings(Level.INFO, 60_000, null), c.log());
+        SensorConfig s = c.sensors().get(0);
+        assertEquals("beat", s.name());
+        assertEquals(SensorType.SIM_COUNTER, s.type());
+        assertEquals("garage/heartbeat", s.topic());
+        assertEquals(1, s.qos());
+        assertFalse(s.retain());
+        assertEquals(10_000, s.intervalMillis());
+        assertEquals(SensorConfig.Format.PLAIN, s.format());
+        assertEquals(0, s.decimals());
+        assertEquals(1.0, s.scale());
+        assertEquals(0.0, s.offset());
+        assertEquals(0, s.maxAgeMillis());
+    }
+
+    @Test
+    void theExampleFromTheIssueLoads() throws Exception {
+        Path file = write(List.of(
+                "board = raspberry-pi-4b            # a file in board-configs/, or a path",
+                "mqtt.server = tcp://127.0.0.1:1883",
+                "mqtt.client-id = garage-pi",
+                "mqtt.keep-alive = 10s",
+                "sensor.door.type = gpio-input",
+                "sensor.door.pin = 17",
+                "sensor.door.topic = garage/door",
+                "sensor.door.qos = 1",
+                "sensor.beat.type = sim-counter",
+                "sensor.beat.topic = garage/heartbeat",
+                "sensor.beat.interval = 100ms"));
+        // Properties has no end-of-line comments: the board value keeps its comment and is not found.
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MappingFile.load(file, List.of(Path.of("board-configs"))));
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        assertTrue(e.problems().get(0).startsWith("board: board file not found"), e.problems().toString());
+
+        Files.write(file, Files.readAllLines(file).subList(1, 11));
+        Files.writeString(file, "board = raspberry-pi-4b\n" + Files.readString(file));
+        AgentConfig c = MappingFile.load(file, List.of(Path.of("board-configs")));
+        assertEquals(10, c.mqtt().keepAliveSeconds());
+        SensorConfig door = c.sensors().get(1);
+        assertEquals("door", door.name());
+        assertEquals(17, door.intOption("pin", -1));
+        assertEquals("off", door.option("pull"));
+        assertEquals("ON", door.option("on-payload"));
+        assertEquals(100, c.sensors().get(0).intervalMillis());
+    }
+
+    @Test
+    void everyMqttKeyIsRead() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "x");
+        Files.writeString(dir.resolve("c.pem"), "x");
+        Files.writeString(dir.resolve("k.pem"), "x");
+        List<String> lines = new ArrayList<>(without("mqtt.server"));
+        lines.addAll(List.of("mqtt.server = ssl://broker.example:8883, tcp://[::1]",
+                "mqtt.keep-alive = 1m", "mqtt.clean-session = true", "mqtt.username = pi", "mqtt.password = s3cret",
+                "mqtt.status-topic = site/${client-id}/state", "mqtt.connect-timeout = 5s",
+                "mqtt.reconnect.min-delay = 500ms", "mqtt.reconnect.max-delay = 2m", "mqtt.reconnect.reset-after = 1m",
+                "mqtt.inflight-window = 100", "mqtt.max-packet-size = 1MiB", "mqtt.tls.ca-file = ca.pem",
+                "mqtt.tls.cert-file = c.pem", "mqtt.tls.key-file = k.pem", "mqtt.tls.verify-hostname = false"));
+        MqttSettings m = MappingFile.load(write(lines), List.of(Path.of("board-configs"))).mqtt();
+        assertEquals(List.of(new ServerAddress(true, "broker.example", 8883), new ServerAddress(false, "::1", 1883)),
+                m.servers());
+        assertEquals(60, m.keepAliveSeconds());
+        assertTrue(m.cleanSession());
+        assertEquals("pi", m.username());
+        assertEquals("s3cret", m.password());
+        assertEquals("site/garage-pi/state", m.statusTopic());
+        assertEquals(5_000, m.connectTimeoutMillis());
+        assertEquals(500, m.reconnectMinDelayMillis());
+        assertEquals(120_000, m.reconnectMaxDelayMillis());
+        assertEquals(60_000, m.reconnectResetAfterMillis());
+        assertEquals(100, m.inflightWindow());
+        assertEquals(1 << 20, m.maxPacketSize());
+        assertEquals(dir.resolve("ca.pem"), m.tlsCaFile());
+        assertEquals(dir.resolve("k.pem"), m.tlsKeyFile());
+        assertFalse(m.tlsVerifyHostname());
+        assertFalse(m.toString().contains("s3cret"), m.toString());
+    }
+
+    @Test
+    void everyQueueAndLogKeyIsRead() throws Exception {
+        AgentConfig c = load("queue.type = file", "queue.path = spool", "queue.capacity = 512KiB",
+                "queue.max-messages = 5000", "queue.overflow = drop-newest", "queue.fsync = 2s, 100 records",
+                "queue.flush-rate = 50", "log.level = debug", "log.status-interval = 5m", "log.serial = /dev/serial0");
+        QueueSettings q = c.queue();
+        assertEquals(QueueSettings.Type.FILE, q.type());
+        assertEquals(dir.resolve("spool"), q.path());
+        assertEquals(512 * 1024, q.capacityBytes());
+        assertEquals(5000, q.maxMessages());
+        assertEquals(QueueSettings.Overflow.DROP_NEWEST, q.overflow());
+        assertEquals(2_000, q.fsyncIntervalMillis());
+        assertEquals(100, q.fsyncEveryRecords());
+        assertEquals(50, q.flushRatePerSecond());
+        assertEquals(new LogSettings(Level.DEBUG, 300_000, Path.of("/dev/serial0")), c.log());
+        assertTrue(load("queue.fsync = never").queue().fsyncNever());
+        assertEquals(1, load("queue.fsync = 1 record").queue().fsyncEveryRecords());
+    }
+
+    @Test
+    void everyCommonSensorKeyIsRead() throws Exception {
+        SensorConfig s = load("sensor.t.type = sim-sine", "sensor.t.topic = ${client-id}/${sensor}",
+                "sensor.t.qos = 2", "sensor.t.retain = true", "sensor.t.interval = 10ms", "sensor.t.format = json",
+                "sensor.t.decimals = 4", "sensor.t.scale = 1.8", "sensor.t.offset = 32", "sensor.t.deadband = 0.5",
+                "sensor.t.max-silence = 5m", "sensor.t.max-age = 1h", "sensor.t.unit = F",
+                "sensor.t.period = 30s", "sensor.t.amplitude = 2.5", "sensor.t.center = 20")
+                .sensors().get(1);
+        assertEquals("garage-pi/t", s.topic());
+        assertEquals(2, s.qos());
+        assertTrue(s.retain());
+        assertEquals(10, s.intervalMillis());
+        assertEquals(SensorConfig.Format.JSON, s.format());
+        assertEquals(4, s.decimals());
+        assertEquals(1.8, s.scale());
+        assertEquals(32.0, s.offset());
+        assertEquals(0.5, s.deadband());
+        assertEquals(300_000, s.maxSilenceMillis());
+        assertEquals(3_600_000, s.maxAgeMillis());
+        assertEquals("F", s.unit());
+        assertEquals(30_000, s.longOption("period", 0));
+        assertEquals(2.5, s.doubleOption("amplitude", 0));
+        assertEquals(20.0, s.doubleOption("center", 0));
+    }
+
+    @Test
+    void typeSpecificKeysAreParsedAndNormalised() throws Exception {
+        List<SensorConfig> s = load("sensor.env.type = bme280", "sensor.env.topic = garage/env",
+                "sensor.env.address = 0x77", "sensor.env.bus = 3",
+                "sensor.adc.type = mcp3008", "sensor.adc.topic = garage/adc", "sensor.adc.channel = 7",
+                "sensor.adc.output = volts", "sensor.adc.reference-voltage = 5",
+                "sensor.w1.type = ds18b20", "sensor.w1.topic = garage/w1", "sensor.w1.device = 28-0123456789AB",
+                "sensor.dht.type = dht22", "sensor.dht.topic = garage/dht",
+                "sensor.cpu.type = cpu-temperature", "sensor.cpu.topic = garage/cpu",
+                "sensor.walk.type = sim-random-walk", "sensor.walk.topic = garage/walk", "sensor.walk.seed = 7",
+                "sensor.door.type = gpio-input", "sensor.door.topic = garage/door", "sensor.door.pin = 4",
+                "sensor.door.pull = up", "sensor.door.inverted = yes", "sensor.door.debounce = 50ms",
+                "sensor.door.on-payload = open", "sensor.door.off-payload = closed").sensors();
+        SensorConfig env = find(s, "env");
+        assertEquals(0x77, env.intOption("address", 0));
+        assertEquals(3, env.intOption("bus", 1));
+        assertEquals(List.of("garage/env/temperature", "garage/env/humidity", "garage/env/pressure"), env.topics());
+        assertNull(env.unit());
+        SensorConfig adc = find(s, "adc");
+        assertEquals(7, adc.intOption("channel", 0));
+        assertEquals("volts", adc.option("output"));
+        assertEquals(5.0, adc.doubleOption("reference-voltage", 0));
+        assertNull(adc.option("bus"), "bus left to the board");
+        assertEquals("28-0123456789ab", find(s, "w1").option("device"));
+        assertEquals("C", find(s, "w1").unit());
+        assertEquals("dht11", find(s, "dht").option("name"));
+        assertEquals(List.of("garage/dht/temperature", "garage/dht/humidity"), find(s, "dht").topics());
+        assertEquals(0, find(s, "cpu").intOption("zone", -1));
+        assertEquals(7, find(s, "walk").longOption("seed", 0));
+        SensorConfig door = find(s, "door");
+        assertEquals("up", door.option("pull"));
+        assertTrue(door.boolOption("inverted", false));
+        assertEquals(50, door.longOption("debounce", 0));
+        assertEquals("open", door.option("on-payload"));
+        assertThrows(IllegalArgumentException.class, () -> door.option("address"));
+    }
+
+    private static SensorConfig find(List<SensorConfig> sensors, String name) {
+        return sensors.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    // ---- one problem at a time ----
+
+    @Test
+    void missingRequiredKeys() throws IOException {
+        assertEquals(List.of("board: missing; name a board (raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, "
+                + "raspberry-pi-zero-2w, simulator) or a board file path"), problemsOf(without("board")));
+        assertEquals(List.of("mqtt.server: missing; the broker, e.g. tcp://192.168.1.10:1883 (several: comma-separated)"),
+                problemsOf(without("mqtt.server")));
+        assertEquals(List.of("mqtt.client-id: missing; the MQTT client id, unique per broker"),
+                problemsOf(without("mqtt.client-id")));
+        assertEquals(List.of("sensor.beat.topic: missing; the MQTT topic to publish to, e.g. garage/door"),
+                problemsOf(without("sensor.beat.topic")));
+        assertEquals(List.of("sensor.x.type: missing; one of gpio-input, ds18b20, bme280, mcp3008, dht22, "
+                + "cpu-temperature, sim-counter, sim-sine, sim-random-walk, sim-switch"),
+                problems("sensor.x.topic = a/x"));
+        assertEquals(List.of("sensor.d.pin: missing; the BCM GPIO number (0-27) the input is wired to"),
+                problems("sensor.d.type = gpio-input", "sensor.d.topic = a/d"));
+        assertEquals(List.of("sensor.a.channel: missing; the MCP3008 input, 0-7"),
+                problems("sensor.a.type = mcp3008", "sensor.a.topic = a/a"));
+        assertEquals(List.of("queue.path: missing; queue.type = file needs a directory or file for the queue"),
+                problems("queue.type = file"));
+    }
+
+    @Test
+    void unknownKeysGetADidYouMean() throws IOException {
+        assertEquals(List.of("mqtt.keepalive: unknown key; did you mean 'mqtt.keep-alive'?"),
+                problems("mqtt.keepalive = 10s"));
+        assertEquals(List.of("sensor.beat.intervall: unknown key; did you mean 'sensor.beat.interval'?"),
+                problems("sensor.beat.intervall = 1s"));
+        assertEquals(List.of("qeueu.type: unknown key; did you mean 'queue.type'?"), problems("qeueu.type = file"));
+        assertEquals(List.of("colour: unknown key"), problems("colour = blue"));
+        assertEquals(List.of("sensor.beat.pin: 'pin' is a key of gpio-input, not of sim-counter"),
+                problems("sensor.beat.pin = 4"));
+        assertEquals(List.of("sensor.beat.on-payload: 'on-payload' is a key of gpio-input, sim-switch, not of sim-counter"),
+                problems("sensor.beat.on-payload = 1"));
+        assertEquals(List.of("sensor.beat.type: 'sim-countr' is not a sensor type; did you mean 'sim-counter'?"),
+                problemsOf(List.of("board = simulator", "mqtt.server = tcp://h", "mqtt.client-id = c",
+                        "sensor.beat.type = sim-countr", "sensor.beat.topic = a/b")));
+    }
+
+    @Test
+    void badNumbersAndOutOfRange() throws IOException {
+        assertEquals(List.of("sensor.beat.qos: '3' is out of range 0 to 2"), problems("sensor.beat.qos = 3"));
+        assertEquals(List.of("sensor.beat.qos: 'one' is not a whole number"), problems("sensor.beat.qos = one"));
+        assertEquals(List.of("sensor.beat.interval: '5ms' is out of range 10ms to 24h"),
+                problems("sensor.beat.interval = 5ms"));
+        assertEquals(List.of("sensor.beat.interval: '10' has no unit; write e.g. 10ms or 10s"),
+                problems("sensor.beat.interval = 10"));
+        assertEquals(List.of("sensor.beat.decimals: '12' is out of range 0 to 9"), problems("sensor.beat.decimals = 12"));
+        assertEquals(List.of("sensor.beat.scale: 'x2' is not a number"), problems("sensor.beat.scale = x2"));
+        assertEquals(List.of("sensor.beat.scale: 'NaN' is not a number"), problems("sensor.beat.scale = NaN"));
+        assertEquals(List.of("sensor.beat.deadband: '-1' is out of range 0 to 1000000000000"),
+                problems("sensor.beat.deadband = -1"));
+        assertEquals(List.of("sensor.beat.retain: 'maybe' is not true or false"), problems("sensor.beat.retain = maybe"));
+        assertEquals(List.of("sensor.beat.format: 'xml' is not one of plain, json"), problems("sensor.beat.format = xml"));
+        assertEquals(List.of("mqtt.inflight-window: '0' is out of range 1 to 65535"), problems("mqtt.inflight-window = 0"));
+        assertEquals(List.of("mqtt.keep-alive: MQTT keep alive is in whole seconds"), problems("mqtt.keep-alive = 1500ms"));
+        assertEquals(List.of("mqtt.keep-alive: '19h' is out of range 0ms to 65535s"), problems("mqtt.keep-alive = 19h"));
+        assertEquals(List.of("mqtt.max-packet-size: '8MB': use binary units KiB, MiB or GiB (1 KiB = 1024 bytes)"),
+                problems("mqtt.max-packet-size = 8MB"));
+        assertEquals(List.of("mqtt.reconnect.min-delay: is larger than mqtt.reconnect.max-delay"),
+                problems("mqtt.reconnect.min-delay = 2m", "mqtt.reconnect.max-delay = 1m"));
+        assertEquals(List.of("queue.capacity: '1' is out of range 4096 to 1073741824 bytes"),
+                problems("queue.capacity = 1"));
+        assertEquals(List.of("queue.overflow: 'drop-all' is not one of drop-oldest, drop-newest"),
+                problems("queue.overflow = drop-all"));
+        assertEquals(List.of("queue.fsync: 'often' is not a duration; write e.g. 500ms, 10s, 5m or 1h "
+                + "(or: never, 100 records, 1s, 100 records)"), problems("queue.fsync = often"));
+        assertEquals(List.of("queue.fsync: '0 records' is not a record count; write e.g. 100 records"),
+                problems("queue.fsync = 0 records"));
+        assertEquals(List.of("log.level: 'verbose' is not one of debug, info, warn, error"),
+                problems("log.level = verbose"));
+        assertEquals(List.of("log.status-interval: must be 0 (off) or at least 1s"),
+                problems("log.status-interval = 10ms"));
+    }
+
+    @Test
+    void typeSpecificValuesAreChecked() throws IOException {
+        assertEquals(List.of("sensor.d.pin: '28' is out of range 0 to 27"),
+                problems("sensor.d.type = gpio-input", "sensor.d.topic = a/d", "sensor.d.pin = 28"));
+        assertEquals(List.of("sensor.d.pull: 'sideways' is not one of up, down, off"),
+                problems("sensor.d.type = gpio-input", "sensor.d.topic = a/d", "sensor.d.pin = 5",
+                        "sensor.d.pull = sideways"));
+        assertEquals(List.of("sensor.d.on-payload: equals off-payload; a subscriber could not tell the states apart"),
+                problems("sensor.d.type = sim-switch", "sensor.d.topic = a/d", "sensor.d.on-payload = x",
+                        "sensor.d.off-payload = x"));
+        assertEquals(List.of("sensor.d.decimals: sim-switch is digital and publishes its on/off payloads; "
+                + "decimals, scale, offset and deadband do not apply"),
+                problems("sensor.d.type = sim-switch", "sensor.d.topic = a/d", "sensor.d.decimals = 2"));
+        assertEquals(List.of("sensor.e.address: a BME280 answers on 0x76 or 0x77 only"),
+                problems("sensor.e.type = bme280", "sensor.e.topic = a/e", "sensor.e.address = 0x40"));
+        assertEquals(List.of("sensor.e.unit: bme280 publishes [temperature, humidity, pressure] each with its own unit"),
+                problems("sensor.e.type = bme280", "sensor.e.topic = a/e", "sensor.e.unit = C"));
+        assertEquals(List.of("sensor.a.channel: '8' is out of range 0 to 7"),
+                problems("sensor.a.type = mcp3008", "sensor.a.topic = a/a", "sensor.a.channel = 8"));
+        assertEquals(List.of("sensor.t.device: '28-xyz' is not a 1-wire id like 28-0123456789ab"),
+                problems("sensor.t.type = ds18b20", "sensor.t.topic = a/t", "sensor.t.device = 28-xyz"));
+        assertEquals(List.of("sensor.a!b.type: sensor name 'a!b' may only use letters, digits, '_' and '-'"),
+                problems("sensor.a!b.type = sim-counter", "sensor.a!b.topic = a/ab"));
+    }
+
+    @Test
+    void invalidTopicsAndTemplates() throws IOException {
+        assertEquals(List.of("sensor.beat.topic: invalid topic: topic name 'garage/+' contains wildcard '+' at index 7; "
+                + "wildcards are only allowed in subscriptions"), problems("sensor.beat.topic = garage/+"));
+        assertEquals(List.of("sensor.beat.topic: invalid topic '$SYS/x': topics starting with $ are reserved for the broker"),
+                problems("sensor.beat.topic = $SYS/x"));
+        assertEquals(List.of("sensor.beat.topic: 'a/${host}' uses unknown template ${host}; use ${client-id} or ${sensor}"),
+                problems("sensor.beat.topic = a/${host}"));
+        assertEquals(List.of("sensor.beat.topic: 'a/${sensor' has an unclosed ${"), problems("sensor.beat.topic = a/${sensor"));
+        assertEquals(List.of("mqtt.status-topic: 'x/${sensor}' uses unknown template ${sensor}; use ${client-id}"),
+                problems("mqtt.status-topic = x/${sensor}"));
+        assertEquals("garage-pi/beat/count", assertDoesNotThrow("sensor.beat.topic = ${client-id}/${sensor}/count"));
+    }
+
+    private String assertDoesNotThrow(String line) {
+        try {
+            return load(line).sensors().get(0).topic();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void twoSensorsCannotShareAPinOrATopic() throws IOException {
+        assertEquals(List.of("sensor.b.pin: GPIO 17 is already used by sensor.a"),
+                problems("sensor.a.type = gpio-input", "sensor.a.topic = x/a", "sensor.a.pin = 17",
+                        "sensor.b.type = gpio-input", "sensor.b.topic = x/b", "sensor.b.pin = 17"));
+        assertEquals(List.of("sensor.c.topic: 'garage/heartbeat' is already used by sensor.beat.topic"),
+                problems("sensor.c.type = sim-sine", "sensor.c.topic = garage/heartbeat"));
+        // A multi-quantity sensor claims topic/<quantity> too.
+        assertEquals(List.of("sensor.t.topic: 'env/temperature' is already used by sensor.env.topic"),
+                problems("sensor.env.type = bme280", "sensor.env.topic = env",
+                        "sensor.t.type = sim-sine", "sensor.t.topic = env/temperature"));
+        assertEquals(List.of("sensor.beat.topic: 'garage-pi/status' is already used by mqtt.status-topic"),
+                problems("sensor.beat.topic = ${client-id}/status"));
+        assertEquals(List.of("sensor.f.address: I2C bus (board) address 0x76 is already used by sensor.e"),
+                problems("sensor.e.type = bme280", "sensor.e.topic = e", "sensor.f.type = bme280", "sensor.f.topic = f"));
+    }
+
+    @Test
+    void serverUrlsAreChecked() throws IOException {
+        List<String> lines = without("mqtt.server");
+        lines.add("mqtt.server = http://h:80, tcp://h:99999, tcp://h/path, ssl://ok:8883");
+        assertEquals(List.of("mqtt.server: 'http://h:80' must start with tcp:// or ssl://",
+                "mqtt.server: 'tcp://h:99999' has port out of range 1 to 65535",
+                "mqtt.server: 'tcp://h/path' is not tcp://host:port or ssl://host:port"), problemsOf(lines));
+    }
+
+    @Test
+    void tlsFilesMustExistAndNeedAnSslServer() throws IOException {
+        assertEquals(List.of("mqtt.tls.ca-file: file not found: " + dir.resolve("nope.pem"),
+                "mqtt.tls.ca-file: set, but no ssl:// server in mqtt.server uses TLS"),
+                problems("mqtt.tls.ca-file = nope.pem"));
+        Files.writeString(dir.resolve("c.pem"), "x");
+        List<String> lines = without("mqtt.server");
+        lines.addAll(List.of("mqtt.server = ssl://h", "mqtt.tls.cert-file = c.pem"));
+        assertEquals(List.of("mqtt.tls.key-file: missing; a client certificate needs both mqtt.tls.cert-file "
+                + "and mqtt.tls.key-file"), problemsOf(lines));
+    }
+
+    @Test
+    void thePasswordNeverAppearsInAReport() throws IOException {
+        List<String> report = problems("mqtt.password = hunter2");
+        assertEquals(List.of("mqtt.password: set without mqtt.username; MQTT 3.1.1 sends a password only with a user name"),
+                report);
+        Path file = write(new ArrayList<>(List.of("board = simulator", "mqtt.password = hunter2",
+                "mqtt.pasword = hunter2")));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MappingFile.load(file, List.of(Path.of("board-configs"))));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void boardNotFoundByNameOrPath() throws IOException {
+        List<String> lines = without("board");
+        lines.add("board = raspberry-pi-9");
+        assertEquals(List.of("board: board 'raspberry-pi-9' not found; looked for raspberry-pi-9.properties in "
+                + "[board-configs]"), problemsOf(lines));
+        lines.set(lines.size() - 1, "board = boards/mine.properties");
+        assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")),
+                problemsOf(lines));
+    }
+
+    @Test
+    void aBoardGivenAsAPathIsValidatedWithTheSameReport() throws Exception {
+        Files.createDirectories(dir.resolve("boards"));
+        Files.write(dir.resolve("boards/mine.properties"), List.of("name = mine", "i2c.bus = -1",
+                "provider.i2c = mock", "w1.base = fixtures/w1"));
+        List<String> lines = without("board");
+        lines.add("board = boards/mine.properties");
+        assertEquals(List.of("board mine.properties i2c.bus: '-1' is out of range 0 to 255"), problemsOf(lines));
+        Files.write(dir.resolve("boards/mine.properties"), List.of("name = mine", "w1.base = fixtures/w1"));
+        AgentConfig c = MappingFile.load(write(lines), List.of());
+        assertEquals(dir.resolve("boards/fixtures/w1"), c.board().w1Base());
+    }
+
+    @Test
+    void aMappingFileThatDoesNotExist() {
+        ConfigException e = assertThrows(ConfigException.class, () -> MappingFile.load(dir.resolve("none.properties")));
+        assertEquals(List.of(dir.resolve("none.properties") + ": file not found"), e.problems());
+    }
+
+    @Test
+    void oneFileWithManyProblemsGivesOneReportListingAllOfThem() throws IOException {
+        List<String> report = problemsOf(List.of(
+                "board = raspberry-pi-6",
+                "mqtt.server = tcp://broker:1883",
+                "mqtt.keepalive = 10s",
+                "mqtt.password = topsecret",
+                "mqtt.inflight-window = lots",
+                "queue.type = disk",
+                "queue.capacity = 8MB",
+                "log.level = loud",
+                "sensor.door.type = gpio-input",
+                "sensor.door.pin = 17",
+                "sensor.door.topic = garage/door",
+                "sensor.door.qos = 3",
+                "sensor.window.type = gpio-input",
+                "sensor.window.pin = 17",
+                "sensor.window.topic = garage/door",
+                "sensor.temp.type = bme281",
+                "sensor.temp.topic = garage/#",
+                "sensor.beat.type = sim-counter",
+                "sensor.beat.interval = 1ms"));
+        assertEquals(List.of(
+                "board: board 'raspberry-pi-6' not found; looked for raspberry-pi-6.properties in [board-configs]",
+                "mqtt.client-id: missing; the MQTT client id, unique per broker",
+                "mqtt.password: set without mqtt.username; MQTT 3.1.1 sends a password only with a user name",
+                "mqtt.inflight-window: 'lots' is not a whole number",
+                "queue.type: 'disk' is not one of memory, file",
+                "queue.capacity: '8MB': use binary units KiB, MiB or GiB (1 KiB = 1024 bytes)",
+                "log.level: 'loud' is not one of debug, info, warn, error",
+                "sensor.beat.topic: missing; the MQTT topic to publish to, e.g. garage/door",
+                "sensor.beat.interval: '1ms' is out of range 10ms to 24h",
+                "sensor.door.qos: '3' is out of range 0 to 2",
+                "sensor.temp.type: 'bme281' is not a sensor type; did you mean 'bme280'?",
+                "sensor.temp.topic: invalid topic: topic name 'garage/#' contains wildcard '#' at index 7; "
+                        + "wildcards are only allowed in subscriptions",
+                "sensor.window.topic: 'garage/door' is already used by sensor.door.topic",
+                "sensor.window.pin: GPIO 17 is already used by sensor.door",
+                "mqtt.keepalive: unknown key; did you mean 'mqtt.keep-alive'?"), report);
+        assertFalse(String.join("\n", report).contains("topsecret"));
+    }
+}
