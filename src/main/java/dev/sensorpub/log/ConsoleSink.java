@@ -1,7 +1,6 @@
 package dev.sensorpub.log;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -37,7 +36,7 @@ public final class ConsoleSink implements Log.Sink {
      * A sink for the settings. When the serial device cannot be opened, the sink logs one
      * warning and continues with stdout alone: a missing console cable must not stop the agent.
      */
-    static ConsoleSink open(LogSettings settings, LogClock clock, OutputStream stdoutStream) {
+    static ConsoleSink open(LogSettings settings, LogClock clock, LineOutput stdout) {
         LineOutput serial = null;
         String problem = null;
         if (settings.serialPath() != null) {
@@ -48,7 +47,7 @@ public final class ConsoleSink implements Log.Sink {
                         + Problems.describe(e) + "); logging to stdout only";
             }
         }
-        ConsoleSink sink = new ConsoleSink(settings, clock, LineOutput.stdout(stdoutStream), serial);
+        ConsoleSink sink = new ConsoleSink(settings, clock, stdout, serial);
         if (problem != null) {
             sink.write(Level.WARN, COMPONENT, problem);
         }

@@ -29,9 +29,32 @@ final class LineOutput {
         this.closeable = closeable;
     }
 
-    /** Standard output; never closed, since the JVM and other code share it. */
+    /** A stream standing in for stdout; never closed, since the JVM and other code share it. */
     static LineOutput stdout(OutputStream stdout) {
         return new LineOutput("stdout", stdout, LF, false);
+    }
+
+    /**
+     * Whatever {@code System.out} is at the moment of writing, so a test or tool that
+     * redirects it with {@code System.setOut} after logging started still sees the lines.
+     */
+    static LineOutput systemOut() {
+        return stdout(new OutputStream() {
+            @Override
+            public void write(int b) {
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                System.out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+        });
     }
 
     /**
