@@ -222,7 +222,8 @@ if [ -n "$SERIAL" ]; then
   serial console: connect a 3.3 V USB serial adapter to GPIO14 (TXD, pin 8), GPIO15
   (RXD, pin 10) and GND (pin 6), then on this machine: screen /dev/ttyUSB0 115200
   (or: picocom -b 115200 /dev/ttyUSB0). The Pi needs enable_uart=1 and no login
-  console on $SERIAL (raspi-config: Interface Options > Serial Port: login shell No,
-  hardware Yes).
+  console on $SERIAL: sudo raspi-config nonint do_serial_hw 0; sudo raspi-config
+  nonint do_serial_cons 1; reboot. (Pi 5: serial0 is the 3-pin debug connector;
+  GPIO14/15 is /dev/ttyAMA0 after dtparam=uart0=on.)
 EOF
 fi
