@@ -33,8 +33,9 @@ public final class ConsoleSink implements Log.Sink {
     }
 
     /**
-     * A sink for the settings. When the serial device cannot be opened, the sink logs one
-     * warning and continues with stdout alone: a missing console cable must not stop the agent.
+     * A sink for the settings. When the serial device cannot be opened, the sink prints one
+     * warning (whatever the level) and continues with stdout alone: a missing console cable
+     * must not stop the agent.
      */
     static ConsoleSink open(LogSettings settings, LogClock clock, LineOutput stdout) {
         LineOutput serial = null;
@@ -49,7 +50,7 @@ public final class ConsoleSink implements Log.Sink {
         }
         ConsoleSink sink = new ConsoleSink(settings, clock, stdout, serial);
         if (problem != null) {
-            sink.write(Level.WARN, COMPONENT, problem);
+            sink.print(Level.WARN, COMPONENT, problem);
         }
         return sink;
     }

@@ -106,6 +106,13 @@ class ConsoleSinkTest {
     }
 
     @Test
+    void theSerialWarningIsPrintedEvenAboveItsLevel() {
+        sink(Level.ERROR, dir.resolve("serial0").toString());
+        assertEquals(1, stdout.lines().size(), stdout.text());
+        assertTrue(stdout.lines().get(0).contains(" WARN  log    log.serial "), stdout.text());
+    }
+
+    @Test
     void aSerialDeviceThatFailsLaterIsDroppedWithOneWarning() {
         Path full = Path.of("/dev/full");   // every write fails with "No space left on device"
         assumeTrue(Files.isWritable(full), "needs /dev/full");
