@@ -179,12 +179,9 @@ if [ -n "$SERIAL" ]; then
 # default), ttyAMA the PL011 (Pi 5, or a Pi 3/4 with dtoverlay=disable-bt).
 DeviceAllow=char-ttyS rw
 DeviceAllow=char-ttyAMA rw
-# 115200 8N1; raw: no CR/LF translation (sensorpub writes CRLF itself) and no signals from
-# typed keys; clocal: opening never waits for a carrier and losing one is no hangup. Both
-# matter because the JVM opens the device without O_NOCTTY, so as the session leader
-# systemd makes it, it gets the port as its controlling terminal: without raw a ^C typed
-# on the console would stop sensorpub, without clocal a hangup would. "-": a missing
-# device is sensorpub's one warning on stdout, not a failed start.
+# 115200 8N1; raw: no CR/LF translation (sensorpub writes CRLF itself); clocal: opening
+# never waits for a carrier. "-": a missing device is sensorpub's one warning on stdout,
+# not a failed start.
 ExecStartPre=-/bin/stty -F $SERIAL 115200 cs8 -cstopb -parenb -crtscts raw -echo clocal
 EOF
 fi

@@ -60,7 +60,10 @@ final class LineOutput {
     /**
      * Opens a serial device (or any existing file) for appending. It is not created when
      * missing: a mistyped {@code /dev/serail0} must fail, not become a regular file in /dev.
-     * The line settings (115200 8N1, raw) belong to the device; see scripts/deploy.sh.
+     * Write-only on purpose: Linux gives a session leader (which systemd makes of every
+     * service) a tty as controlling terminal only when opened for reading, so the console
+     * can never send the agent SIGHUP or a typed ^C. The line settings (115200 8N1, raw)
+     * belong to the device; see scripts/deploy.sh.
      */
     static LineOutput openSerial(Path device) throws IOException {
         OutputStream out = Files.newOutputStream(device, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
