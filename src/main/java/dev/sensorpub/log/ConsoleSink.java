@@ -62,8 +62,9 @@ public final class ConsoleSink implements Log.Sink {
 
     @Override
     public synchronized void write(Level level, String component, String message) {
-        if (enabled(level) && folder.admit(level, component, message, clock.nanoTime(), summaries)) {
-            print(level, component, message);
+        String text = String.valueOf(message);   // a null message is a bug to see, not a crash
+        if (enabled(level) && folder.admit(level, component, text, clock.nanoTime(), summaries)) {
+            print(level, component, text);
         }
     }
 

@@ -54,6 +54,12 @@ class ConsoleSinkTest {
     }
 
     @Test
+    void aNullMessagePrintsAsNull() {
+        sink(Level.INFO, null).write(Level.INFO, "agent", null);
+        assertEquals(List.of("null"), stdout.messages());
+    }
+
+    @Test
     void aProblemIsAppendedAsOneLineWithoutStackTrace() {
         ConsoleSink sink = sink(Level.DEBUG, null);
         sink.write(Level.WARN, "mqtt", "link lost", new IOException("read failed", new SocketException("Connection reset")));
