@@ -13,6 +13,23 @@ DROPIN_DIR=/etc/systemd/system/sensorpub.service.d
 # The stage holds a copy of the mapping file (maybe a password): gone whatever happens.
 trap 'rm -rf "$STAGE"' EXIT
 
+# Refuse before changing anything: a first deployment needs a mapping file, and the java
+# that will run the service must run here (a jlink runtime built for another CPU does not).
+if [ ! -f "$STAGE/etc/sensorpub.properties" ] && [ ! -f /etc/sensorpub/sensorpub.properties ]; then
+  echo "install: no mapping file staged and none in /etc/sensorpub; deploy again with one" >&2
+  exit 1
+fi
+if [ -d "$STAGE/runtime" ]; then
+  java_to_try="$STAGE/runtime/bin/java"
+else
+  java_to_try="$JAVA"
+fi
+if ! "$java_to_try" -version >/dev/null 2>&1; then
+  echo "install: $java_to_try does not run here; install a JRE (sudo apt install" >&2
+  echo "         openjdk-17-jre-headless) or link the runtime from aarch64 jmods" >&2
+  exit 1
+fi
+
 if [ -d "$STAGE/runtime" ]; then
   rm -rf /opt/sensorpub/runtime.new
   install -d -m 0755 /opt/sensorpub
@@ -20,10 +37,6 @@ if [ -d "$STAGE/runtime" ]; then
   chown -R root:root /opt/sensorpub/runtime.new
   rm -rf /opt/sensorpub/runtime
   mv /opt/sensorpub/runtime.new /opt/sensorpub/runtime
-fi
-if [ ! -x "$JAVA" ]; then
-  echo "install: $JAVA not found; install a JRE first: sudo apt install openjdk-17-jre-headless" >&2
-  exit 1
 fi
 
 # An unprivileged system user without a login shell or home; devices come from groups.
@@ -54,10 +67,6 @@ for board in "$STAGE"/etc/board-configs/*.properties; do
   [ -f "$board" ] || continue
   install -m 0640 -o root -g "$USER_NAME" "$board" "/etc/sensorpub/board-configs/$(basename "$board")"
 done
-if [ ! -f /etc/sensorpub/sensorpub.properties ]; then
-  echo "install: /etc/sensorpub/sensorpub.properties is missing; deploy again with a mapping file" >&2
-  exit 1
-fi
 
 # The queue directory; systemd's StateDirectory= would create it too, but a first
 # "java -jar ... --check" by hand should find it.

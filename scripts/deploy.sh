@@ -179,8 +179,9 @@ if [ -n "$SERIAL" ]; then
 # default), ttyAMA the PL011 (Pi 5, or a Pi 3/4 with dtoverlay=disable-bt).
 DeviceAllow=char-ttyS rw
 DeviceAllow=char-ttyAMA rw
-# 115200 8N1, raw (sensorpub writes CRLF itself), clocal so opening never waits for a
-# carrier. "-": a missing device is sensorpub's one warning, not a failed start.
+# 115200 8N1; raw: no CR/LF translation (sensorpub writes CRLF itself); clocal: opening
+# never waits for a carrier. "-": a missing device is sensorpub's one warning on stdout,
+# not a failed start.
 ExecStartPre=-/bin/stty -F $SERIAL 115200 cs8 -cstopb -parenb -crtscts raw -echo clocal
 EOF
 fi
@@ -222,7 +223,8 @@ if [ -n "$SERIAL" ]; then
   serial console: connect a 3.3 V USB serial adapter to GPIO14 (TXD, pin 8), GPIO15
   (RXD, pin 10) and GND (pin 6), then on this machine: screen /dev/ttyUSB0 115200
   (or: picocom -b 115200 /dev/ttyUSB0). The Pi needs enable_uart=1 and no login
-  console on $SERIAL (raspi-config: Interface Options > Serial Port: login shell No,
-  hardware Yes).
+  console on $SERIAL: sudo raspi-config nonint do_serial_hw 0; sudo raspi-config
+  nonint do_serial_cons 1; reboot. (Pi 5: serial0 is the 3-pin debug connector;
+  GPIO14/15 is /dev/ttyAMA0 after dtparam=uart0=on.)
 EOF
 fi

@@ -1,7 +1,6 @@
 package dev.sensorpub.log;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -34,10 +33,11 @@ public final class ConsoleSink implements Log.Sink {
     }
 
     /**
-     * A sink for the settings. When the serial device cannot be opened, the sink logs one
-     * warning and continues with stdout alone: a missing console cable must not stop the agent.
+     * A sink for the settings. When the serial device cannot be opened, the sink prints one
+     * warning (whatever the level) and continues with stdout alone: a missing console cable
+     * must not stop the agent.
      */
-    static ConsoleSink open(LogSettings settings, LogClock clock, OutputStream stdoutStream) {
+    static ConsoleSink open(LogSettings settings, LogClock clock, LineOutput stdout) {
         LineOutput serial = null;
         String problem = null;
         if (settings.serialPath() != null) {
@@ -48,9 +48,9 @@ public final class ConsoleSink implements Log.Sink {
                         + Problems.describe(e) + "); logging to stdout only";
             }
         }
-        ConsoleSink sink = new ConsoleSink(settings, clock, LineOutput.stdout(stdoutStream), serial);
+        ConsoleSink sink = new ConsoleSink(settings, clock, stdout, serial);
         if (problem != null) {
-            sink.write(Level.WARN, COMPONENT, problem);
+            sink.print(Level.WARN, COMPONENT, problem);
         }
         return sink;
     }
@@ -62,8 +62,9 @@ public final class ConsoleSink implements Log.Sink {
 
     @Override
     public synchronized void write(Level level, String component, String message) {
-        if (enabled(level) && folder.admit(level, component, message, clock.nanoTime(), summaries)) {
-            print(level, component, message);
+        String text = String.valueOf(message);   // a null message is a bug to see, not a crash
+        if (enabled(level) && folder.admit(level, component, text, clock.nanoTime(), summaries)) {
+            print(level, component, text);
         }
     }
 

@@ -29,15 +29,41 @@ final class LineOutput {
         this.closeable = closeable;
     }
 
-    /** Standard output; never closed, since the JVM and other code share it. */
+    /** A stream standing in for stdout; never closed, since the JVM and other code share it. */
     static LineOutput stdout(OutputStream stdout) {
         return new LineOutput("stdout", stdout, LF, false);
     }
 
     /**
+     * Whatever {@code System.out} is at the moment of writing, so a test or tool that
+     * redirects it with {@code System.setOut} after logging started still sees the lines.
+     */
+    static LineOutput systemOut() {
+        return stdout(new OutputStream() {
+            @Override
+            public void write(int b) {
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                System.out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void flush() {
+                System.out.flush();
+            }
+        });
+    }
+
+    /**
      * Opens a serial device (or any existing file) for appending. It is not created when
      * missing: a mistyped {@code /dev/serail0} must fail, not become a regular file in /dev.
-     * The line settings (115200 8N1, raw) belong to the device; see scripts/deploy.sh.
+     * Write-only on purpose: Linux gives a session leader (which systemd makes of every
+     * service) a tty as controlling terminal only when opened for reading, so the console
+     * can never send the agent SIGHUP or a typed ^C. The line settings (115200 8N1, raw)
+     * belong to the device; see scripts/deploy.sh.
      */
     static LineOutput openSerial(Path device) throws IOException {
         OutputStream out = Files.newOutputStream(device, StandardOpenOption.WRITE, StandardOpenOption.APPEND);

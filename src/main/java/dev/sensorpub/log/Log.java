@@ -1,7 +1,5 @@
 package dev.sensorpub.log;
 
-import java.io.OutputStream;
-
 /**
  * Entry point for logging. Until the agent calls {@link #configure} with the configuration's
  * values, lines go to stdout at INFO and above, folded with the default window.
@@ -35,7 +33,7 @@ public final class Log {
     /** Component names are short so the header stays 38 columns and common lines fit 80. */
     public static final int MAX_COMPONENT = 6;
 
-    private static volatile Sink sink = ConsoleSink.open(LogSettings.defaults(), LogClock.SYSTEM, System.out);
+    private static volatile Sink sink = ConsoleSink.open(LogSettings.defaults(), LogClock.SYSTEM, LineOutput.systemOut());
 
     private Log() {
     }
@@ -71,10 +69,10 @@ public final class Log {
 
     /** Applies the configuration: a new sink replaces the current one, which is closed. */
     public static ConsoleSink configure(LogSettings settings) {
-        return configure(settings, LogClock.SYSTEM, System.out);
+        return configure(settings, LogClock.SYSTEM, LineOutput.systemOut());
     }
 
-    static ConsoleSink configure(LogSettings settings, LogClock clock, OutputStream stdout) {
+    static ConsoleSink configure(LogSettings settings, LogClock clock, LineOutput stdout) {
         Sink old = sink;
         old.flush();
         ConsoleSink configured = ConsoleSink.open(settings, clock, stdout);

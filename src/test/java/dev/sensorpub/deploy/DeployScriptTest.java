@@ -62,6 +62,32 @@ class DeployScriptTest {
     }
 
     @Test
+    void aJlinkRuntimeIsShippedAndRunsTheService() throws Exception {
+        Path mapping = write("m.properties", "board = b\n");
+        write("b", "name = b\n");
+        Path java = dir.resolve("rt-aarch64/bin/java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\n");
+        assertTrue(java.toFile().setExecutable(true));
+        Run run = deploy("--dry-run", "--no-build", "--runtime", dir.resolve("rt-aarch64").toString(), "pi@example",
+                mapping.toString());
+        assertEquals(0, run.status, run.output);
+        String stage = find(run, "\\+ ssh pi@example 'umask 077 && mkdir (/tmp/sensorpub-deploy-[0-9-]+)'");
+        assertTrue(line(run, "+ scp ").contains(" " + dir.resolve("rt-aarch64") + " "), run.output);
+        assertTrue(run.output.contains("+ ssh pi@example 'mv " + stage + "/rt-aarch64 " + stage + "/runtime'"),
+                run.output);
+        assertTrue(run.output.contains("&& " + stage + "/runtime/bin/java -jar "), run.output);
+        assertTrue(line(run, "+ ssh -t pi@example").endsWith(" /opt/sensorpub/runtime/bin/java none'"), run.output);
+    }
+
+    @Test
+    void aRuntimeWithoutJavaIsRefused() throws Exception {
+        Run run = deploy("--dry-run", "--no-build", "--runtime", dir.toString(), "pi@example");
+        assertEquals(1, run.status, run.output);
+        assertTrue(run.output.contains("has no bin/java (build it with scripts/build-runtime.sh)"), run.output);
+    }
+
+    @Test
     void withoutMappingOnlyTheJarAndUnitAreInstalled() throws Exception {
         Run run = deploy("--dry-run", "--no-build", "pi@example");
         assertEquals(0, run.status, run.output);

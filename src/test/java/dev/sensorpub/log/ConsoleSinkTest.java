@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +51,12 @@ class ConsoleSinkTest {
         ConsoleSink sink = sink(Level.DEBUG, null);
         sink.write(Level.ERROR, "config", "bad value\nsecond line\r\nthird");
         assertEquals(List.of("bad value?second line??third"), stdout.messages());
+    }
+
+    @Test
+    void aNullMessagePrintsAsNull() {
+        sink(Level.INFO, null).write(Level.INFO, "agent", null);
+        assertEquals(List.of("null"), stdout.messages());
     }
 
     @Test
@@ -104,6 +112,13 @@ class ConsoleSinkTest {
     }
 
     @Test
+    void theSerialWarningIsPrintedEvenAboveItsLevel() {
+        sink(Level.ERROR, dir.resolve("serial0").toString());
+        assertEquals(1, stdout.lines().size(), stdout.text());
+        assertTrue(stdout.lines().get(0).contains(" WARN  log    log.serial "), stdout.text());
+    }
+
+    @Test
     void aSerialDeviceThatFailsLaterIsDroppedWithOneWarning() {
         Path full = Path.of("/dev/full");   // every write fails with "No space left on device"
         assumeTrue(Files.isWritable(full), "needs /dev/full");
@@ -116,6 +131,56 @@ class ConsoleSinkTest {
         assertTrue(messages.get(1).startsWith("log.serial /dev/full write failed (IOException: "), messages.get(1));
         assertTrue(messages.get(1).endsWith("); logging to stdout only"), messages.get(1));
         assertEquals("two", messages.get(2));
+    }
+
+    @Test
+    void threadsLoggingAtOnceLoseNothingAndNeverInterleaveLines() throws InterruptedException {
+        ConsoleSink sink = sink(Level.INFO, null);   // folding on: the threads share its table
+        int threads = 4;
+        int linesEach = 500;
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String component = "t" + t;
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < linesEach; i++) {
+                    sink.write(Level.INFO, component, "line " + i + " of a message long enough to be split");
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread writer : writers) {
+            writer.join(10_000);
+            assertFalse(writer.isAlive(), "writer still running after 10 s");
+        }
+        List<String> lines = stdout.lines();
+        assertEquals(threads * linesEach, lines.size());
+        Pattern whole = Pattern.compile("2026-11-21T10:15:02\\.123Z INFO  t[0-3]     line [0-9]+ of a message long enough to be split");
+        for (String line : lines) {
+            assertTrue(whole.matcher(line).matches(), line);
+        }
+    }
+
+    @Test
+    void threadsRepeatingOneLineAtOnceKeepTheCountExact() throws InterruptedException {
+        ConsoleSink sink = sink(Level.INFO, null);
+        int threads = 4;
+        int repeatsEach = 20_000;
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < repeatsEach; i++) {
+                    sink.write(Level.WARN, "sensor", "dht22 read failed");
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread writer : writers) {
+            writer.join(10_000);
+            assertFalse(writer.isAlive(), "writer still running after 10 s");
+        }
+        sink.flush();
+        assertEquals(List.of("dht22 read failed", "... repeated " + (threads * repeatsEach - 1) + " times: dht22 read failed"),
+                stdout.messages());
     }
 
     @Test
@@ -141,6 +206,6 @@ class ConsoleSinkTest {
     }
 
     private ConsoleSink sinkWith(LogSettings settings) {
-        return ConsoleSink.open(settings, clock, stdout);
+        return ConsoleSink.open(settings, clock, LineOutput.stdout(stdout));
     }
 }

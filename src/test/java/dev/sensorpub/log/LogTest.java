@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +47,8 @@ class LogTest {
     void loggersWriteThroughTheConfiguredSink() {
         FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z"));
         Captured stdout = new Captured();
-        ConsoleSink sink = Log.configure(new LogSettings(Level.DEBUG, null, Duration.ofSeconds(10), false), clock, stdout);
+        ConsoleSink sink = Log.configure(new LogSettings(Level.DEBUG, null, Duration.ofSeconds(10), false), clock,
+                LineOutput.stdout(stdout));
         assertSame(sink, Log.sink());
         Logger log = Log.logger("tls");
         assertTrue(log.isDebugEnabled());
@@ -61,7 +64,8 @@ class LogTest {
     void tickAndFlushReachTheInstalledSink() {
         FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z"));
         Captured stdout = new Captured();
-        Log.configure(new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock, stdout);
+        Log.configure(new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock,
+                LineOutput.stdout(stdout));
         Logger log = Log.logger("queue");
         log.warn("file queue 90% full");
         log.warn("file queue 90% full");
@@ -72,6 +76,21 @@ class LogTest {
         Log.flush();
         assertEquals(List.of("file queue 90% full", "... repeated 2 times: file queue 90% full",
                 "... repeated 1 time: file queue 90% full"), stdout.messages());
+    }
+
+    @Test
+    void theDefaultStdoutFollowsSystemSetOut() {
+        PrintStream original = System.out;
+        Captured redirected = new Captured();
+        try {
+            Log.configure(LogSettings.defaults(), new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z")),
+                    LineOutput.systemOut());
+            System.setOut(new PrintStream(redirected, true, StandardCharsets.US_ASCII));
+            Log.logger("agent").info("after redirect");
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(List.of("2026-11-21T10:15:02.123Z INFO  agent  after redirect"), redirected.lines());
     }
 
     @Test

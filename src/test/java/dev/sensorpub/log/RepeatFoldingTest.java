@@ -17,7 +17,7 @@ class RepeatFoldingTest {
     private final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:00:00.000Z"));
     private final Captured stdout = new Captured();
     private final ConsoleSink sink = ConsoleSink.open(
-            new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock, stdout);
+            new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock, LineOutput.stdout(stdout));
 
     @Test
     void theFirstOccurrenceIsPrintedAtOnceAndRepeatsOnlyCounted() {
@@ -131,7 +131,8 @@ class RepeatFoldingTest {
 
     @Test
     void aZeroWindowPrintsEveryLine() {
-        ConsoleSink unfolded = ConsoleSink.open(new LogSettings(Level.INFO, null, Duration.ZERO, false), clock, stdout);
+        ConsoleSink unfolded = ConsoleSink.open(new LogSettings(Level.INFO, null, Duration.ZERO, false), clock,
+                LineOutput.stdout(stdout));
         for (int i = 0; i < 5; i++) {
             unfolded.write(Level.WARN, "sensor", FAILED);
         }
