@@ -1,11 +1,13 @@
 package dev.sensorpub.config;
 
+import dev.sensorpub.log.LogSettings;
+import dev.sensorpub.queue.QueueSettings;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Everything the agent needs from a mapping file, validated as a whole. */
 public record AgentConfig(Path source, BoardConfig board, MqttSettings mqtt, QueueSettings queue, LogSettings log,
-                          List<SensorConfig> sensors) {
+                          long statusIntervalMillis, List<SensorConfig> sensors) {
     public AgentConfig {
         sensors = List.copyOf(sensors);
     }
