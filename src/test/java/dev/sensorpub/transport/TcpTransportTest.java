@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.testing.BlackHoleProxy;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.RawPackets;
 import dev.sensorpub.testing.ScriptedBroker;
@@ -170,6 +171,53 @@ class TcpTransportTest {
             broker.accept(5_000).closeAbruptly();
             transport.await(5_000, false);
             assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(16)));
+        }
+    }
+
+    @Test
+    void overABlackHoledLinkWritesSucceedReadsStayEmptyAndAwaitKeepsItsTimeout() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault();
+             BlackHoleProxy proxy = BlackHoleProxy.start(broker.host(), broker.port());
+             TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(proxy.url()), 5_000);
+            Drive.exchange(transport, RawPackets.connect("tunnel"), 4, 5_000);
+            proxy.blackHole();
+            assertEquals(2, transport.write(ByteBuffer.wrap(RawPackets.PINGREQ)), "nothing tells the writer");
+            ByteBuffer reply = ByteBuffer.allocate(2);
+            long start = System.nanoTime();
+            transport.await(300, false);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMillis >= 290 && elapsedMillis < 2_000, "await took " + elapsedMillis + " ms");
+            assertEquals(0, transport.read(reply), "no PINGRESP, no end of stream, no error: only silence");
+            assertTrue(transport.isOpen());
+
+            proxy.restore();
+            Drive.readFully(transport, reply, Drive.deadline(5_000));
+            assertArrayEquals(RawPackets.PINGRESP, reply.array(), "the held PINGREQ was answered after restore");
+        }
+    }
+
+    @Test
+    void writeTakesZeroBytesOnceAStalledLinkFillsTheSocketBuffers() throws IOException {
+        try (ScriptedBroker neverReads = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(neverReads.url()), 5_000);
+            neverReads.accept(5_000);
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long written = 0;
+            long deadline = Drive.deadline(10_000);
+            int n = -1;
+            while (written < 256L * 1024 * 1024 && System.nanoTime() < deadline) {
+                chunk.clear();
+                n = transport.write(chunk);
+                if (n == 0) {
+                    break;
+                }
+                written += n;
+            }
+            assertEquals(0, n, "write never blocked nor returned 0 after " + written + " bytes");
+            long start = System.nanoTime();
+            transport.await(200, true);
+            assertTrue((System.nanoTime() - start) / 1_000_000 >= 190, "await(wantWrite) woke although nothing drained");
         }
     }
 
