@@ -72,10 +72,15 @@ public final class TlsTransport implements Transport {
         if (engine == null) {
             throw new IOException("transport is closed; call open first");
         }
-        if (!tcp.finishOpen()) {
-            return false;
-        }
         Endpoint endpoint = tcp.endpoint();
+        try {
+            if (!tcp.finishOpen()) {
+                return false;
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
         try {
             if (!handshakeStarted) {
                 engine.beginHandshake();

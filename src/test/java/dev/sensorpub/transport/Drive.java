@@ -66,6 +66,31 @@ final class Drive {
         }
     }
 
+    /** Sends all of {@code out} and reads {@code in} full, {@code rounds} times; for the allocation tests. */
+    static void echoRoundTrips(Transport transport, ByteBuffer out, ByteBuffer in, int rounds, long deadlineNanos)
+            throws IOException {
+        for (int i = 0; i < rounds; i++) {
+            out.clear();
+            in.clear();
+            writeAll(transport, out, deadlineNanos);
+            readFully(transport, in, deadlineNanos);
+        }
+    }
+
+    /** Reads and discards until the transport reports end of stream; returns what the last read returned. */
+    static int readUntilEndOfStream(Transport transport, long timeoutMillis) throws IOException {
+        long deadline = deadline(timeoutMillis);
+        ByteBuffer sink = ByteBuffer.allocate(1024);
+        int n;
+        while ((n = transport.read(sink)) >= 0 && System.nanoTime() < deadline) {
+            sink.clear();
+            if (n == 0) {
+                transport.await(100, false);
+            }
+        }
+        return n;
+    }
+
     /** Writes bytes and reads back exactly {@code expectLength} bytes. */
     static byte[] exchange(Transport transport, byte[] send, int expectLength, long timeoutMillis) throws IOException {
         long deadline = deadline(timeoutMillis);

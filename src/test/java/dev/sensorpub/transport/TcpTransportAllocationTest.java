@@ -39,13 +39,13 @@ class TcpTransportAllocationTest {
         for (int i = 0; i < MESSAGE_LENGTH; i++) {
             out.put((byte) i);
         }
-        try (EchoServer echo = new EchoServer("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + echo.port()), 5_000);
             long deadline = Drive.deadline(TIME_LIMIT_MILLIS);
-            roundTrips(transport, out, in, WARM_UP_ROUNDS, deadline);
+            Drive.echoRoundTrips(transport, out, in, WARM_UP_ROUNDS, deadline);
             THREADS.getCurrentThreadAllocatedBytes(); // its own first-call cost stays outside the measurement
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            roundTrips(transport, out, in, ROUNDS, deadline);
+            Drive.echoRoundTrips(transport, out, in, ROUNDS, deadline);
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
 
             byte[] echoed = new byte[MESSAGE_LENGTH];
@@ -54,16 +54,6 @@ class TcpTransportAllocationTest {
             out.flip().get(sent);
             assertArrayEquals(sent, echoed, "the bytes really went round");
             return allocated;
-        }
-    }
-
-    private static void roundTrips(TcpTransport transport, ByteBuffer out, ByteBuffer in, int rounds, long deadline)
-            throws IOException {
-        for (int i = 0; i < rounds; i++) {
-            out.clear();
-            in.clear();
-            Drive.writeAll(transport, out, deadline);
-            Drive.readFully(transport, in, deadline);
         }
     }
 }

@@ -26,7 +26,7 @@ class TcpTransportTest {
 
     @Test
     void echoesBytesBothWaysOverLoopback() throws IOException {
-        try (EchoServer echo = new EchoServer("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + echo.port()), 5_000);
             assertTrue(transport.isOpen());
             byte[] hello = "hello, broker".getBytes();
@@ -36,7 +36,7 @@ class TcpTransportTest {
 
     @Test
     void connectsToTheIpv6Loopback() throws IOException {
-        try (EchoServer echo = new EchoServer("::1"); TcpTransport transport = new TcpTransport()) {
+        try (EchoServer echo = EchoServer.plain("::1"); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse("tcp://[::1]:" + echo.port()), 5_000);
             assertArrayEquals(new byte[] {1, 2, 3}, Drive.exchange(transport, new byte[] {1, 2, 3}, 3, 5_000));
         }
@@ -53,7 +53,7 @@ class TcpTransportTest {
 
     @Test
     void setsNoDelayAndKeepAlive() throws IOException {
-        try (EchoServer echo = new EchoServer("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + echo.port()), 5_000);
             assertTrue(transport.option(StandardSocketOptions.TCP_NODELAY));
             assertTrue(transport.option(StandardSocketOptions.SO_KEEPALIVE));
@@ -154,13 +154,7 @@ class TcpTransportTest {
         try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
             broker.accept(5_000).close();
-            ByteBuffer dst = ByteBuffer.allocate(16);
-            long deadline = Drive.deadline(5_000);
-            int n;
-            while ((n = transport.read(dst)) == 0 && System.nanoTime() < deadline) {
-                transport.await(100, false);
-            }
-            assertEquals(-1, n);
+            assertEquals(-1, Drive.readUntilEndOfStream(transport, 5_000));
         }
     }
 

@@ -42,29 +42,19 @@ class TlsTransportAllocationTest {
             out.put((byte) i);
         }
         TlsContext context = TlsContext.create(new TlsSettings(pki.caFile(), null, null, true)).withProtocols(protocol);
-        try (TlsEchoServer echo = new TlsEchoServer(pki.serverCert(), pki.serverKey());
+        try (EchoServer echo = EchoServer.tls(pki.serverCert(), pki.serverKey());
              TlsTransport transport = new TlsTransport(context)) {
             Drive.open(transport, Endpoint.parse("ssl://localhost:" + echo.port()), 10_000);
             long deadline = Drive.deadline(120_000);
-            roundTrips(transport, out, in, WARM_UP_ROUNDS, deadline);
+            Drive.echoRoundTrips(transport, out, in, WARM_UP_ROUNDS, deadline);
             THREADS.getCurrentThreadAllocatedBytes(); // its own first-call cost stays outside the measurement
             long before = THREADS.getCurrentThreadAllocatedBytes();
-            roundTrips(transport, out, in, ROUNDS, deadline);
+            Drive.echoRoundTrips(transport, out, in, ROUNDS, deadline);
             long perRoundTrip = (THREADS.getCurrentThreadAllocatedBytes() - before) / ROUNDS;
             System.out.println("TLS " + transport.protocol() + ": " + perRoundTrip + " bytes allocated per round trip"
                     + " (one " + MESSAGE_LENGTH + "-byte record written, one read)");
             assertArrayEquals(out.array(), in.array(), "the bytes really went round");
             assertTrue(perRoundTrip <= MAX_BYTES_PER_ROUND_TRIP, perRoundTrip + " bytes per round trip");
-        }
-    }
-
-    private static void roundTrips(TlsTransport transport, ByteBuffer out, ByteBuffer in, int rounds, long deadline)
-            throws java.io.IOException {
-        for (int i = 0; i < rounds; i++) {
-            out.clear();
-            in.clear();
-            Drive.writeAll(transport, out, deadline);
-            Drive.readFully(transport, in, deadline);
         }
     }
 }

@@ -205,7 +205,7 @@ class TlsTransportTest {
     void carriesLargeTransfersBothWaysAcrossManyRecords() throws Exception {
         byte[] payload = new byte[300_000];
         new Random(42).nextBytes(payload);
-        try (TlsEchoServer echo = new TlsEchoServer(pki.serverCert(), pki.serverKey());
+        try (EchoServer echo = EchoServer.tls(pki.serverCert(), pki.serverKey());
              TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             Drive.open(transport, Endpoint.parse("ssl://localhost:" + echo.port()), 10_000);
             ByteBuffer out = ByteBuffer.wrap(payload);
@@ -213,6 +213,9 @@ class TlsTransportTest {
             long deadline = Drive.deadline(30_000);
             // Interleave: the echo server blocks once its send buffer is full, so read while writing.
             while (in.hasRemaining()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + in.position() + " bytes came back in time");
+                }
                 if (out.hasRemaining()) {
                     transport.write(out);
                 }
@@ -220,10 +223,8 @@ class TlsTransportTest {
                 if (n < 0) {
                     throw new AssertionError("end of stream after " + in.position() + " bytes");
                 }
-                if (n == 0 && System.nanoTime() < deadline) {
+                if (n == 0) {
                     transport.await(100, out.hasRemaining());
-                } else if (System.nanoTime() >= deadline) {
-                    throw new AssertionError("only " + in.position() + " bytes came back in time");
                 }
             }
             assertArrayEquals(payload, in.array());
@@ -234,7 +235,7 @@ class TlsTransportTest {
     void readsSmallPiecesOfALargeRecord() throws Exception {
         byte[] payload = new byte[10_000];
         new Random(7).nextBytes(payload);
-        try (TlsEchoServer echo = new TlsEchoServer(pki.serverCert(), pki.serverKey());
+        try (EchoServer echo = EchoServer.tls(pki.serverCert(), pki.serverKey());
              TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             Drive.open(transport, Endpoint.parse("ssl://localhost:" + echo.port()), 10_000);
             long deadline = Drive.deadline(10_000);
@@ -253,18 +254,12 @@ class TlsTransportTest {
 
     @Test
     void readReturnsMinusOneWhenTheBrokerCloses() throws Exception {
-        try (TlsEchoServer echo = new TlsEchoServer(pki.serverCert(), pki.serverKey());
+        try (EchoServer echo = EchoServer.tls(pki.serverCert(), pki.serverKey());
              TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             Drive.open(transport, Endpoint.parse("ssl://localhost:" + echo.port()), 10_000);
             assertArrayEquals(new byte[] {9}, Drive.exchange(transport, new byte[] {9}, 1, 10_000));
             echo.close();
-            ByteBuffer dst = ByteBuffer.allocate(16);
-            long deadline = Drive.deadline(10_000);
-            int n;
-            while ((n = transport.read(dst)) == 0 && System.nanoTime() < deadline) {
-                transport.await(100, false);
-            }
-            assertEquals(-1, n);
+            assertEquals(-1, Drive.readUntilEndOfStream(transport, 10_000));
         }
     }
 
