@@ -216,6 +216,7 @@ class TcpTransportTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closing inside the try is what is tested
     void canBeOpenedAgainAfterClose() throws IOException {
         try (MosquittoBroker broker = MosquittoBroker.startDefault(); TcpTransport transport = new TcpTransport()) {
             for (int round = 0; round < 3; round++) {

@@ -253,6 +253,7 @@ class TlsTransportTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closing inside the try is what is tested
     void readReturnsMinusOneWhenTheBrokerCloses() throws Exception {
         try (EchoServer echo = EchoServer.tls(pki.serverCert(), pki.serverKey());
              TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
@@ -264,6 +265,7 @@ class TlsTransportTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closing inside the try is what is tested
     void canBeOpenedAgainAfterClose() throws IOException {
         try (TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             for (int round = 0; round < 3; round++) {
