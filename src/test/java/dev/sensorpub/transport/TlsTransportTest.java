@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.testing.BlackHoleProxy;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.RawPackets;
+import dev.sensorpub.testing.ScriptedBroker;
 import dev.sensorpub.testing.TestPki;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Random;
@@ -189,6 +192,42 @@ class TlsTransportTest {
             Endpoint plainPort = Endpoint.parse("ssl://localhost:" + broker.port());
             IOException e = assertThrows(IOException.class, () -> connectAndGetConnack(transport, plainPort));
             assertTrue(e.getMessage().contains("plain tcp:// listener?"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aBrokerThatAcceptsTcpButNeverAnswersTheHandshakeEndsAtTheCallersDeadline() throws IOException {
+        try (ScriptedBroker silent = ScriptedBroker.start();
+             TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
+            Endpoint endpoint = Endpoint.parse("ssl://localhost:" + silent.port());
+            long start = System.nanoTime();
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                    () -> Drive.open(transport, endpoint, 400));
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMillis >= 390 && elapsedMillis < 2_000, "gave up after " + elapsedMillis + " ms");
+            assertTrue(e.getMessage().contains("timed out after 400 ms"), e.getMessage());
+            assertEquals(0x16, silent.accept(1_000).readBytes(1, 1_000)[0], "a TLS handshake record was sent");
+        }
+    }
+
+    @Test
+    void overABlackHoledLinkAwaitKeepsItsTimeoutAndRestoreResumesTheSession() throws IOException {
+        try (BlackHoleProxy proxy = BlackHoleProxy.start(broker.host(), broker.tlsPort());
+             TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
+            assertArrayEquals(RawPackets.CONNACK_ACCEPTED,
+                    connectAndGetConnack(transport, Endpoint.parse("ssl://localhost:" + proxy.port())));
+            proxy.blackHole();
+            assertEquals(2, transport.write(ByteBuffer.wrap(RawPackets.PINGREQ)));
+            ByteBuffer reply = ByteBuffer.allocate(2);
+            long start = System.nanoTime();
+            transport.await(300, false);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(elapsedMillis >= 290 && elapsedMillis < 2_000, "await took " + elapsedMillis + " ms");
+            assertEquals(0, transport.read(reply));
+
+            proxy.restore();
+            Drive.readFully(transport, reply, Drive.deadline(5_000));
+            assertArrayEquals(RawPackets.PINGRESP, reply.array());
         }
     }
 
