@@ -49,6 +49,7 @@ final class Agent {
     private final StatusLine status;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    private volatile boolean stopRequestedBySignal;
     private int exitStatus;
 
     private Agent(AgentConfig config) {
@@ -229,6 +230,15 @@ final class Agent {
     void requestStop() {
         stopRequested = true;
         session.wakeup();
+    }
+
+    void requestStopBySignal() {
+        stopRequestedBySignal = true;
+        requestStop();
+    }
+
+    boolean stoppedBySignal() {
+        return stopRequestedBySignal;
     }
 
     /** Waits for the loop to finish after {@link #requestStop()}; false if it did not in time. */

@@ -131,9 +131,6 @@ public final class MqttSession implements AutoCloseable {
         this.answerTimeoutMillis = Math.max(500, keepAliveMillis / 2);
         this.tls = anyTls(endpoints) ? new TlsTransport(TlsContext.create(
                 settings.tls == null ? TlsSettings.systemTrust() : settings.tls)) : null;
-        if (tls != null && settings.tls != null && !settings.tls.verifyHostname()) {
-            LOG.warn("TLS host name verification is OFF: any server with a trusted certificate can pose as the broker");
-        }
         this.decoder = new PacketDecoder(settings.maxPacketSize);
         this.receiveView = ByteBuffer.wrap(decoder.buffer());
         this.maxPublishPacketSize = PacketEncoder.publishSize(1, settings.maxMessageBytes, 2);
