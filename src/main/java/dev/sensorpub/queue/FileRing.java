@@ -116,7 +116,9 @@ final class FileRing extends RingQueue {
         ByteBuffer scan = data.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
         int at = start;
         for (long advanced = 0; advanced < capacity; ) {
-            int room = (int) Math.min(capacity - at, capacity - advanced);
+            // A record may not run past the ring's end, past one lap, or beyond what the read buffer holds
+            // (a record written under a larger record limit is skipped as damaged).
+            int room = (int) Math.min(Math.min(capacity - at, capacity - advanced), readArray.length);
             int stored = RecordFormat.intactLength(scan, at, after, room, crc);
             int step = RecordFormat.ALIGNMENT;
             if (stored > 0) {

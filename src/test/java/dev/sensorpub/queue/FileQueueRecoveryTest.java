@@ -102,7 +102,7 @@ class FileQueueRecoveryTest {
         for (long sequence = 1; sequence <= 3; sequence++) {
             queue.confirm(sequence);
         }
-        queue.tick(1000); // checkpoint: oldest unconfirmed is 4
+        queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS); // checkpoint: oldest unconfirmed is 4
         queue.confirm(4);
         queue.confirm(5);
         files.crash();
@@ -233,6 +233,21 @@ class FileQueueRecoveryTest {
         try (FileQueue queue = FileQueue.open(directory, 1024, 1000, OverflowPolicy.DROP_OLDEST,
                 FsyncPolicy.never(), 512)) {
             assertEquals(numbered(11, 20), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void aRecordLargerThanTheNewRecordLimitIsSkippedAndCounted() throws IOException {
+        Path directory = temp.resolve("q");
+        try (FileQueue queue = open(directory)) {
+            append(queue, "m1");
+            append(queue, "x".repeat(300));
+            append(queue, "m3");
+        }
+        try (FileQueue queue = FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 100)) {
+            assertEquals(List.of("m1", "m3"), drain(queue, 0));
+            assertEquals(1, queue.counters().corruptSkipped());
         }
     }
 

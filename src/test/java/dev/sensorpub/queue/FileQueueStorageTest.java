@@ -150,7 +150,7 @@ class FileQueueStorageTest {
     }
 
     @Test
-    void theCheckpointFollowsConfirmationsWithoutAWritePerConfirm() throws IOException {
+    void theConfirmedPositionIsPersistedEveryTenSecondsNotPerConfirm() throws IOException {
         QueueFiles files = new QueueFiles(temp.resolve("q"));
         try (FileQueue queue = files.open(64 * 1024, FsyncPolicy.everyMillis(1000))) {
             queue.tick(0);
@@ -159,8 +159,10 @@ class FileQueueStorageTest {
                 append(queue, "m" + i);
             }
             Messages.drainAndConfirm(queue, 0);
+            queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS - 1);
             assertEquals(atOpen, files.checkpoint().forces);
-            queue.tick(1000);
+            assertEquals(1, files.ring().forces, "data synced every second");
+            queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
             assertEquals(atOpen + 1, files.checkpoint().forces);
             assertFalse(queue.inMemoryFallback());
         }
