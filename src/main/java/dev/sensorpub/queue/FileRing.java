@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -74,6 +75,7 @@ final class FileRing extends RingQueue {
                          boolean forceCheckpoints, QueueCounters counters, StorageOpener opener) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
+        boolean created = !Files.exists(file);
         FileChannel data = opener.open(file);
         FileChannel checkpointChannel = null;
         try {
@@ -91,6 +93,9 @@ final class FileRing extends RingQueue {
             FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
                     forceCheckpoints, counters);
             ring.recover();
+            if (created) {
+                syncDirectory(directory);
+            }
             return ring;
         } catch (IOException | RuntimeException e) {
             data.close();
@@ -98,6 +103,16 @@ final class FileRing extends RingQueue {
                 checkpointChannel.close();
             }
             throw e;
+        }
+    }
+
+    /** Makes the new files' directory entries durable, so a power cut cannot lose the files themselves. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            entries.force(true);
+        } catch (IOException e) {
+            // Not every platform can open a directory; the files still work, only a power cut right
+            // after creation could lose them.
         }
     }
 

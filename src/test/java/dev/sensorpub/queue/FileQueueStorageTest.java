@@ -90,6 +90,7 @@ class FileQueueStorageTest {
                 OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
         try (MessageQueue queue = MessageQueues.open(settings, 256)) {
             assertInstanceOf(MemoryQueue.class, queue);
+            assertEquals(1, queue.counters().storageErrors(), "the status line shows the failure");
             assertEquals(1, append(queue, "m1"));
             assertEquals(List.of("m1"), drain(queue, 0));
         }
