@@ -3,18 +3,14 @@ package dev.sensorpub.queue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.testing.AllocationMeter;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The append / next / confirm path allocates nothing once warm, on both backends. */
 class QueueAllocationTest {
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();
     private static final byte[] TOPIC = "sensors/pi-01/temperature".getBytes(); // 25 bytes
     private static final byte[] PAYLOAD = "{\"t\":1732190000123,\"v\":21.375}xx".getBytes(); // 32 bytes
 
@@ -33,13 +29,13 @@ class QueueAllocationTest {
     Path temp;
 
     @Test
-    void memoryQueueRoundsAllocateNothing() {
+    void memoryQueueRoundsAllocateNothing() throws Exception {
         MemoryQueue queue = new MemoryQueue(64 * 1024, 1000, OverflowPolicy.DROP_OLDEST, 256);
         assertEquals(0, steadyState(new Rounds(queue), WARM_UP / Rounds.PER_CHUNK, MEASURED / Rounds.PER_CHUNK));
     }
 
     @Test
-    void fileQueueRoundsAllocateNothing() throws IOException {
+    void fileQueueRoundsAllocateNothing() throws Exception {
         // A small ring wraps about 150 times, so checkpoint writes before overwrites are measured too.
         try (FileQueue queue = FileQueue.open(temp.resolve("q"), 64 * 1024, 1000, OverflowPolicy.DROP_OLDEST,
                 FsyncPolicy.never(), 256)) {
@@ -48,7 +44,7 @@ class QueueAllocationTest {
     }
 
     @Test
-    void fileQueueRoundsWithAnFsyncPerRecordAllocateNothing() throws IOException {
+    void fileQueueRoundsWithAnFsyncPerRecordAllocateNothing() throws Exception {
         try (FileQueue queue = FileQueue.open(temp.resolve("q"), 64 * 1024, 1000, OverflowPolicy.DROP_OLDEST,
                 FsyncPolicy.everyRecords(1), 256)) {
             assertEquals(0, steadyState(new Rounds(queue), 10, 2));
@@ -56,7 +52,7 @@ class QueueAllocationTest {
     }
 
     @Test
-    void dropOldestAndExpiryAllocateNothing() {
+    void dropOldestAndExpiryAllocateNothing() throws Exception {
         MemoryQueue queue = new MemoryQueue(4096, 10, OverflowPolicy.DROP_OLDEST, 256);
         QueuedRecord record = new QueuedRecord();
         // Each chunk appends 20 messages to a queue that holds 10, every other one already expired, then drains.
@@ -97,32 +93,14 @@ class QueueAllocationTest {
         }
     }
 
-    /**
-     * Bytes allocated on this thread by {@code measuredChunks} runs of {@code chunk} after
-     * {@code warmUpChunks}: measured in windows until one passes without JIT compilation (at most
-     * 5). Any per-message allocation shows in every window.
-     */
-    private static long steadyState(Runnable chunk, int warmUpChunks, int measuredChunks) {
-        for (int i = 0; i < warmUpChunks; i++) {
-            chunk.run();
-        }
-        long bytes = -1;
-        for (int window = 0; window < 5; window++) {
-            long compiling = COMPILER.getTotalCompilationTime();
-            allocated();
-            long before = allocated();
-            for (int i = 0; i < measuredChunks; i++) {
-                chunk.run();
-            }
-            bytes = allocated() - before;
-            if (COMPILER.getTotalCompilationTime() == compiling) {
-                return bytes;
-            }
-        }
-        return bytes;
+    /** Bytes allocated on this thread by {@code measuredChunks} runs of {@code chunk}, in steady state. */
+    private static long steadyState(Runnable chunk, int warmUpChunks, int measuredChunks) throws Exception {
+        return AllocationMeter.steadyStateBytes(() -> repeat(chunk, warmUpChunks), () -> repeat(chunk, measuredChunks));
     }
 
-    private static long allocated() {
-        return THREADS.getCurrentThreadAllocatedBytes();
+    private static void repeat(Runnable chunk, int times) {
+        for (int i = 0; i < times; i++) {
+            chunk.run();
+        }
     }
 }
