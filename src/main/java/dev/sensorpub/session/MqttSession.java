@@ -521,7 +521,7 @@ public final class MqttSession implements AutoCloseable {
                 counters.deadLinksDetected++;
                 counters.lastDeadLinkDetectionMillis = nowMillis - lastReadMillis;
                 linkLost(nowMillis, "no answer from the broker for " + (nowMillis - lastReadMillis)
-                        + " ms; link declared dead", true);
+                        + " ms (keep alive " + settings.keepAliveSeconds + " s)", true);
                 return false;
             }
             return true;
