@@ -101,12 +101,13 @@ final class Agent {
         }
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
-        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes), queue,
+        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
+                queue,
                 publish -> LOG.debug("message on a topic nobody handles; ignored"));
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
         this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
-        this.status = new StatusLine(queue, session, schedule, sink);
+        this.status = new StatusLine(queue, session, schedule);
     }
 
     /** Builds everything; a sensor that cannot be opened or a queue that cannot be made is fatal. */
@@ -122,7 +123,7 @@ final class Agent {
         return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
     }
 
-    static SessionSettings sessionSettings(MqttSettings m, int maxMessageBytes) {
+    static SessionSettings sessionSettings(MqttSettings m, int maxMessageBytes, int flushRatePerSecond) {
         StringJoiner servers = new StringJoiner(",");
         boolean anyTls = false;
         for (ServerAddress s : m.servers()) {
@@ -138,6 +139,7 @@ final class Agent {
                 .maxMessageBytes(maxMessageBytes)
                 .sendBufferSize(Math.max(MIN_SEND_BUFFER, 4 * (maxMessageBytes + 64)))
                 .connectTimeoutMillis(m.connectTimeoutMillis())
+                .flushRatePerSecond(flushRatePerSecond)
                 .reconnectDelays(m.reconnectMinDelayMillis(), m.reconnectMaxDelayMillis(), m.reconnectResetAfterMillis());
         if (m.username() != null) {
             b.credentials(m.username(), m.password() == null ? null : m.password().getBytes(StandardCharsets.UTF_8));

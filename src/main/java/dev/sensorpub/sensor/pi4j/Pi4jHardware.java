@@ -51,7 +51,9 @@ public final class Pi4jHardware implements AutoCloseable {
         providers.add(mockDigital ? MockDigitalInputProvider.newInstance() : GpioDDigitalInputProvider.newInstance());
         providers.add(mockI2c ? MockI2CProvider.newInstance() : LinuxFsI2CProvider.newInstance());
         providers.add(mockSpi ? MockSpiProvider.newInstance() : LinuxFsSpiProvider.newInstance());
-        ContextBuilder builder = Pi4J.newContextBuilder().noAutoDetect().noAutoInject();
+        // No Pi4J shutdown hook: on SIGTERM the agent's loop closes the sensors, then this context,
+        // in that order; a second hook would shut I/O down under sensors still being read.
+        ContextBuilder builder = Pi4J.newContextBuilder().noAutoDetect().noAutoInject().disableShutdownHook();
         builder.add(providers.toArray(new Provider[0]));
         Context context = builder.build();
         return new Pi4jHardware(context, board,
