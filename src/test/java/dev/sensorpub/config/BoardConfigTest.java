@@ -22,6 +22,7 @@ class BoardConfigTest {
             assertEquals(name, b.name());
             assertEquals("gpiochip0", b.gpioChip(), name);
             assertEquals("gpiod", b.digitalInputProvider(), name);
+            assertEquals("gpiod", b.digitalOutputProvider(), name);
             assertEquals("linuxfs", b.i2cProvider(), name);
             assertEquals(1, b.i2cBus(), name);
             assertEquals(Path.of("/sys/bus/w1/devices"), b.w1Base(), name);

@@ -48,7 +48,7 @@ class Pi4jMockDriversTest {
     void describesItsProvidersInOneLine() {
         String line = hardware.describe();
         assertEquals("pi4j simulator: digital-input=mock-digital-input i2c=mock-i2c spi=mock-spi "
-                + "(header on mock, 3 providers loaded)", line);
+                + "digital-output=mock-digital-output (header on mock, 4 providers loaded)", line);
     }
 
     @Test
