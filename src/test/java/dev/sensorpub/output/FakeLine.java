@@ -10,6 +10,7 @@ final class FakeLine implements DigitalOutput {
     boolean high;
     boolean failing;
     boolean closed;
+    Boolean shutdownHigh;
     private boolean recording = true;
 
     FakeLine(int pin, boolean initialHigh) {
