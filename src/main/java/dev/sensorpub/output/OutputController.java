@@ -19,7 +19,8 @@ import java.time.Duration;
  * allocates, except the rate-limited warning lines of the error paths.
  *
  * <p>Retained commands are ignored: the broker would replay one after every reconnect and undo
- * the safe state with a stale order.
+ * the safe state with a stale order. An empty payload (how a retained command is removed) is
+ * ignored without a warning.
  */
 public final class OutputController {
     private static final Logger LOG = Log.logger("output");
@@ -105,6 +106,10 @@ public final class OutputController {
                         + "command replays after every reconnect; publish commands without retain; "
                         + warnings.refusedBefore(RETAINED_COMMAND) + " more since last report)");
             }
+            return true;
+        }
+        if (publish.payloadLength() == 0) {
+            ignoredCommands++; // someone removing a retained command: nothing to do, nothing to warn about
             return true;
         }
         if (payloadIs(publish, onPayload)) {

@@ -85,9 +85,10 @@ class OutputControllerTest {
         assertTrue(c.onMessage(InboundPublish.of(SET, "on"), now), "consumed, case matters");
         assertTrue(c.onMessage(InboundPublish.of(SET, "TOGGLE"), now));
         assertTrue(c.onMessage(InboundPublish.of(SET, "ON", 1, true), now), "a retained ON replays after reconnects");
+        assertTrue(c.onMessage(InboundPublish.of(SET, ""), now), "removing a retained command");
         assertFalse(c.isOn());
         assertEquals("nothing", state(c));
-        assertEquals(3, c.ignoredCommands());
+        assertEquals(4, c.ignoredCommands());
         assertEquals(0, c.commands());
     }
 

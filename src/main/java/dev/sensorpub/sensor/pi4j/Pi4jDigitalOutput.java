@@ -23,6 +23,11 @@ public final class Pi4jDigitalOutput implements DigitalOutput {
         output.state(high ? DigitalState.HIGH : DigitalState.LOW);
     }
 
+    /** The level Pi4J last drove (for tests and the status line). */
+    public boolean isHigh() {
+        return output.state() == DigitalState.HIGH;
+    }
+
     @Override
     public String describe() {
         return description;
