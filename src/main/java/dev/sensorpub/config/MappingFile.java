@@ -301,17 +301,21 @@ public final class MappingFile {
                 serial == null || serial.isEmpty() ? null : Path.of(serial));
     }
 
-    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
+    /** The {@code <name>} of every {@code <prefix><name>.<key>} in the file, in sorted order. */
+    private static Set<String> blockNames(KeyReader r, String prefix) {
         Set<String> names = new LinkedHashSet<>();
-        for (String key : r.keysUnder("sensor.")) {
-            int dot = key.indexOf('.', "sensor.".length());
-            if (dot < 0) {
-                continue; // "sensor.x" alone: reported as unknown
+        for (String key : r.keysUnder(prefix)) {
+            int dot = key.indexOf('.', prefix.length());
+            if (dot >= 0) { // "sensor.x" alone is reported as unknown
+                names.add(key.substring(prefix.length(), dot));
             }
-            names.add(key.substring("sensor.".length(), dot));
         }
+        return names;
+    }
+
+    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
         List<SensorConfig> sensors = new ArrayList<>();
-        for (String name : names) {
+        for (String name : blockNames(r, "sensor.")) {
             SensorConfig s = sensor(r, name, clientId);
             if (s != null) {
                 sensors.add(s);
@@ -322,7 +326,7 @@ public final class MappingFile {
 
     private static SensorConfig sensor(KeyReader r, String name, String clientId) {
         String p = "sensor." + name + ".";
-        if (!name.matches("[A-Za-z0-9_-]+")) {
+        if (!name.matches(HA_ID)) {
             r.problem(p + "type", "sensor name '" + name + "' may only use letters, digits, '_' and '-'");
         }
         for (String k : COMMON_SENSOR_KEYS) {
@@ -536,16 +540,9 @@ public final class MappingFile {
     }
 
     private static List<OutputConfig> outputs(KeyReader r, String clientId) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String key : r.keysUnder("output.")) {
-            int dot = key.indexOf('.', "output.".length());
-            if (dot > 0) {
-                names.add(key.substring("output.".length(), dot));
-            }
-        }
         List<OutputConfig> outputs = new ArrayList<>();
         int count = 0;
-        for (String name : names) {
+        for (String name : blockNames(r, "output.")) {
             if (++count > MAX_OUTPUTS) {
                 r.problem("output." + name + ".type", "at most " + MAX_OUTPUTS + " outputs (the session holds 16 "
                         + "subscriptions and one is Home Assistant's status topic)");
