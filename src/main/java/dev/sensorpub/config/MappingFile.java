@@ -313,6 +313,21 @@ public final class MappingFile {
         return names;
     }
 
+    /**
+     * "{@code <kind>.<name>.}", after checking the name (it becomes a Home Assistant id and a
+     * topic level) and marking {@code keys} as known there, so did-you-mean suggests them.
+     */
+    private static String block(KeyReader r, String kind, String name, List<String> keys) {
+        String p = kind + "." + name + ".";
+        if (!name.matches(HA_ID)) {
+            r.problem(p + "type", kind + " name '" + name + "' may only use letters, digits, '_' and '-'");
+        }
+        for (String k : keys) {
+            r.has(p + k);
+        }
+        return p;
+    }
+
     private static List<SensorConfig> sensors(KeyReader r, String clientId) {
         List<SensorConfig> sensors = new ArrayList<>();
         for (String name : blockNames(r, "sensor.")) {
@@ -325,13 +340,7 @@ public final class MappingFile {
     }
 
     private static SensorConfig sensor(KeyReader r, String name, String clientId) {
-        String p = "sensor." + name + ".";
-        if (!name.matches(HA_ID)) {
-            r.problem(p + "type", "sensor name '" + name + "' may only use letters, digits, '_' and '-'");
-        }
-        for (String k : COMMON_SENSOR_KEYS) {
-            r.has(p + k); // known to every sensor; lets did-you-mean suggest them
-        }
+        String p = block(r, "sensor", name, COMMON_SENSOR_KEYS);
         String typeKey = r.required(p + "type", "one of " + SensorType.allKeys());
         SensorType type = typeKey == null ? null : SensorType.fromKey(typeKey);
         if (typeKey != null && type == null) {
@@ -556,13 +565,7 @@ public final class MappingFile {
     }
 
     private static OutputConfig output(KeyReader r, String name, String clientId) {
-        String p = "output." + name + ".";
-        if (!name.matches(HA_ID)) {
-            r.problem(p + "type", "output name '" + name + "' may only use letters, digits, '_' and '-'");
-        }
-        for (String k : OUTPUT_KEYS) {
-            r.has(p + k); // lets did-you-mean suggest them
-        }
+        String p = block(r, "output", name, OUTPUT_KEYS);
         String type = r.required(p + "type", "gpio-output (the only output type)");
         if (type != null && !type.equals("gpio-output")) {
             r.problem(p + "type", "'" + type + "' is not an output type; use gpio-output");
