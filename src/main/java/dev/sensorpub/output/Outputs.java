@@ -72,13 +72,19 @@ public final class Outputs implements AutoCloseable {
         }
     }
 
-    /** Hands every pending state echo to {@code publisher}. */
-    public void publishChanges(StatePublisher publisher) {
+    /**
+     * Hands every pending state echo to {@code publisher}; returns how many, so the loop can
+     * service the session again at once instead of sleeping on an echo it just queued.
+     */
+    public int publishChanges(StatePublisher publisher) {
+        int published = 0;
         for (OutputController c : controllers) {
             if (c.takeStateToPublish()) {
                 publisher.publishRetained(c.stateTopic(), c.statePayload(), c.qos());
+                published++;
             }
         }
+        return published;
     }
 
     /** The earliest deadline of any output (pulse end, safe state); Long.MAX_VALUE if none. */

@@ -58,8 +58,8 @@ class OutputsTest {
         published.clear();
         assertTrue(outputs.onMessage(InboundPublish.of("pi/b/set", "ON"), 5));
         assertFalse(outputs.onMessage(InboundPublish.of("pi/c/set", "ON"), 5));
-        outputs.publishChanges(this::record);
-        outputs.publishChanges(this::record);
+        assertEquals(1, outputs.publishChanges(this::record));
+        assertEquals(0, outputs.publishChanges(this::record));
         assertEquals(List.of("pi/b/state ON q1"), published);
         assertTrue(lines.get(1).high);
         assertFalse(lines.get(0).high);
