@@ -35,6 +35,18 @@ class BoardConfigTest {
     void simulatorUsesOnlyMockProviders() throws ConfigException {
         BoardConfig b = BoardConfig.load(SHIPPED.resolve("simulator.properties"));
         assertTrue(b.simulated());
+        assertEquals("mock", b.digitalOutputProvider(), "follows provider.digital-input");
+    }
+
+    @Test
+    void digitalOutputsCanUseTheirOwnProvider(@TempDir Path dir) throws Exception {
+        BoardConfig b = BoardConfig.load(write(dir, "provider.digital-output = mock"));
+        assertEquals("gpiod", b.digitalInputProvider());
+        assertEquals("mock", b.digitalOutputProvider(), "relays simulated on a real Pi");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BoardConfig.load(write(dir, "provider.digital-output = pigpio")));
+        assertEquals(List.of("board board.properties provider.digital-output: 'pigpio' is not one of gpiod, mock"),
+                e.problems());
     }
 
     @Test
