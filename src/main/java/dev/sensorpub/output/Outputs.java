@@ -3,13 +3,17 @@ package dev.sensorpub.output;
 import dev.sensorpub.codec.IncomingPacket;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Every configured output, for the agent's loop: one call per inbound message, one per round,
  * one to publish what changed. Built once at start; the calls allocate nothing.
  */
 public final class Outputs implements AutoCloseable {
+    private static final Logger LOG = Log.logger("output");
+
     private final OutputController[] controllers;
     private final DigitalOutput[] lines;
 
@@ -39,9 +43,9 @@ public final class Outputs implements AutoCloseable {
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
             }
             controllers[i] = new OutputController(c, lines[i], nowMillis);
-            Log.logger("output").info("output " + c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")
+            LOG.info("output " + c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")
                     + ", initial " + (c.initialOn() ? "on" : "off") + ", commands on " + c.commandTopic()
-                    + ", safe state " + c.safeState().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", safe state " + c.safeState().name().toLowerCase(Locale.ROOT)
                     + (c.safeState() == OutputConfig.SafeState.KEEP ? "" : " after " + c.safeAfterMillis() + " ms"));
         }
         return new Outputs(controllers, lines);
