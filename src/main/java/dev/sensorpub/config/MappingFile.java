@@ -2,6 +2,11 @@ package dev.sensorpub.config;
 
 import dev.sensorpub.codec.Topic;
 import dev.sensorpub.log.Level;
+import dev.sensorpub.log.LogSettings;
+import dev.sensorpub.queue.FsyncPolicy;
+import dev.sensorpub.queue.OverflowPolicy;
+import dev.sensorpub.queue.QueueSettings;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -34,8 +39,8 @@ public final class MappingFile {
             "mqtt.inflight-window", "mqtt.max-packet-size", "mqtt.tls.ca-file", "mqtt.tls.cert-file",
             "mqtt.tls.key-file", "mqtt.tls.verify-hostname", "queue.type", "queue.path", "queue.capacity",
             "queue.max-messages", "queue.overflow", "queue.fsync", "queue.flush-rate", "log.level",
-            "log.status-interval", "log.serial", "ha.discovery", "ha.prefix", "ha.node-id", "ha.device-name",
-            "ha.state-file");
+            "log.status-interval", "log.serial", "log.fold-window", "log.stack-traces", "ha.discovery", "ha.prefix",
+            "ha.node-id", "ha.device-name", "ha.state-file");
     static final List<String> COMMON_SENSOR_KEYS = List.of("type", "topic", "qos", "retain", "interval", "format",
             "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit", "ha.enabled", "ha.component",
             "ha.device-class", "ha.unit", "ha.name", "ha.expire-after");
@@ -87,6 +92,7 @@ public final class MappingFile {
         MqttSettings mqtt = mqtt(r, baseDir);
         QueueSettings queue = queue(r, baseDir);
         LogSettings log = log(r);
+        long statusIntervalMillis = statusInterval(r);
         HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);
         List<SensorConfig> sensors = sensors(r, mqtt.clientId());
         List<OutputConfig> outputs = outputs(r, mqtt.clientId());
@@ -98,7 +104,7 @@ public final class MappingFile {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AgentConfig(mapping, board, mqtt, queue, log, sensors, ha, outputs);
+        return new AgentConfig(mapping, board, mqtt, queue, log, statusIntervalMillis, sensors, ha, outputs);
     }
 
     private static BoardConfig board(KeyReader r, Path baseDir, List<Path> boardDirs, List<String> problems) {
@@ -146,6 +152,9 @@ public final class MappingFile {
         long keepAlive = r.durationMillis("mqtt.keep-alive", 30_000, 0, 65_535_000);
         if (keepAlive % 1000 != 0) {
             r.problem("mqtt.keep-alive", "MQTT keep alive is in whole seconds");
+        } else if (keepAlive == 0) {
+            r.problem("mqtt.keep-alive", "0 turns keep alive off, and with it the detection of a silently dead "
+                    + "link; use 1s or more");
         }
         boolean cleanSession = r.bool("mqtt.clean-session", false);
         String username = r.string("mqtt.username", null);
@@ -246,59 +255,77 @@ public final class MappingFile {
         Path path = null;
         String pathValue = r.string("queue.path", null);
         if ("file".equals(type) && pathValue == null) {
-            r.problem("queue.path", "missing; queue.type = file needs a directory or file for the queue");
+            r.problem("queue.path", "missing; queue.type = file needs a directory for the queue");
         }
         if (pathValue != null) {
             path = baseDir.resolve(pathValue);
         }
-        long capacity = r.sizeBytes("queue.capacity", 8L << 20, 4096, 1L << 30);
+        long capacity = r.sizeBytes("queue.capacity", 8L << 20, 4096, QueueSettings.MAX_CAPACITY_BYTES);
         int maxMessages = (int) r.integer("queue.max-messages", 100_000, 1, 100_000_000);
         String overflow = r.choice("queue.overflow", "drop-oldest", "drop-oldest", "drop-newest");
-        long fsyncMillis = 1_000;
-        int fsyncRecords = 0;
-        String fsync = r.string("queue.fsync", null);
-        if (fsync != null) {
-            fsyncMillis = 0;
-            if (!fsync.equals("never")) {
-                for (String rule : fsync.split(",")) {
-                    String t = rule.trim();
-                    try {
-                        if (t.endsWith("records") || t.endsWith("record")) {
-                            String n = t.substring(0, t.lastIndexOf("record")).trim();
-                            fsyncRecords = Integer.parseInt(n);
-                            if (fsyncRecords < 1) {
-                                throw new NumberFormatException();
-                            }
-                        } else {
-                            fsyncMillis = Units.parseDurationMillis(t);
-                            if (fsyncMillis < 1) {
-                                throw new IllegalArgumentException("'" + t + "' must be at least 1ms");
-                            }
-                        }
-                    } catch (NumberFormatException e) {
-                        r.problem("queue.fsync", "'" + t + "' is not a record count; write e.g. 100 records");
-                    } catch (IllegalArgumentException e) {
-                        r.problem("queue.fsync", e.getMessage() + " (or: never, 100 records, 1s, 100 records)");
-                    }
-                }
-            }
-        }
+        FsyncPolicy fsync = fsync(r);
         int flushRate = (int) r.integer("queue.flush-rate", 0, 0, 1_000_000);
-        return new QueueSettings("file".equals(type) ? QueueSettings.Type.FILE : QueueSettings.Type.MEMORY, path,
-                capacity, maxMessages,
-                "drop-newest".equals(overflow) ? QueueSettings.Overflow.DROP_NEWEST : QueueSettings.Overflow.DROP_OLDEST,
-                fsyncMillis, fsyncRecords, flushRate);
+        return new QueueSettings("file".equals(type) ? QueueSettings.Type.FILE : QueueSettings.Type.MEMORY,
+                path == null ? Path.of("queue") : path, capacity, maxMessages,
+                "drop-newest".equals(overflow) ? OverflowPolicy.DROP_NEWEST : OverflowPolicy.DROP_OLDEST,
+                fsync, flushRate);
+    }
+
+    /** {@code never}, a duration ({@code 1s}) or a record count ({@code 100 records}). */
+    private static FsyncPolicy fsync(KeyReader r) {
+        String value = r.string("queue.fsync", null);
+        if (value == null) {
+            return FsyncPolicy.DEFAULT;
+        }
+        String t = value.trim();
+        if (t.equals("never")) {
+            return FsyncPolicy.never();
+        }
+        String hint = " (write never, a duration such as 1s, or a count such as 100 records)";
+        if (t.contains(",")) {
+            r.problem("queue.fsync", "'" + t + "' names more than one rule; choose one" + hint);
+            return FsyncPolicy.DEFAULT;
+        }
+        if (t.endsWith("records") || t.endsWith("record")) {
+            String n = t.substring(0, t.lastIndexOf("record")).trim();
+            try {
+                int records = Integer.parseInt(n);
+                if (records >= 1) {
+                    return FsyncPolicy.everyRecords(records);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            r.problem("queue.fsync", "'" + t + "' is not a record count of at least 1" + hint);
+            return FsyncPolicy.DEFAULT;
+        }
+        try {
+            long millis = Units.parseDurationMillis(t);
+            if (millis >= 1) {
+                return FsyncPolicy.everyMillis(millis);
+            }
+            r.problem("queue.fsync", "'" + t + "' must be at least 1ms" + hint);
+        } catch (IllegalArgumentException e) {
+            r.problem("queue.fsync", e.getMessage() + hint);
+        }
+        return FsyncPolicy.DEFAULT;
     }
 
     private static LogSettings log(KeyReader r) {
-        String level = r.choice("log.level", "info", "debug", "info", "warn", "error");
+        String level = r.choice(LogSettings.KEY_LEVEL, "info", "debug", "info", "warn", "error");
+        String serial = r.string(LogSettings.KEY_SERIAL, null);
+        long foldMillis = r.durationMillis(LogSettings.KEY_FOLD_WINDOW, LogSettings.DEFAULT_FOLD_WINDOW.toMillis(), 0,
+                DAY_MILLIS);
+        boolean stackTraces = r.bool(LogSettings.KEY_STACK_TRACES, false);
+        return new LogSettings(Level.parse(level), serial, Duration.ofMillis(foldMillis), stackTraces);
+    }
+
+    private static long statusInterval(KeyReader r) {
         long status = r.durationMillis("log.status-interval", 60_000, 0, DAY_MILLIS);
         if (status != 0 && status < 1_000) {
             r.problem("log.status-interval", "must be 0 (off) or at least 1s");
         }
-        String serial = r.string("log.serial", null);
-        return new LogSettings(Level.valueOf(level.toUpperCase(Locale.ROOT)), status,
-                serial == null || serial.isEmpty() ? null : Path.of(serial));
+        return status;
     }
 
     /** The {@code <name>} of every {@code <prefix><name>.<key>} in the file, in sorted order. */

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.log.Level;
+import dev.sensorpub.log.LogSettings;
+import dev.sensorpub.queue.FsyncPolicy;
+import dev.sensorpub.queue.OverflowPolicy;
+import dev.sensorpub.queue.QueueSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,11 +90,11 @@ class MappingFileTest {
         assertEquals(QueueSettings.Type.MEMORY, q.type());
         assertEquals(8L << 20, q.capacityBytes());
         assertEquals(100_000, q.maxMessages());
-        assertEquals(QueueSettings.Overflow.DROP_OLDEST, q.overflow());
-        assertEquals(1_000, q.fsyncIntervalMillis());
-        assertEquals(0, q.fsyncEveryRecords());
+        assertEquals(OverflowPolicy.DROP_OLDEST, q.overflow());
+        assertEquals(FsyncPolicy.everyMillis(1_000), q.fsync());
         assertEquals(0, q.flushRatePerSecond());
-        assertEquals(new LogSettings(Level.INFO, 60_000, null), c.log());
+        assertEquals(LogSettings.defaults(), c.log());
+        assertEquals(60_000, c.statusIntervalMillis());
         SensorConfig s = c.sensors().get(0);
         assertEquals("beat", s.name());
         assertEquals(SensorType.SIM_COUNTER, s.type());
@@ -171,20 +176,22 @@ class MappingFileTest {
     @Test
     void everyQueueAndLogKeyIsRead() throws Exception {
         AgentConfig c = load("queue.type = file", "queue.path = spool", "queue.capacity = 512KiB",
-                "queue.max-messages = 5000", "queue.overflow = drop-newest", "queue.fsync = 2s, 100 records",
-                "queue.flush-rate = 50", "log.level = debug", "log.status-interval = 5m", "log.serial = /dev/serial0");
+                "queue.max-messages = 5000", "queue.overflow = drop-newest", "queue.fsync = 2s",
+                "queue.flush-rate = 50", "log.level = debug", "log.status-interval = 5m", "log.serial = /dev/serial0",
+                "log.fold-window = 30s", "log.stack-traces = true");
         QueueSettings q = c.queue();
         assertEquals(QueueSettings.Type.FILE, q.type());
         assertEquals(dir.resolve("spool"), q.path());
         assertEquals(512 * 1024, q.capacityBytes());
         assertEquals(5000, q.maxMessages());
-        assertEquals(QueueSettings.Overflow.DROP_NEWEST, q.overflow());
-        assertEquals(2_000, q.fsyncIntervalMillis());
-        assertEquals(100, q.fsyncEveryRecords());
+        assertEquals(OverflowPolicy.DROP_NEWEST, q.overflow());
+        assertEquals(FsyncPolicy.everyMillis(2_000), q.fsync());
         assertEquals(50, q.flushRatePerSecond());
-        assertEquals(new LogSettings(Level.DEBUG, 300_000, Path.of("/dev/serial0")), c.log());
-        assertTrue(load("queue.fsync = never").queue().fsyncNever());
-        assertEquals(1, load("queue.fsync = 1 record").queue().fsyncEveryRecords());
+        assertEquals(new LogSettings(Level.DEBUG, "/dev/serial0", Duration.ofSeconds(30), true), c.log());
+        assertEquals(300_000, c.statusIntervalMillis());
+        assertEquals(FsyncPolicy.never(), load("queue.fsync = never").queue().fsync());
+        assertEquals(FsyncPolicy.everyRecords(1), load("queue.fsync = 1 record").queue().fsync());
+        assertEquals(FsyncPolicy.everyRecords(100), load("queue.fsync = 100 records").queue().fsync());
     }
 
     @Test
@@ -272,7 +279,7 @@ class MappingFileTest {
                 problems("sensor.d.type = gpio-input", "sensor.d.topic = a/d"));
         assertEquals(List.of("sensor.a.channel: missing; the MCP3008 input, 0-7"),
                 problems("sensor.a.type = mcp3008", "sensor.a.topic = a/a"));
-        assertEquals(List.of("queue.path: missing; queue.type = file needs a directory or file for the queue"),
+        assertEquals(List.of("queue.path: missing; queue.type = file needs a directory for the queue"),
                 problems("queue.type = file"));
     }
 
@@ -320,9 +327,17 @@ class MappingFileTest {
         assertEquals(List.of("queue.overflow: 'drop-all' is not one of drop-oldest, drop-newest"),
                 problems("queue.overflow = drop-all"));
         assertEquals(List.of("queue.fsync: 'often' is not a duration; write e.g. 500ms, 10s, 5m or 1h "
-                + "(or: never, 100 records, 1s, 100 records)"), problems("queue.fsync = often"));
-        assertEquals(List.of("queue.fsync: '0 records' is not a record count; write e.g. 100 records"),
+                + "(write never, a duration such as 1s, or a count such as 100 records)"), problems("queue.fsync = often"));
+        assertEquals(List.of("queue.fsync: '0 records' is not a record count of at least 1 "
+                + "(write never, a duration such as 1s, or a count such as 100 records)"),
                 problems("queue.fsync = 0 records"));
+        assertEquals(List.of("queue.fsync: '1s, 100 records' names more than one rule; choose one "
+                + "(write never, a duration such as 1s, or a count such as 100 records)"),
+                problems("queue.fsync = 1s, 100 records"));
+        assertEquals(List.of("mqtt.keep-alive: 0 turns keep alive off, and with it the detection of a silently dead "
+                + "link; use 1s or more"), problems("mqtt.keep-alive = 0"));
+        assertEquals(List.of("log.fold-window: 'soon' is not a duration; write e.g. 500ms, 10s, 5m or 1h"),
+                problems("log.fold-window = soon"));
         assertEquals(List.of("log.level: 'verbose' is not one of debug, info, warn, error"),
                 problems("log.level = verbose"));
         assertEquals(List.of("log.status-interval: must be 0 (off) or at least 1s"),

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.codec.IncomingPacket;
+import dev.sensorpub.testing.AllocationMeter;
 import dev.sensorpub.testing.InboundPublish;
-import dev.sensorpub.testutil.Allocations;
 import org.junit.jupiter.api.Test;
 
 class HomeAssistantStatusTest {
@@ -60,7 +60,7 @@ class HomeAssistantStatusTest {
         IncomingPacket online = InboundPublish.of("homeassistant/status", "online");
         IncomingPacket other = InboundPublish.of("garage/door", "ON");
         long[] now = {0};
-        long bytes = Allocations.measure(20_000, () -> {
+        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
             status.onMessage(other);
             status.onMessage(online);
             status.announcementDue(now[0] += 1_000);

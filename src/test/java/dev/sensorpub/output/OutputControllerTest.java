@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.codec.IncomingPacket;
 import dev.sensorpub.config.HaOverrides;
-import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.OutputConfig.SafeState;
+import dev.sensorpub.config.OutputConfig;
+import dev.sensorpub.testing.AllocationMeter;
 import dev.sensorpub.testing.InboundPublish;
-import dev.sensorpub.testutil.Allocations;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -228,7 +228,7 @@ class OutputControllerTest {
         IncomingPacket off = InboundPublish.of(SET, "OFF");
         IncomingPacket other = InboundPublish.of("pi/other/set", "ON");
         long[] t = {now};
-        long bytes = Allocations.measure(20_000, () -> {
+        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
             long time = t[0] += 10;
             c.onMessage(other, time);
             c.onMessage(on, time);

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorpub.codec.IncomingPacket;
 import dev.sensorpub.codec.Topic;
 import dev.sensorpub.config.HaOverrides;
-import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.OutputConfig.SafeState;
+import dev.sensorpub.config.OutputConfig;
+import dev.sensorpub.testing.AllocationMeter;
 import dev.sensorpub.testing.InboundPublish;
-import dev.sensorpub.testutil.Allocations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +116,7 @@ class OutputsTest {
         IncomingPacket off = InboundPublish.of("pi/b/set", "OFF");
         CountingPublisher publisher = new CountingPublisher();
         long[] now = {0};
-        long bytes = Allocations.measure(20_000, () -> {
+        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
             long t = now[0] += 7;
             outputs.onMessage(on, t);
             outputs.tick(t, (t & 512) == 0); // outages of 512 ms: shorter than safe-after, no log line

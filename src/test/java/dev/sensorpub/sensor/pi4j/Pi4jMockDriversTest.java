@@ -21,8 +21,8 @@ import dev.sensorpub.sensor.chip.Bme280;
 import dev.sensorpub.sensor.chip.Mcp3008;
 import dev.sensorpub.sensor.chip.RegisterDevice;
 import dev.sensorpub.sensor.chip.SpiDevice;
+import dev.sensorpub.testing.AllocationMeter;
 import dev.sensorpub.testing.InboundPublish;
-import dev.sensorpub.testutil.Allocations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,9 +201,9 @@ class Pi4jMockDriversTest {
     @Test
     void writesThroughTheMockProviderAllocateOnlyPi4jsChangeEvent() {
         Pi4jDigitalOutput out = hardware.gpioOutput(25, false, null);
-        assertEquals(0, Allocations.measure(10_000, () -> out.write(false)));
+        assertEquals(0, AllocationMeter.steadyStateBytes(10_000, () -> out.write(false)));
         boolean[] level = {false};
-        long perChange = Allocations.measure(10_000, () -> out.write(level[0] = !level[0])) / 10_000;
+        long perChange = AllocationMeter.steadyStateBytes(10_000, () -> out.write(level[0] = !level[0])) / 10_000;
         assertTrue(perChange <= 96, perChange + " bytes per change");
         assertEquals(DigitalState.LOW, mock(out).state(), "an even number of toggles ends low");
     }
