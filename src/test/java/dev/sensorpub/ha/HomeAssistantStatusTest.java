@@ -60,7 +60,7 @@ class HomeAssistantStatusTest {
         IncomingPacket online = InboundPublish.of("homeassistant/status", "online");
         IncomingPacket other = InboundPublish.of("garage/door", "ON");
         long[] now = {0};
-        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
+        long bytes = AllocationMeter.leastSteadyStateBytes(3, 20_000, () -> {
             status.onMessage(other);
             status.onMessage(online);
             status.announcementDue(now[0] += 1_000);

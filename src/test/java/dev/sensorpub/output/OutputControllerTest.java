@@ -228,7 +228,7 @@ class OutputControllerTest {
         IncomingPacket off = InboundPublish.of(SET, "OFF");
         IncomingPacket other = InboundPublish.of("pi/other/set", "ON");
         long[] t = {now};
-        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
+        long bytes = AllocationMeter.leastSteadyStateBytes(3, 20_000, () -> {
             long time = t[0] += 10;
             c.onMessage(other, time);
             c.onMessage(on, time);

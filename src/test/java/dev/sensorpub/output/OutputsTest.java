@@ -116,7 +116,7 @@ class OutputsTest {
         IncomingPacket off = InboundPublish.of("pi/b/set", "OFF");
         CountingPublisher publisher = new CountingPublisher();
         long[] now = {0};
-        long bytes = AllocationMeter.steadyStateBytes(20_000, () -> {
+        long bytes = AllocationMeter.leastSteadyStateBytes(3, 20_000, () -> {
             long t = now[0] += 7;
             outputs.onMessage(on, t);
             outputs.tick(t, (t & 512) == 0); // outages of 512 ms: shorter than safe-after, no log line

@@ -65,6 +65,19 @@ public final class AllocationMeter {
         }
     }
 
+    /**
+     * The least of {@code runs} measurements by {@link #steadyStateBytes(int, Runnable)}. On a
+     * loaded machine one window in a few catches a single JVM object (64 to 1,000 bytes) even
+     * without compilation; code that allocates per call allocates in every run and still fails.
+     */
+    public static long leastSteadyStateBytes(int runs, int rounds, Runnable body) {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < runs && least != 0; i++) {
+            least = Math.min(least, steadyStateBytes(rounds, body));
+        }
+        return least;
+    }
+
     /** Like {@link #steadyStateBytes}, for a run that reports the bytes it allocated. */
     public static long steadyState(Work warmUp, SelfMeasured measured) throws Exception {
         if (!THREADS.isThreadAllocatedMemorySupported() || !THREADS.isThreadAllocatedMemoryEnabled()) {
