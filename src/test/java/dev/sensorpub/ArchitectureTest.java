@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The arrows of the data path, checked on the sources: which of our packages each package may
  * import. They point one way, from the agent down to the codec; nothing imports the agent.
+ * sensor.pi4j implements output's DigitalOutput, as it implements the sensors' device interfaces.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/dev/sensorpub");
@@ -34,9 +35,12 @@ class ArchitectureTest {
             Map.entry("transport", Set.of("log")),
             Map.entry("queue", Set.of("log")),
             Map.entry("config", Set.of("codec", "log", "queue")),
-            Map.entry("sensor", Set.of("config", "log")),
+            Map.entry("sensor", Set.of("config", "log", "output")),
+            Map.entry("output", Set.of("codec", "config", "log")),
+            Map.entry("ha", Set.of("codec", "config", "log")),
             Map.entry("session", Set.of("codec", "transport", "queue", "log")),
-            Map.entry("agent", Set.of("codec", "config", "log", "payload", "queue", "sensor", "session", "transport")));
+            Map.entry("agent", Set.of("codec", "config", "ha", "log", "output", "payload", "queue", "sensor", "session",
+                    "transport")));
 
     @Test
     void everyPackageImportsOnlyWhatLiesBelowIt() throws IOException {

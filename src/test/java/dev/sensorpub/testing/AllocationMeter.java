@@ -63,6 +63,7 @@ public final class AllocationMeter {
         }
     }
 
+
     /** Like {@link #steadyStateBytes}, for a run that reports the bytes it allocated. */
     public static long steadyState(Work warmUp, SelfMeasured measured) throws Exception {
         if (!THREADS.isThreadAllocatedMemorySupported() || !THREADS.isThreadAllocatedMemoryEnabled()) {
