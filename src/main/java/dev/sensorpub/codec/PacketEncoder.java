@@ -96,14 +96,24 @@ public final class PacketEncoder {
         return publishSize(topicLength, payloadLength, qos) - payloadLength;
     }
 
-    /** Writes a whole PUBLISH to a topic that was validated when it became a {@link Topic}. */
+    /**
+     * Writes a whole PUBLISH to a topic that was validated when it became a {@link Topic}; its
+     * length prefix and bytes go in with one copy.
+     */
     public static int encodePublish(byte[] dst, int offset, Topic topic, int qos, boolean dup, boolean retain,
                                     int packetId, byte[] payload, int payloadOffset, int payloadLength) {
         if (topic.isFilter()) {
             throw new IllegalArgumentException("PUBLISH: '" + topic + "' is a topic filter, not a topic name");
         }
-        return writePublish(dst, offset, topic.bytes(), 0, topic.length(), qos, dup, retain, packetId,
-                payload, payloadOffset, payloadLength);
+        requireRange(payload, payloadOffset, payloadLength, "payload");
+        int remaining = publishRemainingLength(topic.length(), payloadLength, qos, dup, packetId);
+        requireSpace(dst, offset, packetSize(remaining), PacketType.PUBLISH);
+        int p = writePublishFixedHeader(dst, offset, remaining, qos, dup, retain);
+        byte[] field = topic.field();
+        System.arraycopy(field, 0, dst, p, field.length);
+        p = writePacketId(dst, p + field.length, qos, packetId);
+        System.arraycopy(payload, payloadOffset, dst, p, payloadLength);
+        return p + payloadLength - offset;
     }
 
     /**
@@ -146,13 +156,20 @@ public final class PacketEncoder {
     /** Writes what precedes the payload, once every check has passed; returns the offset after it. */
     private static int writePublishHeader(byte[] dst, int p, int remaining, byte[] topic, int topicOffset,
                                           int topicLength, int qos, boolean dup, boolean retain, int packetId) {
-        dst[p++] = (byte) ((PacketType.PUBLISH << 4) | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0));
-        p = RemainingLength.write(dst, p, remaining);
+        p = writePublishFixedHeader(dst, p, remaining, qos, dup, retain);
         p = writeField(dst, p, topic, topicOffset, topicLength);
-        if (qos > 0) {
-            p = writeShort(dst, p, packetId);
-        }
-        return p;
+        return writePacketId(dst, p, qos, packetId);
+    }
+
+    private static int writePublishFixedHeader(byte[] dst, int p, int remaining, int qos, boolean dup,
+                                               boolean retain) {
+        dst[p] = (byte) ((PacketType.PUBLISH << 4) | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0));
+        return RemainingLength.write(dst, p + 1, remaining);
+    }
+
+    /** QoS 0 carries no packet id. */
+    private static int writePacketId(byte[] dst, int p, int qos, int packetId) {
+        return qos > 0 ? writeShort(dst, p, packetId) : p;
     }
 
     private static void requireTopicName(byte[] topic, int topicOffset, int topicLength) {

@@ -23,6 +23,10 @@ final class RemainingLength {
 
     /** Writes {@code value} at {@code offset}; returns the offset after it. */
     static int write(byte[] dst, int offset, int value) {
+        if (value < 128) {
+            dst[offset] = (byte) value; // most sensor readings: one byte
+            return offset + 1;
+        }
         int v = value;
         do {
             int digit = v & 0x7F;

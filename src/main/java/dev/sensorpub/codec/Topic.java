@@ -9,12 +9,18 @@ import java.util.Arrays;
 public final class Topic {
     private final String text;
     private final byte[] utf8;
+    /** The topic as it stands in a packet, two length bytes then UTF-8: copied in one go. */
+    private final byte[] field;
     private final boolean filter;
 
     private Topic(String text, byte[] utf8, boolean filter) {
         this.text = text;
         this.utf8 = utf8;
         this.filter = filter;
+        this.field = new byte[2 + utf8.length];
+        field[0] = (byte) (utf8.length >>> 8);
+        field[1] = (byte) utf8.length;
+        System.arraycopy(utf8, 0, field, 2, utf8.length);
     }
 
     /**
@@ -60,6 +66,11 @@ public final class Topic {
     /** The encoded bytes, without the length prefix. Callers must not modify the array. */
     public byte[] bytes() {
         return utf8;
+    }
+
+    /** Length prefix and bytes, as written into a packet. Callers must not modify it. */
+    byte[] field() {
+        return field;
     }
 
     public int length() {
