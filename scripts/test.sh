@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/require-tools.sh mosquitto mosquitto-clients
+scripts/require-tools.sh mosquitto mosquitto-clients openssl
 exec mvn -B -ntp verify "$@"

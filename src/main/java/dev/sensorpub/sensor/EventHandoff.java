@@ -22,6 +22,7 @@ public final class EventHandoff {
     private int head;
     private int size;
     private long overflows;
+    private volatile Runnable wakeLoop = () -> { };
 
     public EventHandoff(int capacity) {
         if (capacity < 1) {
@@ -30,6 +31,11 @@ public final class EventHandoff {
         sensors = new int[capacity];
         values = new double[capacity];
         timestamps = new long[capacity];
+    }
+
+    /** What ends the loop's wait when an event arrives (the loop may be asleep until its next deadline). */
+    public void onOffer(Runnable wakeLoop) {
+        this.wakeLoop = wakeLoop;
     }
 
     /** Any thread. Returns false (and counts an overflow) when the ring is full. */
@@ -44,8 +50,9 @@ public final class EventHandoff {
             values[tail] = value;
             timestamps[tail] = timestampMillis;
             size++;
-            return true;
         }
+        wakeLoop.run();
+        return true;
     }
 
     /**

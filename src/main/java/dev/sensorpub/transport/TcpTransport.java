@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -145,6 +146,11 @@ public final class TcpTransport implements Transport {
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** A socket option of the open connection; lets tests check what open() set. */
+    <T> T option(SocketOption<T> name) throws IOException {
+        return liveChannel().getOption(name);
     }
 
     @Override

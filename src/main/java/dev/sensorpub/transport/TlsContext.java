@@ -250,9 +250,13 @@ public final class TlsContext {
             try {
                 delegate.checkServerTrusted(chain, authType);
             } catch (CertificateException e) {
+                String reason = String.valueOf(e.getMessage());
+                if (reason.contains("unable to find valid certification path")) {
+                    reason = "no chain of signatures leads from it to a CA in there";
+                }
                 throw new ExplainedCertificateException("broker certificate " + chain[0].getSubjectX500Principal().getName()
                         + " issued by " + chain[chain.length - 1].getIssuerX500Principal().getName()
-                        + " is not trusted by " + trustSource + " (" + e.getMessage() + ")", e);
+                        + " is not trusted by " + trustSource + " (" + reason + ")", e);
             }
         }
 

@@ -38,6 +38,8 @@ public final class TlsTransport implements Transport {
 
     private SSLEngine engine;
     private boolean handshakeStarted;
+    /** True once a TLS record from the broker was read; tells a plain listener from a refusal. */
+    private boolean brokerSpokeTls;
     private boolean handshaken;
     private boolean inboundDone;
 
@@ -57,6 +59,7 @@ public final class TlsTransport implements Transport {
         netOut.clear();
         appIn.clear();
         handshakeStarted = false;
+        brokerSpokeTls = false;
         handshaken = false;
         inboundDone = false;
     }
@@ -69,19 +72,33 @@ public final class TlsTransport implements Transport {
         if (engine == null) {
             throw new IOException("transport is closed; call open first");
         }
-        if (!tcp.finishOpen()) {
-            return false;
-        }
         Endpoint endpoint = tcp.endpoint();
+        try {
+            if (!tcp.finishOpen()) {
+                return false;
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
         try {
             if (!handshakeStarted) {
                 engine.beginHandshake();
                 handshakeStarted = true;
             }
             handshaken = handshake();
-        } catch (IOException e) {
+        } catch (SSLException e) {
             close();
             throw new IOException("TLS handshake with " + endpoint.hostAndPort() + " failed: " + explain(e, endpoint), e);
+        } catch (IOException e) {
+            // The socket failed mid-handshake. Before any TLS record came back this is typically a plain MQTT
+            // listener dropping what it took for a malformed packet; after, a TLS 1.2 broker refusing us.
+            close();
+            throw new IOException("TLS handshake with " + endpoint.hostAndPort() + " failed: " + e.getMessage()
+                    + (brokerSpokeTls
+                    ? " (the broker ended the handshake; does it require a client certificate (cert-file, key-file)"
+                            + " or reject the one sent?)"
+                    : " (is port " + endpoint.port() + " a plain tcp:// listener?)"), e);
         }
         if (handshaken) {
             LOG.info("TLS " + engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite() + " with "
@@ -120,11 +137,12 @@ public final class TlsTransport implements Transport {
         SSLEngineResult result = unwrap();
         switch (result.getStatus()) {
             case OK:
+                brokerSpokeTls = true;
                 return true;
             case BUFFER_UNDERFLOW:
                 int n = readRecordBytes();
                 if (n < 0) {
-                    throw new EOFException("the broker closed the connection during the TLS handshake");
+                    throw new EOFException("the broker closed the connection");
                 }
                 return n > 0;
             case CLOSED:

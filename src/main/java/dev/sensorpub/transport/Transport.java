@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Typical use: {@code open}, then {@code finishOpen} / {@code await} until it returns true or the
  * caller's connect deadline passes (then {@code close}); then {@code write} / {@code read} / {@code await}.
- * One instance may be opened again after {@code close}.
+ * One instance may be opened again after {@code close}. Not thread-safe: one loop thread owns it.
  */
 public interface Transport extends AutoCloseable {
     /** Starts connecting (non-blocking); DNS resolution may block briefly. Closes any earlier connection. */

@@ -65,6 +65,23 @@ class MosquittoBrokerTest {
     }
 
     @Test
+    void killIsACrashThatLosesWhatWasNotSaved() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.builder().persistence(true).start()) {
+            try (MqttSocket client = new MqttSocket(broker.port())) {
+                client.send(RawPackets.connectPersistent("crash-victim"));
+                client.receive(4, 5_000);
+            }
+            broker.kill();
+            assertFalse(broker.isRunning());
+            broker.start();
+            try (MqttSocket client = new MqttSocket(broker.port())) {
+                client.send(RawPackets.connectPersistent("crash-victim"));
+                assertArrayEquals(RawPackets.connack(false, 0), client.receive(4, 5_000), broker.log());
+            }
+        }
+    }
+
+    @Test
     void withoutPersistenceForgetsSessionsOnRestart() throws IOException {
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
             try (MqttSocket client = new MqttSocket(broker.port())) {

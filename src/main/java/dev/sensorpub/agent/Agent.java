@@ -1,0 +1,256 @@
+package dev.sensorpub.agent;
+
+import dev.sensorpub.codec.Topic;
+import dev.sensorpub.config.AgentConfig;
+import dev.sensorpub.config.MqttSettings;
+import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.ServerAddress;
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
+import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.queue.MessageQueues;
+import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.sensor.EventHandoff;
+import dev.sensorpub.sensor.Quantity;
+import dev.sensorpub.sensor.Sensor;
+import dev.sensorpub.sensor.SensorFactory;
+import dev.sensorpub.sensor.SensorSchedule;
+import dev.sensorpub.sensor.pi4j.Pi4jHardware;
+import dev.sensorpub.session.MqttSession;
+import dev.sensorpub.session.SessionSettings;
+import dev.sensorpub.transport.TlsSettings;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The running program: builds every part from the configuration once, then runs the
+ * firmware-style loop on one thread: sensors that are due, the queue, the session, the status
+ * line. It sleeps only until the next deadline, or until a GPIO edge or a stop request wakes it.
+ */
+final class Agent {
+    private static final Logger LOG = Log.logger("agent");
+    /** On SIGTERM, how long the link may take to deliver the backlog before the rest stays queued. */
+    static final long SHUTDOWN_DRAIN_MILLIS = 5_000;
+    private static final int EVENT_HANDOFF_CAPACITY = 256;
+    private static final int MIN_SEND_BUFFER = 64 * 1024;
+
+    private final AgentConfig config;
+    private final Pi4jHardware hardware;
+    private final List<Sensor> sensors;
+    private final MessageQueue queue;
+    private final QueueingSink sink;
+    private final SensorSchedule schedule;
+    private final MqttSession session;
+    private final StatusLine status;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean stopRequestedBySignal;
+    private int exitStatus;
+
+    private Agent(AgentConfig config) {
+        this.config = config;
+        Pi4jHardware hw = null;
+        List<Sensor> created = new ArrayList<>();
+        try {
+            if (SensorFactory.needsHardware(config.sensors())) {
+                hw = Pi4jHardware.start(config.board());
+                LOG.info(hw.describe());
+            }
+            SensorFactory factory = new SensorFactory(config.board(), hw);
+            for (SensorConfig c : config.sensors()) {
+                created.add(factory.create(c));
+            }
+        } catch (RuntimeException e) {
+            closeAll(created, hw);
+            throw e;
+        }
+        this.hardware = hw;
+        this.sensors = created;
+
+        int n = created.size();
+        String[] names = new String[n];
+        byte[][][] topics = new byte[n][][];
+        PayloadFormatter[][] formatters = new PayloadFormatter[n][];
+        int[] qos = new int[n];
+        boolean[] retain = new boolean[n];
+        long[] maxAge = new long[n];
+        int maxMessageBytes = 256;
+        List<SensorSchedule.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SensorConfig c = config.sensors().get(i);
+            Sensor sensor = created.get(i);
+            List<Quantity> quantities = sensor.quantities();
+            List<String> topicNames = c.topics();
+            names[i] = c.name();
+            qos[i] = c.qos();
+            retain[i] = c.retain();
+            maxAge[i] = c.maxAgeMillis();
+            topics[i] = new byte[quantities.size()][];
+            formatters[i] = new PayloadFormatter[quantities.size()];
+            for (int q = 0; q < quantities.size(); q++) {
+                topics[i][q] = Topic.name(topicNames.get(q)).bytes();
+                formatters[i][q] = formatter(c, quantities.get(q));
+                maxMessageBytes = Math.max(maxMessageBytes, topics[i][q].length + formatters[i][q].maxLength());
+            }
+            entries.add(SensorSchedule.Entry.of(c, sensor));
+        }
+        this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
+        this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
+        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes), queue,
+                publish -> LOG.debug("message on a topic nobody handles; ignored"));
+        EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
+        handoff.onOffer(session::wakeup);
+        this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
+        this.status = new StatusLine(queue, session, schedule, sink);
+    }
+
+    /** Builds everything; a sensor that cannot be opened or a queue that cannot be made is fatal. */
+    static Agent start(AgentConfig config) {
+        return new Agent(config);
+    }
+
+    private static PayloadFormatter formatter(SensorConfig c, Quantity q) {
+        boolean json = c.format() == SensorConfig.Format.JSON;
+        if (q.digital()) {
+            return PayloadFormatter.digital(json, c.option("on-payload"), c.option("off-payload"));
+        }
+        return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
+    }
+
+    static SessionSettings sessionSettings(MqttSettings m, int maxMessageBytes) {
+        StringJoiner servers = new StringJoiner(",");
+        boolean anyTls = false;
+        for (ServerAddress s : m.servers()) {
+            servers.add(s.toString());
+            anyTls |= s.tls();
+        }
+        SessionSettings.Builder b = SessionSettings.builder(servers.toString(), m.clientId())
+                .cleanSession(m.cleanSession())
+                .keepAliveSeconds(m.keepAliveSeconds())
+                .statusTopic(m.statusTopic())
+                .inflightWindow(m.inflightWindow())
+                .maxPacketSize(m.maxPacketSize())
+                .maxMessageBytes(maxMessageBytes)
+                .sendBufferSize(Math.max(MIN_SEND_BUFFER, 4 * (maxMessageBytes + 64)))
+                .connectTimeoutMillis(m.connectTimeoutMillis())
+                .reconnectDelays(m.reconnectMinDelayMillis(), m.reconnectMaxDelayMillis(), m.reconnectResetAfterMillis());
+        if (m.username() != null) {
+            b.credentials(m.username(), m.password() == null ? null : m.password().getBytes(StandardCharsets.UTF_8));
+        }
+        if (anyTls) {
+            b.tls(new TlsSettings(m.tlsCaFile(), m.tlsCertFile(), m.tlsKeyFile(), m.tlsVerifyHostname()));
+        }
+        return b.build();
+    }
+
+    /** Runs the loop on the calling thread until {@link #requestStop()}; returns the exit status. */
+    int run() {
+        LOG.info("publishing " + sensors.size() + " sensors to " + session.currentServer() + " as '"
+                + config.mqtt().clientId() + "'");
+        long statusEveryMillis = config.statusIntervalMillis();
+        long nextStatus = monotonicMillis() + (statusEveryMillis == 0 ? Long.MAX_VALUE / 4 : statusEveryMillis);
+        long nextLogTick = monotonicMillis() + 1_000;
+        try {
+            while (!stopRequested) {
+                long wall = System.currentTimeMillis();
+                long sensorsDue = schedule.poll(wall);
+                long mono = monotonicMillis();
+                session.service(mono);
+                queue.tick(wall);
+                if (mono >= nextStatus) {
+                    LOG.info(status.line(Runtime.getRuntime()));
+                    nextStatus = mono + statusEveryMillis;
+                }
+                if (mono >= nextLogTick) {
+                    Log.tick();
+                    nextLogTick = mono + 1_000;
+                }
+                long wait = Math.min(sensorsDue - System.currentTimeMillis(),
+                        Math.min(session.nextDeadlineMillis(mono), Math.min(nextStatus, nextLogTick)) - monotonicMillis());
+                if (!stopRequested) {
+                    session.await(Math.max(0, wait));
+                }
+            }
+            shutDown();
+        } catch (RuntimeException | Error e) {
+            LOG.error("fatal: " + Problems.describe(e));
+            exitStatus = 1;
+            closeQuietly();
+        } finally {
+            Log.flush();
+            stopped.countDown();
+        }
+        return exitStatus;
+    }
+
+    private void shutDown() {
+        LOG.info("stopping: " + queue.counters().queuedMessages() + " messages queued");
+        schedule.closeSensors();
+        boolean drained = session.drainAndDisconnect(SHUTDOWN_DRAIN_MILLIS);
+        long left = queue.counters().queuedMessages();
+        queue.sync();
+        queue.close();
+        if (hardware != null) {
+            hardware.close();
+        }
+        LOG.info(drained ? "stopped; nothing left to send"
+                : "stopped; " + left + " messages left in the queue" + (config.queue().type() == QueueSettings.Type.FILE
+                        ? " (kept for the next start)" : " (lost: memory queue)"));
+    }
+
+    private void closeQuietly() {
+        try {
+            session.close();
+            queue.close();
+        } catch (RuntimeException ignored) {
+            // already failing
+        }
+        closeAll(sensors, hardware);
+    }
+
+    private static void closeAll(List<Sensor> sensors, Pi4jHardware hw) {
+        for (Sensor s : sensors) {
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // closing on the way out: nothing more to do
+            }
+        }
+        if (hw != null) {
+            hw.close();
+        }
+    }
+
+    /** From any thread (the SIGTERM hook): the loop finishes its shutdown and {@link #run} returns. */
+    void requestStop() {
+        stopRequested = true;
+        session.wakeup();
+    }
+
+    void requestStopBySignal() {
+        stopRequestedBySignal = true;
+        requestStop();
+    }
+
+    boolean stoppedBySignal() {
+        return stopRequestedBySignal;
+    }
+
+    /** Waits for the loop to finish after {@link #requestStop()}; false if it did not in time. */
+    boolean awaitStopped(long timeoutMillis) throws InterruptedException {
+        return stopped.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    int exitStatus() {
+        return exitStatus;
+    }
+
+    static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
+    }
+}

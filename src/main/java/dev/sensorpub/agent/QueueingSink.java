@@ -1,0 +1,88 @@
+package dev.sensorpub.agent;
+
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.RateLimiter;
+import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.sensor.ReadingSink;
+import java.time.Duration;
+
+/**
+ * Turns each reading into its payload and appends it to the queue: the one place where a
+ * sensor's value becomes an MQTT message. Topics were encoded once at start; the payload is
+ * formatted into one scratch buffer; nothing is allocated per reading.
+ */
+final class QueueingSink implements ReadingSink {
+    private static final Logger LOG = Log.logger("agent");
+
+    /** Per sensor, per quantity. */
+    private final byte[][][] topics;
+    private final PayloadFormatter[][] formatters;
+    private final String[] names;
+    private final int[] qos;
+    private final boolean[] retain;
+    private final long[] maxAgeMillis;
+    private final MessageQueue queue;
+    private final byte[] scratch;
+    private final RateLimiter warnings;
+    private long notPublishable;
+    private long rejected;
+
+    QueueingSink(String[] names, byte[][][] topics, PayloadFormatter[][] formatters, int[] qos, boolean[] retain,
+                 long[] maxAgeMillis, MessageQueue queue) {
+        this.names = names;
+        this.topics = topics;
+        this.formatters = formatters;
+        this.qos = qos;
+        this.retain = retain;
+        this.maxAgeMillis = maxAgeMillis;
+        this.queue = queue;
+        int longest = 1;
+        for (PayloadFormatter[] perSensor : formatters) {
+            for (PayloadFormatter f : perSensor) {
+                longest = Math.max(longest, f.maxLength());
+            }
+        }
+        this.scratch = new byte[longest];
+        this.warnings = new RateLimiter(names.length, Duration.ofMinutes(1));
+    }
+
+    @Override
+    public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
+        int length = formatters[sensorIndex][quantityIndex].format(value, timestampMillis, scratch, 0);
+        if (length < 0) {
+            notPublishable++;
+            if (warnings.tryAcquire(sensorIndex, System.nanoTime())) {
+                LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " cannot be published ("
+                        + reason(length) + ")");
+            }
+            return;
+        }
+        byte[] topic = topics[sensorIndex][quantityIndex];
+        long expiresAt = maxAgeMillis[sensorIndex] == 0 ? 0 : timestampMillis + maxAgeMillis[sensorIndex];
+        long sequence = queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex],
+                retain[sensorIndex], timestampMillis, expiresAt);
+        if (sequence < 0) {
+            rejected++; // the queue counts and logs its own overflow
+        }
+    }
+
+    private static String reason(int code) {
+        return switch (code) {
+            case PayloadFormatter.NOT_FINITE -> "not a finite number";
+            case PayloadFormatter.OUT_OF_RANGE -> "too large to format";
+            default -> "payload buffer too small";
+        };
+    }
+
+    /** Readings that were not numbers the payload can carry. */
+    long notPublishable() {
+        return notPublishable;
+    }
+
+    /** Readings the queue refused (drop-newest overflow). */
+    long rejected() {
+        return rejected;
+    }
+}

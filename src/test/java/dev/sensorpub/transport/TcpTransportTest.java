@@ -1,0 +1,234 @@
+package dev.sensorpub.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.testing.BlackHoleProxy;
+import dev.sensorpub.testing.MosquittoBroker;
+import dev.sensorpub.testing.RawPackets;
+import dev.sensorpub.testing.ScriptedBroker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TcpTransportTest {
+
+    @Test
+    void echoesBytesBothWaysOverLoopback() throws IOException {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + echo.port()), 5_000);
+            assertTrue(transport.isOpen());
+            byte[] hello = "hello, broker".getBytes();
+            assertArrayEquals(hello, Drive.exchange(transport, hello, hello.length, 5_000));
+        }
+    }
+
+    @Test
+    void connectsToTheIpv6Loopback() throws IOException {
+        try (EchoServer echo = EchoServer.plain("::1"); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse("tcp://[::1]:" + echo.port()), 5_000);
+            assertArrayEquals(new byte[] {1, 2, 3}, Drive.exchange(transport, new byte[] {1, 2, 3}, 3, 5_000));
+        }
+    }
+
+    @Test
+    void speaksRawMqttToMosquitto() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            assertArrayEquals(RawPackets.CONNACK_ACCEPTED,
+                    Drive.exchange(transport, RawPackets.connect("tcp-transport"), 4, 5_000), broker.log());
+        }
+    }
+
+    @Test
+    void setsNoDelayAndKeepAlive() throws IOException {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + echo.port()), 5_000);
+            assertTrue(transport.option(StandardSocketOptions.TCP_NODELAY));
+            assertTrue(transport.option(StandardSocketOptions.SO_KEEPALIVE));
+        }
+    }
+
+    @Test
+    void aRefusedConnectNamesHostAndPort() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = closed.getLocalPort();
+        }
+        try (TcpTransport transport = new TcpTransport()) {
+            Endpoint endpoint = Endpoint.parse("tcp://127.0.0.1:" + port);
+            IOException e = assertThrows(IOException.class, () -> Drive.open(transport, endpoint, 5_000));
+            assertEquals("connect to 127.0.0.1:" + port + " refused", e.getMessage());
+            assertFalse(transport.isOpen(), "a failed connect closes the socket");
+        }
+    }
+
+    /**
+     * A listener whose accept queue is full drops further SYNs, so the connect neither succeeds nor
+     * fails: only the caller's deadline ends it, and await must return on time for that to work.
+     */
+    @Test
+    void aConnectThatNeverCompletesEndsAtTheCallersDeadline() throws IOException {
+        List<Socket> fillers = new ArrayList<>();
+        try (ServerSocket neverAccepts = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+             TcpTransport transport = new TcpTransport()) {
+            fillAcceptQueue(neverAccepts.getLocalPort(), fillers);
+            Endpoint endpoint = Endpoint.parse("tcp://127.0.0.1:" + neverAccepts.getLocalPort());
+            TransportAssertions.assertOpenGivesUpAtTheDeadline(transport, endpoint, 400);
+        } finally {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+        }
+    }
+
+    private static void fillAcceptQueue(int port, List<Socket> fillers) throws IOException {
+        for (int i = 0; i < 16; i++) {
+            Socket filler = new Socket();
+            fillers.add(filler);
+            try {
+                filler.connect(new InetSocketAddress("127.0.0.1", port), 300);
+            } catch (SocketTimeoutException full) {
+                return;
+            }
+        }
+        throw new AssertionError("the accept queue of port " + port + " never filled up");
+    }
+
+    @Test
+    void readReturnsZeroWhenNothingArrivedAndAwaitWaitsOnlyItsTimeout() throws IOException {
+        try (ScriptedBroker silent = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(silent.url()), 5_000);
+            silent.accept(5_000);
+            assertEquals(0, transport.read(ByteBuffer.allocate(16)));
+            TransportAssertions.assertAwaitSleepsItsTimeout(transport, 300, false);
+            assertEquals(0, transport.read(ByteBuffer.allocate(16)));
+        }
+    }
+
+    @Test
+    void awaitWithoutTimeoutReturnsAtOnce() throws IOException {
+        try (ScriptedBroker silent = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(silent.url()), 5_000);
+            long start = System.nanoTime();
+            transport.await(0, false);
+            assertTrue(System.nanoTime() - start < 1_000_000_000L);
+        }
+    }
+
+    @Test
+    void awaitWakesAsSoonAsBytesArrive() throws IOException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            broker.accept(5_000).write(0xD0, 0x00);
+            long start = System.nanoTime();
+            transport.await(10_000, false);
+            assertTrue(System.nanoTime() - start < 5_000_000_000L, "await slept although bytes were waiting");
+            ByteBuffer dst = ByteBuffer.allocate(2);
+            assertEquals(2, transport.read(dst));
+            assertArrayEquals(RawPackets.PINGRESP, dst.array());
+        }
+    }
+
+    @Test
+    void readReturnsMinusOneWhenTheBrokerCloses() throws IOException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            broker.accept(5_000).close();
+            assertEquals(-1, Drive.readUntilEndOfStream(transport, 5_000));
+        }
+    }
+
+    @Test
+    void aResetByTheBrokerIsAnIOException() throws IOException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            broker.accept(5_000).closeAbruptly();
+            transport.await(5_000, false);
+            assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(16)));
+        }
+    }
+
+    @Test
+    void overABlackHoledLinkWritesSucceedReadsStayEmptyAndAwaitKeepsItsTimeout() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault();
+             BlackHoleProxy proxy = BlackHoleProxy.start(broker.host(), broker.port());
+             TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(proxy.url()), 5_000);
+            Drive.exchange(transport, RawPackets.connect("tunnel"), 4, 5_000);
+            proxy.blackHole();
+            assertEquals(2, transport.write(ByteBuffer.wrap(RawPackets.PINGREQ)), "nothing tells the writer");
+            ByteBuffer reply = ByteBuffer.allocate(2);
+            TransportAssertions.assertAwaitSleepsItsTimeout(transport, 300, false);
+            assertEquals(0, transport.read(reply), "no PINGRESP, no end of stream, no error: only silence");
+            assertTrue(transport.isOpen());
+
+            proxy.restore();
+            Drive.readFully(transport, reply, Drive.deadline(5_000));
+            assertArrayEquals(RawPackets.PINGRESP, reply.array(), "the held PINGREQ was answered after restore");
+        }
+    }
+
+    @Test
+    void writeTakesZeroBytesOnceAStalledLinkFillsTheSocketBuffers() throws IOException {
+        try (ScriptedBroker neverReads = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(neverReads.url()), 5_000);
+            neverReads.accept(5_000);
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long written = 0;
+            long deadline = Drive.deadline(10_000);
+            int n = -1;
+            while (written < 256L * 1024 * 1024 && System.nanoTime() < deadline) {
+                chunk.clear();
+                n = transport.write(chunk);
+                if (n == 0) {
+                    break;
+                }
+                written += n;
+            }
+            assertEquals(0, n, "write never blocked nor returned 0 after " + written + " bytes");
+            TransportAssertions.assertAwaitSleepsItsTimeout(transport, 200, true); // nothing drains
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // closing inside the try is what is tested
+    void canBeOpenedAgainAfterClose() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault(); TcpTransport transport = new TcpTransport()) {
+            for (int round = 0; round < 3; round++) {
+                Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+                assertArrayEquals(RawPackets.CONNACK_ACCEPTED,
+                        Drive.exchange(transport, RawPackets.connect("again-" + round), 4, 5_000));
+                transport.close();
+                assertFalse(transport.isOpen());
+            }
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndUseAfterCloseIsAClearError() throws IOException {
+        TcpTransport transport = new TcpTransport();
+        transport.close();
+        transport.close();
+        IOException e = assertThrows(IOException.class, () -> transport.read(ByteBuffer.allocate(1)));
+        assertEquals("transport is closed", e.getMessage());
+    }
+
+    @Test
+    void refusesAnSslEndpoint() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TcpTransport().open(Endpoint.parse("ssl://127.0.0.1:8883")));
+        assertEquals("ssl://127.0.0.1:8883 needs TLS: open it with a TlsTransport", e.getMessage());
+    }
+}
