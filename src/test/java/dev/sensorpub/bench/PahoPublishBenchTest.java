@@ -30,47 +30,34 @@ class PahoPublishBenchTest {
 
     @Test
     void qos1RunDeliversEveryMessageAndPrintsAParsableResultWithLatencies() throws Exception {
-        String topic = "sensorpub/bench/topic/q01";
-        try (MosquittoSubscriber subscriber = MosquittoSubscriber.start(broker, topic, 0, null)) {
-            PahoPublishBench.Result result = PahoPublishBench.run("--server", broker.url(), "--qos", "1",
-                    "--count", String.valueOf(COUNT), "--size", "32", "--window", "10", "--topic", topic,
-                    "--warmup", String.valueOf(WARMUP));
+        Run run = publishWhileSubscribed("sensorpub/bench/topic/q01", 1, 10);
 
-            Map<String, String> values = parsed(result);
-            assertEquals("paho", values.get("client"));
-            assertEquals("1", values.get("qos"));
-            assertEquals(String.valueOf(COUNT), values.get("count"));
-            assertEquals("32", values.get("size"));
-            assertEquals("10", values.get("window"));
-            assertTrue(Double.parseDouble(values.get("msgs_per_sec")) > 0, values.toString());
-            assertTrue(Double.parseDouble(values.get("all_alloc_bytes_per_msg")) > 0,
-                    "Paho allocates per message, so a zero here means the meter is broken: " + values);
-            long p50 = Long.parseLong(values.get("p50_us"));
-            long p99 = Long.parseLong(values.get("p99_us"));
-            long p999 = Long.parseLong(values.get("p999_us"));
-            assertTrue(0 <= p50 && p50 <= p99 && p99 <= p999, values.toString());
-
-            List<String> received = subscriber.awaitMessages(WARMUP + COUNT, 10_000);
-            assertEquals(WARMUP + COUNT, received.size());
-            assertEquals(topic + " 0123456789abcdefghijklmnopqrstuv", received.get(received.size() - 1));
-        }
+        assertEquals("paho", run.values.get("client"));
+        assertEquals("1", run.values.get("qos"));
+        assertEquals(String.valueOf(COUNT), run.values.get("count"));
+        assertEquals("32", run.values.get("size"));
+        assertEquals("10", run.values.get("window"));
+        assertTrue(Double.parseDouble(run.values.get("msgs_per_sec")) > 0, run.values.toString());
+        assertTrue(Double.parseDouble(run.values.get("all_alloc_bytes_per_msg")) > 0,
+                "Paho allocates per message, so a zero here means the meter is broken: " + run.values);
+        long p50 = Long.parseLong(run.values.get("p50_us"));
+        long p99 = Long.parseLong(run.values.get("p99_us"));
+        long p999 = Long.parseLong(run.values.get("p999_us"));
+        assertTrue(0 <= p50 && p50 <= p99 && p99 <= p999, run.values.toString());
+        assertEquals(WARMUP + COUNT, run.received.size());
+        assertEquals("sensorpub/bench/topic/q01 0123456789abcdefghijklmnopqrstuv",
+                run.received.get(run.received.size() - 1));
     }
 
     @Test
     void qos0RunCountsEveryPublishAndHasNoLatencyKeys() throws Exception {
-        String topic = "sensorpub/bench/topic/q00";
-        try (MosquittoSubscriber subscriber = MosquittoSubscriber.start(broker, topic, 0, null)) {
-            PahoPublishBench.Result result = PahoPublishBench.run("--server", broker.url(), "--qos", "0",
-                    "--count", String.valueOf(COUNT), "--size", "32", "--window", "256", "--topic", topic,
-                    "--warmup", String.valueOf(WARMUP));
+        Run run = publishWhileSubscribed("sensorpub/bench/topic/q00", 0, 256);
 
-            Map<String, String> values = parsed(result);
-            assertEquals("0", values.get("qos"));
-            assertEquals(String.valueOf(COUNT), values.get("count"));
-            assertEquals("256", values.get("window"));
-            assertFalse(values.containsKey("p50_us"), values.toString());
-            assertEquals(WARMUP + COUNT, subscriber.awaitMessages(WARMUP + COUNT, 10_000).size());
-        }
+        assertEquals("0", run.values.get("qos"));
+        assertEquals(String.valueOf(COUNT), run.values.get("count"));
+        assertEquals("256", run.values.get("window"));
+        assertFalse(run.values.containsKey("p50_us"), run.values.toString());
+        assertEquals(WARMUP + COUNT, run.received.size());
     }
 
     @Test
@@ -97,9 +84,18 @@ class PahoPublishBenchTest {
                 () -> PahoPublishBench.Options.parse("--qos", "1")).getMessage());
     }
 
-    private static Map<String, String> parsed(PahoPublishBench.Result result) {
-        String line = result.line();
-        assertTrue(line.startsWith("RESULT client=paho "), line);
-        return EndToEndTable.parse(List.of("run\t" + line)).get(0).values();
+    /** The RESULT line's values and what an independent subscriber received (warm-up included). */
+    private record Run(Map<String, String> values, List<String> received) {
+    }
+
+    private static Run publishWhileSubscribed(String topic, int qos, int window) throws Exception {
+        try (MosquittoSubscriber subscriber = MosquittoSubscriber.start(broker, topic, 0, null)) {
+            String line = PahoPublishBench.run("--server", broker.url(), "--qos", String.valueOf(qos),
+                    "--count", String.valueOf(COUNT), "--size", "32", "--window", String.valueOf(window),
+                    "--topic", topic, "--warmup", String.valueOf(WARMUP)).line();
+            assertTrue(line.startsWith("RESULT client=paho "), line);
+            Map<String, String> values = EndToEndTable.parse(List.of("run\t" + line)).get(0).values();
+            return new Run(values, subscriber.awaitMessages(WARMUP + COUNT, 10_000));
+        }
     }
 }
