@@ -211,7 +211,9 @@ java_run() {
     record "$label" "${result#RESULT } rss_kb=$rss_kb delivered=$delivered status=failed" \
         "note=subscriber counted $delivered of $expected"
   elif [ "$expected" -eq 0 ]; then
-    record "$label" "${result#RESULT } rss_kb=$rss_kb status=ok note=no subscriber, every PUBACK arrived"
+    local proof="every PUBACK arrived"
+    case "$result" in *" qos=0 "*) proof="every PUBLISH written" ;; esac
+    record "$label" "${result#RESULT } rss_kb=$rss_kb status=ok note=no subscriber; $proof"
   else
     record "$label" "${result#RESULT } rss_kb=$rss_kb delivered=$delivered status=ok"
   fi
@@ -223,11 +225,12 @@ java_run() {
 # the end of its input before its queued QoS 1 messages are out (measured: 3,397 of 200,000
 # arrived), so its input stays open until the subscriber has counted every message, and that
 # moment is its completion: the broker forwards each message before it sends the PUBACK.
+# With EXPECTED 0 (QoS 0 only) no subscriber runs.
 mosquitto_pub_run() {
-  local qos=$1 label="mosquitto_pub -l, QoS $1"
+  local qos=$1 expected=$2 label="mosquitto_pub -l, QoS $1"
   local pub=(mosquitto_pub -h 127.0.0.1 -p "$port" -t @TOPIC@ -q "$qos" -l)
   if [ "$qos" = 0 ]; then
-    measure_client "$label" "$E2E_COUNT" "$work/lines.txt" "${pub[@]}"
+    measure_client "$label" "$expected" "$work/lines.txt" "${pub[@]}"
   else
     measure_client "$label" "$E2E_COUNT" /dev/null sh -c \
         'lines=$1 done=$2; shift 2; { cat "$lines"; while [ ! -f "$done" ]; do sleep 0.01; done; } | "$@"' \
@@ -240,6 +243,8 @@ mosquitto_pub_run() {
   kv="$kv seconds=$seconds msgs_per_sec=$rate rss_kb=$rss_kb delivered=$delivered"
   if [ "$rc" -ne 0 ]; then
     record "$label" "status=failed note=exit $rc: $(tail -1 <<<"$output" | tr -d '\t')"
+  elif [ "$expected" = 0 ]; then
+    record "$label" "$kv status=ok note=process time, no subscriber"
   elif [ "$delivered" != "$E2E_COUNT" ]; then
     record "$label" "$kv status=failed note=subscriber counted $delivered of $E2E_COUNT"
   elif [ "$qos" = 0 ]; then
@@ -294,8 +299,8 @@ run_e2e() {
        "$n messages of ${#PAYLOAD} bytes per run"
 
   # The JVMs run with default flags unless the label says otherwise.
-  mosquitto_pub_run 0
-  mosquitto_pub_run 1
+  mosquitto_pub_run 0 "$n"
+  mosquitto_pub_run 1 "$n"
   local cmd=()
   sensorpub_cmd
   java_run "sensorpub QoS 0" "$total" "${cmd[@]}" --qos 0 --count "$n"
@@ -309,6 +314,25 @@ run_e2e() {
   java_run "Paho QoS 0, in-flight 256" "$total" "${cmd[@]}" --qos 0 --count "$n" --window 256
   java_run "Paho QoS 1, in-flight 10" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 10
   java_run "Paho QoS 1, in-flight 256" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 256
+  sensorpub_cmd -Xmx16m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k
+  java_run "sensorpub QoS 1, window 32, -Xmx16m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "$total" \
+      "${cmd[@]}" --qos 1 --count "$n" --window 32
+
+  # The same clients with no subscriber: what each client and the broker's intake can do alone.
+  # QoS 1 completes on the last PUBACK; QoS 0 when written (sensorpub: and a PINGRESP after it).
+  # mosquitto_pub QoS 1 cannot run here: without a subscriber nothing shows when it is done.
+  runs="$out/e2e-broker-only-runs.tsv"
+  : > "$runs"
+  mosquitto_pub_run 0 0
+  sensorpub_cmd
+  java_run "sensorpub QoS 0" 0 "${cmd[@]}" --qos 0 --count "$n"
+  java_run "sensorpub QoS 1, window 32" 0 "${cmd[@]}" --qos 1 --count "$n" --window 32
+  java_run "sensorpub QoS 1, window 256" 0 "${cmd[@]}" --qos 1 --count "$n" --window 256
+  paho_cmd
+  java_run "Paho QoS 0, in-flight 10" 0 "${cmd[@]}" --qos 0 --count "$n" --window 10
+  java_run "Paho QoS 0, in-flight 256" 0 "${cmd[@]}" --qos 0 --count "$n" --window 256
+  java_run "Paho QoS 1, in-flight 10" 0 "${cmd[@]}" --qos 1 --count "$n" --window 10
+  java_run "Paho QoS 1, in-flight 256" 0 "${cmd[@]}" --qos 1 --count "$n" --window 256
   sensorpub_cmd -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xmx64m
   java_run "sensorpub QoS 1, window 32, $EPSILON_COUNT msgs, Epsilon GC -Xmx64m" 0 \
       "${cmd[@]}" --qos 1 --count "$EPSILON_COUNT" --window 32
@@ -327,6 +351,8 @@ run_e2e() {
   else
     record "with AppCDS" "kind=startup client=sensorpub status=failed note=no archive; see e2e-appcds-training.log"
   fi
+  local floor_kb
+  floor_kb=$(/usr/bin/time -f %M java -Xmx16m -jar "$JAR" --version 2>&1 >/dev/null | tail -1)
   stop_e2e
 
   {
@@ -339,10 +365,18 @@ run_e2e() {
          "of its whole process at QoS 0 and the time until the subscriber had every message at QoS 1. Completion: QoS 1 every PUBACK; QoS 0 every PUBLISH written (sensorpub also" \
          "waits for a PINGRESP after them). Ratios: msgs/s over mosquitto_pub and over the fastest Paho run" \
          "at the same QoS, this run. Bytes allocated: all threads of the JVM during the measured run" \
-         "(loop: the publishing loop's thread only). Peak RSS: /usr/bin/time %M of the client process."
+         "(loop: the publishing loop's thread only). Peak RSS: /usr/bin/time %M of the client process;" \
+         "mosquitto_pub QoS 1 reads all its input ahead into memory."
     machine
     echo
-    java -cp "$cp" dev.sensorpub.bench.EndToEndTable "$runs"
+    java -cp "$cp" dev.sensorpub.bench.EndToEndTable "$out/e2e-runs.tsv"
+    echo
+    echo "JVM floor for comparison: \`java -Xmx16m -jar sensorpub.jar --version\` peaks at" \
+         "$(awk -v k="$floor_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB RSS."
+    echo
+    echo "### Broker only: the same clients with no subscriber"
+    echo
+    java -cp "$cp" dev.sensorpub.bench.EndToEndTable "$out/e2e-broker-only-runs.tsv"
   } | tee "$out/e2e.md"
   echo
 }
