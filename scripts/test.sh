@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/require-tools.sh mosquitto mosquitto-clients openssl
-exec mvn -B -ntp verify "$@"
+exec mvn -B -Dstyle.color=never -ntp verify "$@"

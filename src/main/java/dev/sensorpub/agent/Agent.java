@@ -191,6 +191,10 @@ final class Agent {
     private void shutDown() {
         LOG.info("stopping: " + queue.counters().queuedMessages() + " messages queued");
         schedule.closeSensors();
+        for (int i = 0; i < schedule.size(); i++) {
+            LOG.info("sensor " + schedule.name(i) + ": " + schedule.readCount(i) + " readings, "
+                    + schedule.errorCount(i) + " errors");
+        }
         boolean drained = session.drainAndDisconnect(SHUTDOWN_DRAIN_MILLIS);
         long left = queue.counters().queuedMessages();
         queue.sync();

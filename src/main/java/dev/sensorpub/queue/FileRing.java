@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,9 +34,14 @@ final class FileRing extends RingQueue {
     private final FileChannel data;
     private final Checkpoint checkpoint;
     private final boolean forceCheckpoints;
+    /** Records are built and checked in heap buffers, so the encoding code sees one buffer type (stable JIT profile). */
+    private final ByteBuffer writeView;
+    private final byte[] writeArray;
+    private final ByteBuffer readView;
+    private final byte[] readArray;
+    /** Direct buffers for the channel, which would otherwise copy through a temporary one. */
     private final ByteBuffer writeBuffer;
     private final ByteBuffer readBuffer;
-    private final byte[] readArray;
     private final CRC32C crc = new CRC32C();
     private final RateLimitedWarning unreadable;
     private boolean broken;
@@ -53,7 +59,10 @@ final class FileRing extends RingQueue {
         int maxStored = RecordFormat.storedLength(0, Math.min(maxRecordBytes, capacity));
         this.writeBuffer = ByteBuffer.allocateDirect(maxStored);
         this.readBuffer = ByteBuffer.allocateDirect(maxStored);
+        this.writeArray = new byte[maxStored];
+        this.writeView = ByteBuffer.wrap(writeArray);
         this.readArray = new byte[maxStored];
+        this.readView = ByteBuffer.wrap(readArray);
         this.unreadable = new RateLimitedWarning(log, "queue file " + file + ": records skipped as unreadable",
                 10_000_000_000L);
     }
@@ -66,6 +75,7 @@ final class FileRing extends RingQueue {
                          boolean forceCheckpoints, QueueCounters counters, StorageOpener opener) throws IOException {
         Files.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
+        boolean created = !Files.exists(file);
         FileChannel data = opener.open(file);
         FileChannel checkpointChannel = null;
         try {
@@ -83,6 +93,9 @@ final class FileRing extends RingQueue {
             FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
                     forceCheckpoints, counters);
             ring.recover();
+            if (created) {
+                syncDirectory(directory);
+            }
             return ring;
         } catch (IOException | RuntimeException e) {
             data.close();
@@ -90,6 +103,16 @@ final class FileRing extends RingQueue {
                 checkpointChannel.close();
             }
             throw e;
+        }
+    }
+
+    /** Makes the new files' directory entries durable, so a power cut cannot lose the files themselves. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
+            entries.force(true);
+        } catch (IOException e) {
+            // Not every platform can open a directory; the files still work, only a power cut right
+            // after creation could lose them.
         }
     }
 
@@ -108,7 +131,9 @@ final class FileRing extends RingQueue {
         ByteBuffer scan = data.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
         int at = start;
         for (long advanced = 0; advanced < capacity; ) {
-            int room = (int) Math.min(capacity - at, capacity - advanced);
+            // A record may not run past the ring's end, past one lap, or beyond what the read buffer holds
+            // (a record written under a larger record limit is skipped as damaged).
+            int room = (int) Math.min(Math.min(capacity - at, capacity - advanced), readArray.length);
             int stored = RecordFormat.intactLength(scan, at, after, room, crc);
             int step = RecordFormat.ALIGNMENT;
             if (stored > 0) {
@@ -168,9 +193,10 @@ final class FileRing extends RingQueue {
             if (overwritesCheckpointedRecord(regionStart, position, storedLength)) {
                 writeCheckpoint();
             }
-            RecordFormat.encode(writeBuffer, 0, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
+            RecordFormat.encode(writeView, 0, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
                     payloadLength, qos, retain, timestampMillis, expiresAtMillis);
-            RecordFormat.seal(writeBuffer, 0, crc);
+            RecordFormat.seal(writeView, 0, crc);
+            writeBuffer.put(0, writeArray, 0, storedLength);
             writeBuffer.limit(storedLength).position(0);
             long at = position;
             while (writeBuffer.hasRemaining()) {
@@ -218,14 +244,14 @@ final class FileRing extends RingQueue {
             }
             boolean complete = !readBuffer.hasRemaining();
             readBuffer.clear();
-            if (!complete || RecordFormat.intactLength(readBuffer, 0, sequence - 1, storedLength, crc) != storedLength
-                    || RecordFormat.sequence(readBuffer, 0) != sequence) {
+            readBuffer.get(0, readArray, 0, storedLength);
+            if (!complete || RecordFormat.intactLength(readView, 0, sequence - 1, storedLength, crc) != storedLength
+                    || RecordFormat.sequence(readView, 0) != sequence) {
                 counters.corruptSkipped++;
                 unreadable.occurred(System.nanoTime());
                 return false;
             }
-            readBuffer.get(0, readArray, 0, storedLength);
-            RecordFormat.decode(readBuffer, 0, readArray, 0, into);
+            RecordFormat.decode(readView, 0, readArray, 0, into);
             return true;
         } catch (IOException e) {
             readBuffer.clear();

@@ -15,7 +15,10 @@ public record FsyncPolicy(Mode mode, long amount) {
         NEVER
     }
 
-    /** Default: at most one second of readings lost on a power cut, at most one fsync per second of flash wear. */
+    /**
+     * Default: a power cut loses at most the last second of readings, and the flash sees at most
+     * one data fsync per second (plus one checkpoint fsync every 10 s).
+     */
     public static final FsyncPolicy DEFAULT = everyMillis(1000);
 
     public FsyncPolicy {

@@ -22,8 +22,15 @@ public final class MessageQueues {
             } catch (IOException | RuntimeException e) {
                 Log.logger("queue").error("queue.path " + settings.path() + " cannot be used (" + e
                         + "); messages are kept in memory only and are lost on restart");
+                MemoryQueue memory = memoryQueue(settings, maxRecordBytes);
+                memory.counters().storageErrors++;
+                return memory;
             }
         }
+        return memoryQueue(settings, maxRecordBytes);
+    }
+
+    private static MemoryQueue memoryQueue(QueueSettings settings, int maxRecordBytes) {
         return new MemoryQueue(settings.capacityBytes(), settings.maxMessages(), settings.overflow(), maxRecordBytes);
     }
 

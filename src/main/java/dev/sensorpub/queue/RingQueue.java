@@ -21,7 +21,7 @@ abstract class RingQueue implements MessageQueue {
 
     protected final Logger log = Log.logger("queue");
     protected final int capacity;
-    protected final int maxRecordBytes;
+    private final int maxRecordBytes;
     protected final QueueCounters counters;
     private final OverflowPolicy overflow;
     private final RateLimitedWarning overflowWarning;
@@ -189,10 +189,6 @@ abstract class RingQueue implements MessageQueue {
     /** Storage position of the oldest stored record, or where the next one goes if empty. */
     final int oldestPosition() {
         return count == 0 ? tail : positions[head];
-    }
-
-    final int tailPosition() {
-        return tail;
     }
 
     /** Sets where an empty ring writes next and which sequence it hands out next (recovery). */

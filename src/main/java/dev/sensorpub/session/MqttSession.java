@@ -70,9 +70,15 @@ public final class MqttSession implements AutoCloseable {
 
     private final PacketDecoder decoder;
     private final IncomingPacket packet = new IncomingPacket();
-    private final ByteBuffer receiveView;
+    /**
+     * Socket I/O goes through these two direct buffers, allocated once. Reading or writing a heap
+     * buffer would make the JDK stage it through a cached temporary direct buffer, and allocate a
+     * new one whenever a transfer is larger than any before: a late, rare allocation.
+     */
+    private final ByteBuffer receiveStage;
     private final byte[] sendBytes;
-    private final ByteBuffer sendView;
+    /** Bytes encoded in {@link #sendBytes} and moved here, not yet taken by the socket. */
+    private final ByteBuffer sendStage;
     private int sendStart;
     private int sendEnd;
 
@@ -132,14 +138,14 @@ public final class MqttSession implements AutoCloseable {
         this.tls = anyTls(endpoints) ? new TlsTransport(TlsContext.create(
                 settings.tls == null ? TlsSettings.systemTrust() : settings.tls)) : null;
         this.decoder = new PacketDecoder(settings.maxPacketSize);
-        this.receiveView = ByteBuffer.wrap(decoder.buffer());
+        this.receiveStage = ByteBuffer.allocateDirect(Math.min(settings.maxPacketSize, 64 * 1024));
         this.maxPublishPacketSize = PacketEncoder.publishSize(1, settings.maxMessageBytes, 2);
         if (settings.sendBufferSize < 2 * (maxPublishPacketSize + CONTROL_RESERVE)) {
             throw new IllegalArgumentException("send buffer of " + settings.sendBufferSize
                     + " bytes must hold two of the largest messages (" + settings.maxMessageBytes + " bytes)");
         }
         this.sendBytes = new byte[settings.sendBufferSize];
-        this.sendView = ByteBuffer.wrap(sendBytes);
+        this.sendStage = ByteBuffer.allocateDirect(settings.sendBufferSize).flip();
         this.inflight = new InflightTable(settings.inflightWindow);
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
@@ -236,7 +242,7 @@ public final class MqttSession implements AutoCloseable {
         }
         if (transport != null && transport.isOpen()) {
             try {
-                transport.await(timeoutMillis, sendStart < sendEnd || state == LinkState.CONNECTING);
+                transport.await(timeoutMillis, hasUnwrittenBytes() || state == LinkState.CONNECTING);
             } catch (IOException e) {
                 linkLost(System.nanoTime() / 1_000_000, "wait on socket failed: " + Problems.describe(e), false);
             }
@@ -336,8 +342,8 @@ public final class MqttSession implements AutoCloseable {
     /** Reads what is there and handles every complete packet; false if the link went away. */
     private boolean readAndHandle(long nowMillis) throws IOException, MqttProtocolException {
         for (int reads = 0; reads < MAX_READS_PER_SERVICE; reads++) {
-            receiveView.limit(receiveView.capacity()).position(decoder.writeOffset());
-            int n = transport.read(receiveView);
+            receiveStage.clear().limit(Math.min(receiveStage.capacity(), decoder.writableBytes()));
+            int n = transport.read(receiveStage);
             if (n < 0) {
                 linkLost(nowMillis, decoder.pendingBytes() > 0
                         ? "broker closed the connection in the middle of a packet"
@@ -347,6 +353,7 @@ public final class MqttSession implements AutoCloseable {
             if (n == 0) {
                 return true;
             }
+            receiveStage.flip().get(decoder.buffer(), decoder.writeOffset(), n);
             decoder.commit(n);
             lastReadMillis = nowMillis;
             while (decoder.next(packet)) {
@@ -514,7 +521,7 @@ public final class MqttSession implements AutoCloseable {
                 counters.deadLinksDetected++;
                 counters.lastDeadLinkDetectionMillis = nowMillis - lastReadMillis;
                 linkLost(nowMillis, "no answer from the broker for " + (nowMillis - lastReadMillis)
-                        + " ms; link declared dead", true);
+                        + " ms (keep alive " + settings.keepAliveSeconds + " s)", true);
                 return false;
             }
             return true;
@@ -685,17 +692,27 @@ public final class MqttSession implements AutoCloseable {
     }
 
     private void flushSend(long nowMillis) throws IOException {
-        while (sendStart < sendEnd) {
-            sendView.limit(sendEnd).position(sendStart);
-            int n = transport.write(sendView);
-            if (n <= 0) {
+        while (true) {
+            if (!sendStage.hasRemaining()) {
+                if (sendStart == sendEnd) {
+                    sendStart = 0;
+                    sendEnd = 0;
+                    return;
+                }
+                int n = Math.min(sendStage.capacity(), sendEnd - sendStart);
+                sendStage.clear();
+                sendStage.put(sendBytes, sendStart, n).flip();
+                sendStart += n;
+            }
+            if (transport.write(sendStage) <= 0) {
                 return;
             }
-            sendStart += n;
             lastWriteMillis = nowMillis;
         }
-        sendStart = 0;
-        sendEnd = 0;
+    }
+
+    private boolean hasUnwrittenBytes() {
+        return sendStart < sendEnd || sendStage.hasRemaining();
     }
 
     // ------------------------------------------------------------------ losing the link
@@ -727,6 +744,7 @@ public final class MqttSession implements AutoCloseable {
         }
         sendStart = 0;
         sendEnd = 0;
+        sendStage.clear().flip();
         decoder.reset();
     }
 
@@ -759,7 +777,7 @@ public final class MqttSession implements AutoCloseable {
                             OFFLINE.length);
                 }
                 writeControl(PacketEncoder.encodeDisconnect(sendBytes, controlOffset()));
-                while (sendStart < sendEnd && now < deadline + 1000) {
+                while (hasUnwrittenBytes() && now < deadline + 1000) {
                     flushSend(now);
                     transport.await(Math.min(50, deadline + 1000 - now), true);
                     now = System.nanoTime() / 1_000_000;

@@ -28,14 +28,14 @@ class CodecAllocationTest {
 
     @Test
     void encodingEveryClientPacketAllocatesNothing() throws Exception {
-        long allocated = AllocationMeter.bytesAllocatedBy(() -> encodeAll(ROUNDS), () -> encodeAll(ROUNDS));
+        long allocated = AllocationMeter.steadyStateBytes(() -> encodeAll(ROUNDS), () -> encodeAll(ROUNDS));
         assertEquals(0, allocated, "bytes allocated by " + ROUNDS + " rounds of encoding");
         assertEquals(true, checksum > 0);
     }
 
     @Test
     void decodingEveryBrokerPacketAllocatesNothing() throws Exception {
-        long allocated = AllocationMeter.bytesAllocatedBy(() -> decodeAll(ROUNDS), () -> decodeAll(ROUNDS));
+        long allocated = AllocationMeter.steadyStateBytes(() -> decodeAll(ROUNDS), () -> decodeAll(ROUNDS));
         assertEquals(0, allocated, "bytes allocated by " + ROUNDS + " rounds of decoding");
         assertEquals(10L * 2 * ROUNDS, checksum, "every packet of every round was decoded");
     }

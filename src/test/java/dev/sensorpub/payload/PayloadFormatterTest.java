@@ -3,7 +3,7 @@ package dev.sensorpub.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +126,7 @@ class PayloadFormatterTest {
         PayloadFormatter digital = PayloadFormatter.digital(true, "ON", "OFF");
         byte[] buf = new byte[256];
         long[] sink = new long[1];
-        long allocated = Allocations.measure(100_000, new Runnable() {
+        long allocated = AllocationMeter.steadyStateBytes(100_000, new Runnable() {
             private int i;
 
             @Override

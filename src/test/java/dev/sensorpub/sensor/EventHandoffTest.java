@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +69,7 @@ class EventHandoffTest {
     void handingInAndDrainingAllocateNothing() {
         EventHandoff h = new EventHandoff(16);
         EventHandoff.Consumer consumer = (s, v, t) -> { };
-        long allocated = Allocations.measure(100_000, () -> {
+        long allocated = AllocationMeter.steadyStateBytes(100_000, () -> {
             h.offer(1, 1.0, 5L);
             h.offer(2, 0.0, 6L);
             h.drain(consumer);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.sensor.sim.SimCounter;
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -198,7 +198,7 @@ class SensorScheduleTest {
                 new SensorSchedule.Entry("w", new dev.sensorpub.sensor.sim.SimRandomWalk("", 1, 1, 0), 10, 0.5, 100)),
                 sink, h, 0);
         long[] now = {0};
-        long allocated = Allocations.measure(50_000, () -> {
+        long allocated = AllocationMeter.steadyStateBytes(50_000, () -> {
             now[0] += 10;
             h.offer(0, 1, now[0]);
             s.poll(now[0]);

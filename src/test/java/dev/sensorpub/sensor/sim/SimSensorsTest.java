@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorpub.sensor.Reading;
 import dev.sensorpub.sensor.Sensor;
 import dev.sensorpub.sensor.SensorReadException;
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
 class SimSensorsTest {
@@ -76,7 +76,7 @@ class SimSensorsTest {
         Sensor[] sensors = {new SimCounter(0), new SimSine("", 1000, 1, 0), new SimRandomWalk("", 1, 1, 0),
                 new SimSwitch()};
         Reading reading = new Reading(1);
-        long allocated = Allocations.measure(100_000, new Runnable() {
+        long allocated = AllocationMeter.steadyStateBytes(100_000, new Runnable() {
             private long t;
 
             @Override

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sensorpub.sensor.Reading;
 import dev.sensorpub.sensor.SensorReadException;
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class Dht22Test {
         Dht22 s = new Dht22(iio, "dht11", 3);
         Reading r = read(s);
         assertEquals(-5.1, r.value(0));
-        long allocated = Allocations.measure(50_000, () -> {
+        long allocated = AllocationMeter.steadyStateBytes(50_000, () -> {
             try {
                 s.read(r);
             } catch (SensorReadException e) {

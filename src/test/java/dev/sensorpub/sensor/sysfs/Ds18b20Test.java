@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.sensor.SensorReadException;
-import dev.sensorpub.testutil.Allocations;
+import dev.sensorpub.testing.AllocationMeter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,7 @@ class Ds18b20Test {
         file(w1, "28-000000000001/w1_slave", w1("YES", 21000));
         Ds18b20 s = new Ds18b20(w1, null, "C");
         dev.sensorpub.sensor.Reading r = read(s);
-        long allocated = Allocations.measure(50_000, () -> {
+        long allocated = AllocationMeter.steadyStateBytes(50_000, () -> {
             try {
                 s.read(r);
             } catch (SensorReadException e) {

@@ -1,0 +1,301 @@
+package dev.sensorpub.queue;
+
+import static dev.sensorpub.queue.Messages.append;
+import static dev.sensorpub.queue.Messages.drain;
+import static dev.sensorpub.queue.Messages.numbered;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the file queue brings back after a restart, a crash, or damage to its files. */
+class FileQueueRecoveryTest {
+    private static final int CAPACITY = 4096;
+    private static final int RECORD = MessageQueueContract.SMALL_RECORD;
+    /** Bytes of a test record covered by its CRC (the rest is alignment padding). */
+    private static final int RECORD_LENGTH = RecordFormat.HEADER_BYTES + Messages.TOPIC.length + 2;
+
+    @TempDir
+    Path temp;
+
+    private FileQueue open(Path directory) throws IOException {
+        return FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST, FsyncPolicy.never(), 512);
+    }
+
+    /** A closed queue directory holding m1..m{count}, written from position 0. */
+    private Path queueWith(int count) throws IOException {
+        Path directory = Files.createTempDirectory(temp, "q");
+        try (FileQueue queue = open(directory)) {
+            for (int i = 1; i <= count; i++) {
+                append(queue, "m" + i);
+            }
+        }
+        return directory;
+    }
+
+    private Path copyOf(Path directory) throws IOException {
+        Path copy = Files.createTempDirectory(temp, "copy");
+        for (String name : List.of(FileRing.RING_FILE, FileRing.CHECKPOINT_FILE)) {
+            Files.copy(directory.resolve(name), copy.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+        return copy;
+    }
+
+    private static void rewrite(Path directory, int from, byte[] bytes) throws IOException {
+        Path ring = directory.resolve(FileRing.RING_FILE);
+        byte[] content = Files.readAllBytes(ring);
+        System.arraycopy(bytes, 0, content, from, bytes.length);
+        Files.write(ring, content);
+    }
+
+    @Test
+    void reopenResumesAfterTheConfirmedRecordsAndContinuesTheSequence() throws IOException {
+        Path directory = temp.resolve("q");
+        try (FileQueue queue = open(directory)) {
+            for (int i = 1; i <= 10; i++) {
+                append(queue, "m" + i);
+            }
+            Messages.drainAndConfirm(queue, 0);
+            append(queue, "m11");
+            append(queue, "m12");
+        }
+        try (FileQueue queue = open(directory)) {
+            assertEquals(11, queue.oldestSequence());
+            assertEquals(13, queue.nextSequence());
+            assertEquals(List.of("m11", "m12"), drain(queue, 0));
+            assertEquals(13, append(queue, "m13"));
+        }
+    }
+
+    @Test
+    void sequenceContinuesAfterReopeningAnEmptyQueue() throws IOException {
+        Path directory = temp.resolve("q");
+        try (FileQueue queue = open(directory)) {
+            append(queue, "m1");
+            append(queue, "m2");
+            Messages.drainAndConfirm(queue, 0);
+        }
+        try (FileQueue queue = open(directory)) {
+            assertEquals(0, queue.counters().queuedMessages());
+            assertEquals(3, append(queue, "m3"));
+        }
+    }
+
+    @Test
+    void afterACrashRecordsConfirmedSinceTheLastCheckpointComeBackAndNothingIsLost() throws IOException {
+        QueueFiles files = new QueueFiles(temp.resolve("q"));
+        FileQueue queue = files.open(CAPACITY, FsyncPolicy.never());
+        queue.tick(0);
+        for (int i = 1; i <= 10; i++) {
+            append(queue, "m" + i);
+        }
+        for (long sequence = 1; sequence <= 3; sequence++) {
+            queue.confirm(sequence);
+        }
+        queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS); // checkpoint: oldest unconfirmed is 4
+        queue.confirm(4);
+        queue.confirm(5);
+        files.crash();
+        try (FileQueue reopened = open(files.directory)) {
+            assertEquals(numbered(4, 10), drain(reopened, 0));
+        }
+    }
+
+    @Test
+    void aCrashAfterManyLapsWithoutACheckpointLosesNoUnconfirmedRecord() throws IOException {
+        Random random = new Random(11);
+        QueueFiles files = new QueueFiles(temp.resolve("q"));
+        FileQueue queue = files.open(1024, FsyncPolicy.never());
+        List<Long> unconfirmed = new ArrayList<>();
+        for (int crash = 0; crash < 40; crash++) {
+            int rounds = 1 + random.nextInt(300);
+            QueuedRecord record = new QueuedRecord();
+            for (int round = 0; round < rounds; round++) {
+                for (int i = random.nextInt(3); i >= 0 && unconfirmed.size() < 6; i--) {
+                    long sequence = queue.nextSequence();
+                    assertEquals(sequence, append(queue, "m" + sequence));
+                    unconfirmed.add(sequence);
+                }
+                while (queue.next(record, 0)) {
+                    // handing out does not matter for recovery
+                }
+                if (!unconfirmed.isEmpty() && random.nextInt(3) > 0) {
+                    long sequence = unconfirmed.remove(random.nextInt(Math.min(2, unconfirmed.size())));
+                    queue.confirm(sequence);
+                }
+            }
+            files.crash();
+            queue = files.open(1024, FsyncPolicy.never());
+            List<Long> recovered = new ArrayList<>();
+            queue.rewind();
+            while (queue.next(record, 0)) {
+                recovered.add(record.sequence());
+                assertEquals("m" + record.sequence(), Messages.payload(record));
+            }
+            assertTrue(recovered.containsAll(unconfirmed), "crash " + crash + ": unconfirmed " + unconfirmed
+                    + " all among recovered " + recovered);
+            for (int i = 1; i < recovered.size(); i++) {
+                assertEquals(recovered.get(i - 1) + 1, recovered.get(i), "recovered in order without gaps");
+            }
+            assertEquals(0, queue.counters().corruptSkipped());
+            for (long sequence : recovered) {
+                if (!unconfirmed.contains(sequence)) {
+                    queue.confirm(sequence);
+                }
+            }
+            queue.rewind();
+        }
+        queue.close();
+    }
+
+    @Test
+    void aTornTailAtEveryByteOffsetOfTheLastRecordLosesOnlyThatRecord() throws IOException {
+        Path original = queueWith(5);
+        int last = 4 * RECORD;
+        for (byte stale : new byte[] {0, (byte) 0xFF, (byte) 0xA5}) {
+            for (int torn = 0; torn < RECORD; torn++) {
+                Path directory = copyOf(original);
+                byte[] unwritten = new byte[RECORD - torn];
+                Arrays.fill(unwritten, stale);
+                rewrite(directory, last + torn, unwritten);
+                boolean intact = torn >= RECORD_LENGTH;
+                try (FileQueue queue = open(directory)) {
+                    String at = "torn at byte " + torn + " over " + stale;
+                    assertEquals(numbered(1, intact ? 5 : 4), drain(queue, 0), at);
+                    assertEquals(0, queue.counters().corruptSkipped(), at);
+                    long sequence = append(queue, "new");
+                    assertEquals(intact ? 6 : 5, sequence, at);
+                    assertEquals(List.of("new"), drain(queue, 0), at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFlippedBitSkipsOnlyTheDamagedRecordAndCountsIt() throws IOException {
+        Path original = queueWith(6);
+        byte[] content = Files.readAllBytes(original.resolve(FileRing.RING_FILE));
+        int third = 2 * RECORD;
+        for (int bit = 0; bit < RECORD_LENGTH * 8; bit++) {
+            Path directory = copyOf(original);
+            int at = third + bit / 8;
+            rewrite(directory, at, new byte[] {(byte) (content[at] ^ (1 << (bit % 8)))});
+            try (FileQueue queue = open(directory)) {
+                assertEquals(List.of("m1", "m2", "m4", "m5", "m6"), drain(queue, 0), "bit " + bit);
+                assertEquals(1, queue.counters().corruptSkipped(), "bit " + bit);
+            }
+        }
+    }
+
+    @Test
+    void aZeroFilledTailLosesOnlyTheZeroedRecords() throws IOException {
+        Path directory = queueWith(8);
+        rewrite(directory, 5 * RECORD, new byte[3 * RECORD]);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(numbered(1, 5), drain(queue, 0));
+            assertEquals(0, queue.counters().corruptSkipped());
+        }
+    }
+
+    @Test
+    void aZeroedRecordInTheMiddleIsSkippedAndCounted() throws IOException {
+        Path directory = queueWith(8);
+        rewrite(directory, 3 * RECORD, new byte[RECORD]);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(List.of("m1", "m2", "m3", "m5", "m6", "m7", "m8"), drain(queue, 0));
+            assertEquals(1, queue.counters().corruptSkipped());
+        }
+    }
+
+    @Test
+    void recordsAcrossTheWrapPointComeBackInOrder() throws IOException {
+        Path directory = temp.resolve("q");
+        try (FileQueue queue = FileQueue.open(directory, 1024, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 512)) {
+            for (int i = 1; i <= 10; i++) {
+                append(queue, "m" + i);
+            }
+            Messages.drainAndConfirm(queue, 0);
+            for (int i = 11; i <= 20; i++) {
+                append(queue, "m" + i);
+            }
+        }
+        try (FileQueue queue = FileQueue.open(directory, 1024, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 512)) {
+            assertEquals(numbered(11, 20), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void aRecordLargerThanTheNewRecordLimitIsSkippedAndCounted() throws IOException {
+        Path directory = temp.resolve("q");
+        try (FileQueue queue = open(directory)) {
+            append(queue, "m1");
+            append(queue, "x".repeat(300));
+            append(queue, "m3");
+        }
+        try (FileQueue queue = FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 100)) {
+            assertEquals(List.of("m1", "m3"), drain(queue, 0));
+            assertEquals(1, queue.counters().corruptSkipped());
+        }
+    }
+
+    @Test
+    void emptyFilesOpenAsAnEmptyQueue() throws IOException {
+        Path directory = Files.createDirectories(temp.resolve("q"));
+        Files.createFile(directory.resolve(FileRing.RING_FILE));
+        Files.createFile(directory.resolve(FileRing.CHECKPOINT_FILE));
+        try (FileQueue queue = open(directory)) {
+            assertEquals(0, queue.counters().queuedMessages());
+            assertEquals(1, append(queue, "m1"));
+            assertEquals(List.of("m1"), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void randomFileContentNeverStopsTheQueueFromOpeningAndWorking() throws IOException {
+        for (int seed = 0; seed < 60; seed++) {
+            Random random = new Random(seed);
+            Path directory = Files.createDirectories(temp.resolve("random" + seed));
+            byte[] ring = new byte[random.nextInt(2 * CAPACITY)];
+            random.nextBytes(ring);
+            Files.write(directory.resolve(FileRing.RING_FILE), ring);
+            if (seed % 2 == 0) {
+                byte[] checkpoint = new byte[random.nextInt(100)];
+                random.nextBytes(checkpoint);
+                Files.write(directory.resolve(FileRing.CHECKPOINT_FILE), checkpoint);
+            } else {
+                try (FileChannel channel = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
+                    new Checkpoint(channel).write(random.nextLong(), random.nextInt(), random.nextInt(), false);
+                }
+            }
+            try (FileQueue queue = open(directory)) {
+                drain(queue, 0);
+                long sequence = append(queue, "after");
+                assertTrue(sequence > 0, "seed " + seed);
+                assertEquals(List.of("after"), drain(queue, 0), "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void anExistingRingKeepsItsSizeWhenTheConfiguredCapacityChanges() throws IOException {
+        Path directory = queueWith(3);
+        try (FileQueue queue = FileQueue.open(directory, 8192, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 512)) {
+            assertEquals(numbered(1, 3), drain(queue, 0));
+        }
+        assertEquals(CAPACITY, Files.size(directory.resolve(FileRing.RING_FILE)));
+    }
+}

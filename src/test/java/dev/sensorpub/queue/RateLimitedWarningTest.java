@@ -1,0 +1,61 @@
+package dev.sensorpub.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sensorpub.log.Level;
+import dev.sensorpub.log.Log;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RateLimitedWarningTest {
+    private static final long SECOND = 1_000_000_000L;
+    private final List<String> lines = new ArrayList<>();
+    private Log.Sink previous;
+
+    @BeforeEach
+    void captureLog() {
+        previous = Log.sink();
+        Log.install(new Log.Sink() {
+            @Override
+            public boolean enabled(Level level) {
+                return true;
+            }
+
+            @Override
+            public void write(Level level, String component, String message) {
+                lines.add(level + " " + component + " " + message);
+            }
+        });
+    }
+
+    @AfterEach
+    void restoreLog() {
+        Log.install(previous);
+    }
+
+    @Test
+    void reportsTheFirstEventAtOnceThenAtMostOneLinePerIntervalWithTheCount() {
+        RateLimitedWarning warning = new RateLimitedWarning(Log.logger("queue"), "dropped oldest messages", 10 * SECOND);
+        warning.occurred(5 * SECOND);
+        for (int i = 0; i < 1000; i++) {
+            warning.occurred(6 * SECOND);
+        }
+        warning.occurred(15 * SECOND);
+        assertEquals(List.of(
+                "WARN queue dropped oldest messages: 1 (further reports at most every 10 s)",
+                "WARN queue dropped oldest messages: 1001 since the last report"), lines);
+    }
+
+    @Test
+    void aFullQueueLogsOneLineNotOnePerDrop() {
+        MemoryQueue queue = new MemoryQueue(1024, 2, OverflowPolicy.DROP_OLDEST, 64);
+        for (int i = 0; i < 500; i++) {
+            Messages.append(queue, "m" + i);
+        }
+        assertEquals(498, queue.counters().droppedOverflow());
+        assertEquals(1, lines.size(), lines.toString());
+    }
+}
