@@ -9,10 +9,13 @@ import java.util.Set;
 /**
  * {@code sensorpub bench}: publishes synthetic messages through the real queue and session and
  * prints one {@code RESULT key=value ...} line, for people sizing their link and for
- * scripts/bench.sh. A warm-up run (a tenth of the count, at most 20,000) comes first.
+ * scripts/bench.sh. A warm-up run (a tenth of the count, at most 20,000) comes first. With
+ * {@code --backlog N} a second line reports how fast N messages queued while offline drain
+ * after the connection comes up, in the same run as the live figure above it.
  */
 final class BenchCommand {
-    private static final Set<String> KEYS = Set.of("--server", "--qos", "--count", "--size", "--window", "--topic");
+    private static final Set<String> KEYS = Set.of("--server", "--qos", "--count", "--size", "--window", "--topic",
+            "--backlog");
 
     private BenchCommand() {
     }
@@ -49,6 +52,17 @@ final class BenchCommand {
             return Main.BAD_CONFIG;
         }
         String topic = options.getOrDefault("--topic", "sensorpub/bench/topic/001");
+        int backlog;
+        try {
+            backlog = Integer.parseInt(options.getOrDefault("--backlog", "0"));
+        } catch (NumberFormatException e) {
+            err.println("bench: --backlog " + e.getMessage() + " is not a whole number");
+            return Main.BAD_CONFIG;
+        }
+        if (backlog < 0 || backlog > 10_000_000) {
+            err.println("bench: --backlog 0..10000000 (messages queued offline, then drained)");
+            return Main.BAD_CONFIG;
+        }
         PublishBench bench = new PublishBench(server, topic, size, qos, window);
         try {
             if (!bench.connect(10_000)) {
@@ -59,6 +73,15 @@ final class BenchCommand {
             bench.run(Math.min(20_000, Math.max(1, count / 10)), timeout);
             PublishBench.Result r = bench.run(count, timeout);
             out.println(format(r, size, window));
+            if (backlog > 0) {
+                PublishBench offline = new PublishBench(server, topic, size, qos, window, backlog);
+                try {
+                    out.println(format(offline.drainBacklog(backlog, 60_000 + backlog / 10), size, window)
+                            .replace("RESULT client=sensorpub", "RESULT client=sensorpub mode=backlog"));
+                } finally {
+                    offline.close();
+                }
+            }
             return Main.OK;
         } catch (IllegalStateException e) {
             err.println("bench: " + e.getMessage());
@@ -70,11 +93,13 @@ final class BenchCommand {
 
     static String format(PublishBench.Result r, int size, int window) {
         String line = String.format(Locale.ROOT,
-                "RESULT client=sensorpub qos=%d count=%d size=%d window=%d seconds=%.3f msgs_per_sec=%.0f"
-                        + " loop_alloc_bytes_per_msg=%.2f all_alloc_bytes_per_msg=%.2f",
-                r.qos(), r.count(), size, window, r.nanos() / 1e9, r.messagesPerSecond(),
-                (double) r.loopAllocatedBytes() / r.count(), (double) r.allAllocatedBytes() / r.count());
-        if (r.qos() == 1) {
+                "RESULT client=sensorpub qos=%d count=%d size=%d window=%d seconds=%.3f msgs_per_sec=%.0f",
+                r.qos(), r.count(), size, window, r.nanos() / 1e9, r.messagesPerSecond());
+        if (r.loopAllocatedBytes() >= 0) {
+            line += String.format(Locale.ROOT, " loop_alloc_bytes_per_msg=%.2f all_alloc_bytes_per_msg=%.2f",
+                    (double) r.loopAllocatedBytes() / r.count(), (double) r.allAllocatedBytes() / r.count());
+        }
+        if (r.qos() == 1 && r.p50Micros() >= 0) {
             line += " p50_us=" + r.p50Micros() + " p99_us=" + r.p99Micros() + " p999_us=" + r.p999Micros();
         }
         return line;

@@ -25,7 +25,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar sensorpub.jar <mapping.properties>   run: read sensors, publish to MQTT
                    java -jar sensorpub.jar --check <mapping.properties>   validate the file and exit
-                   java -jar sensorpub.jar bench --server URL --qos 0|1 --count N --size BYTES [--window W] [--topic T]
+                   java -jar sensorpub.jar bench --server URL --qos 0|1 --count N --size BYTES [--window W] [--topic T] [--backlog N]
                    java -jar sensorpub.jar --version | --help
             exit status: 0 clean stop, 2 configuration error, 1 other fatal error""";
 

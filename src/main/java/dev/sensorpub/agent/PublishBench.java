@@ -44,6 +44,11 @@ final class PublishBench {
     private final int ahead;
 
     PublishBench(String server, String topicName, int payloadSize, int qos, int window) {
+        this(server, topicName, payloadSize, qos, window, 0);
+    }
+
+    /** {@code backlogCapacity}: how many messages the queue must hold for {@link #drainBacklog}. */
+    PublishBench(String server, String topicName, int payloadSize, int qos, int window, int backlogCapacity) {
         this.topic = Topic.name(topicName).bytes();
         this.payload = new byte[payloadSize];
         for (int i = 0; i < payloadSize; i++) {
@@ -52,9 +57,10 @@ final class PublishBench {
         this.qos = qos;
         this.ahead = qos == 0 ? QOS0_AHEAD : Math.max(64, 2 * window);
         int maxMessage = topic.length + payloadSize;
-        MemoryQueue memory = new MemoryQueue(Math.max(1 << 20, (long) ahead * (maxMessage + 64) * 2), ahead * 2,
+        int capacity = Math.max(ahead * 2, backlogCapacity);
+        MemoryQueue memory = new MemoryQueue(Math.max(1 << 20, (long) capacity * (maxMessage + 64)), capacity,
                 OverflowPolicy.DROP_NEWEST, maxMessage);
-        this.queue = new TimedQueue(memory, ahead * 2, latency);
+        this.queue = new TimedQueue(memory, capacity, latency);
         this.session = new MqttSession(SessionSettings.builder(server, "sensorpub-bench-" + ProcessHandle.current().pid())
                 .cleanSession(true).keepAliveSeconds(30).inflightWindow(window).maxMessageBytes(maxMessage)
                 .sendBufferSize(Math.max(256 * 1024, 4 * (maxMessage + 64))).reconnectDelays(100, 1_000, 10_000)
@@ -95,11 +101,41 @@ final class PublishBench {
                 latency.percentileMicros(0.99), latency.percentileMicros(0.999));
     }
 
-    /** The measured loop: nothing in here may allocate. */
+    /**
+     * The offline case: {@code count} messages are queued while there is no link, then the
+     * session connects and the time from CONNACK until the broker has them all is measured.
+     */
+    Result drainBacklog(long count, long timeoutMillis) {
+        if (session.state() == LinkState.CONNECTED) {
+            throw new IllegalStateException("the backlog must be queued before connecting");
+        }
+        latency.clear();
+        for (long i = 0; i < count; i++) {
+            if (queue.append(topic, 0, topic.length, payload, 0, payload.length, qos, false, 0, 0) < 0) {
+                throw new IllegalStateException("the queue holds only " + i + " messages");
+            }
+        }
+        if (!connect(10_000)) {
+            throw new IllegalStateException("could not connect");
+        }
+        long start = System.nanoTime();
+        boolean done = publish(count, now() + timeoutMillis, count);
+        long nanos = System.nanoTime() - start;
+        if (!done) {
+            throw new IllegalStateException("backlog not drained within " + timeoutMillis + " ms");
+        }
+        // Latency would only say how long the messages waited offline: not reported.
+        return new Result(qos, count, nanos, -1, -1, -1, -1, -1);
+    }
+
     private boolean publish(long count, long deadlineMillis) {
+        return publish(count, deadlineMillis, 0);
+    }
+
+    /** The measured loop: nothing in here may allocate. {@code produced} were queued before. */
+    private boolean publish(long count, long deadlineMillis, long produced) {
         QueueCounters counters = queue.counters();
         long confirmedAtStart = counters.confirmed();
-        long produced = 0;
         while (counters.confirmed() - confirmedAtStart < count) {
             long t = now();
             if (t >= deadlineMillis || session.state() != LinkState.CONNECTED) {

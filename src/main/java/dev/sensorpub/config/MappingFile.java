@@ -141,6 +141,9 @@ public final class MappingFile {
         long keepAlive = r.durationMillis("mqtt.keep-alive", 30_000, 0, 65_535_000);
         if (keepAlive % 1000 != 0) {
             r.problem("mqtt.keep-alive", "MQTT keep alive is in whole seconds");
+        } else if (keepAlive == 0) {
+            r.problem("mqtt.keep-alive", "0 turns keep alive off, and with it the detection of a silently dead "
+                    + "link; use 1s or more");
         }
         boolean cleanSession = r.bool("mqtt.clean-session", false);
         String username = r.string("mqtt.username", null);

@@ -64,7 +64,7 @@ public final class MqttSession implements AutoCloseable {
     private final long keepAliveMillis;
     private final long answerTimeoutMillis;
 
-    private final TcpTransport tcp = new TcpTransport();
+    private final Transport tcp;
     private final TlsTransport tls;
     private Transport transport;
 
@@ -118,6 +118,12 @@ public final class MqttSession implements AutoCloseable {
     private boolean lastSessionPresent;
 
     public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound) {
+        this(settings, queue, inbound, new TcpTransport());
+    }
+
+    /** With another transport for tcp:// servers: for tests that script what the socket does. */
+    MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound, Transport plain) {
+        this.tcp = plain;
         this.settings = settings;
         this.queue = queue;
         this.inbound = inbound;
@@ -339,9 +345,24 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
-    /** Reads what is there and handles every complete packet; false if the link went away. */
+    /**
+     * Handles the complete packets already received, then reads more, a bounded number of times.
+     * A packet is taken only while the send buffer has room for its answer; otherwise it waits in
+     * the receive buffer (and the broker in TCP) until the socket has taken our earlier answers.
+     *
+     * @return false if the link went away
+     */
     private boolean readAndHandle(long nowMillis) throws IOException, MqttProtocolException {
-        for (int reads = 0; reads < MAX_READS_PER_SERVICE; reads++) {
+        for (int reads = 0; ; reads++) {
+            while (roomForAnAnswer(nowMillis) && decoder.next(packet)) {
+                handle(nowMillis);
+                if (state != LinkState.CONNECTED && state != LinkState.AWAITING_CONNACK) {
+                    return false;
+                }
+            }
+            if (reads == MAX_READS_PER_SERVICE || !roomForAnAnswer(nowMillis)) {
+                return true;
+            }
             receiveStage.clear().limit(Math.min(receiveStage.capacity(), decoder.writableBytes()));
             int n = transport.read(receiveStage);
             if (n < 0) {
@@ -356,14 +377,7 @@ public final class MqttSession implements AutoCloseable {
             receiveStage.flip().get(decoder.buffer(), decoder.writeOffset(), n);
             decoder.commit(n);
             lastReadMillis = nowMillis;
-            while (decoder.next(packet)) {
-                handle(nowMillis);
-                if (state != LinkState.CONNECTED && state != LinkState.AWAITING_CONNACK) {
-                    return false;
-                }
-            }
         }
-        return true;
     }
 
     private void handle(long nowMillis) throws MqttProtocolException {
@@ -660,6 +674,18 @@ public final class MqttSession implements AutoCloseable {
             queue.confirm(sequence);
             counters.acknowledged++;
         }
+    }
+
+    /**
+     * Whether the answer to one more broker packet (an ack, at most {@link #CONTROL_RESERVE} bytes)
+     * fits in the send buffer, pushing bytes to the socket first if it does not.
+     */
+    private boolean roomForAnAnswer(long nowMillis) throws IOException {
+        if (sendBytes.length - (sendEnd - sendStart) >= CONTROL_RESERVE) {
+            return true;
+        }
+        flushSend(nowMillis);
+        return sendBytes.length - (sendEnd - sendStart) >= CONTROL_RESERVE;
     }
 
     /** Offset where a control packet (at most {@link #CONTROL_RESERVE} bytes) can be written now. */

@@ -51,6 +51,20 @@ class PublishBenchTest {
     }
 
     @Test
+    void aBacklogQueuedOfflineIsDrainedAndTimedAfterTheLiveRun() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = Main.run(new String[] {"bench", "--server", broker.url(), "--qos", "1", "--count", "1000",
+                "--backlog", "5000"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+            assertEquals(Main.OK, status);
+            assertEquals(2, lines.length, String.join("|", lines));
+            assertTrue(lines[1].matches("RESULT client=sensorpub mode=backlog qos=1 count=5000 size=32 window=32"
+                    + " seconds=[0-9.]+ msgs_per_sec=[0-9]+"), lines[1]);
+        }
+    }
+
+    @Test
     void badBenchOptionsAreAConfigurationError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(new String[] {"bench", "--server", "tcp://127.0.0.1:1", "--qos", "2"},

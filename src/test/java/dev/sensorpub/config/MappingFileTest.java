@@ -334,6 +334,8 @@ class MappingFileTest {
         assertEquals(List.of("queue.fsync: '1s, 100 records' names more than one rule; choose one "
                 + "(write never, a duration such as 1s, or a count such as 100 records)"),
                 problems("queue.fsync = 1s, 100 records"));
+        assertEquals(List.of("mqtt.keep-alive: 0 turns keep alive off, and with it the detection of a silently dead "
+                + "link; use 1s or more"), problems("mqtt.keep-alive = 0"));
         assertEquals(List.of("log.fold-window: 'soon' is not a duration; write e.g. 500ms, 10s, 5m or 1h"),
                 problems("log.fold-window = soon"));
         assertEquals(List.of("log.level: 'verbose' is not one of debug, info, warn, error"),
