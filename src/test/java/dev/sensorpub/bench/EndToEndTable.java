@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * Turns the end-to-end runs that {@code scripts/bench.sh e2e} recorded into the Markdown tables
  * README shows, with each client's throughput as a ratio to {@code mosquitto_pub} and to the
- * best Paho run at the same QoS, all measured in the same invocation.
+ * best Paho run at the same QoS, all measured in the same invocation. Runs with the same label
+ * are repeats: the row shows the median one (by msgs/s), the range, and the highest peak RSS.
  *
  * <p>Input, one run per line: a label, a tab, then space-separated {@code key=value} pairs, the
  * keys of the clients' {@code RESULT} lines plus those the script adds ({@code rss_kb},
@@ -89,31 +91,41 @@ public final class EndToEndTable {
     }
 
     static String render(List<Run> runs) {
-        StringBuilder out = new StringBuilder();
-        out.append("| run | msgs/s | vs mosquitto_pub | vs best Paho | seconds | B/msg allocated (loop / all threads)"
-                + " | latency p50 / p99 / p99.9 (µs) | peak RSS (MB) | delivered |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|\n");
+        Map<String, List<Run>> byLabel = new LinkedHashMap<>();
         List<Run> startups = new ArrayList<>();
         for (Run run : runs) {
             if (run.get("kind").equals("startup")) {
                 startups.add(run);
-                continue;
+            } else {
+                byLabel.computeIfAbsent(run.label(), k -> new ArrayList<>()).add(run);
             }
+        }
+        List<Run> medians = new ArrayList<>();
+        for (List<Run> repeats : byLabel.values()) {
+            medians.add(median(repeats));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("| run | msgs/s (median) | min - max (runs) | vs mosquitto_pub | vs best Paho | seconds"
+                + " | B/msg allocated (loop / all threads) | latency p50 / p99 / p99.9 (µs) | peak RSS (MB) | delivered |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (List<Run> repeats : byLabel.values()) {
+            Run run = median(repeats);
             if (!run.ok()) {
                 out.append("| ").append(run.label()).append(" | FAILED: ").append(run.get("note"))
-                        .append(" | | | | | | | |\n");
+                        .append(" | | | | | | | | |\n");
                 continue;
             }
             double rate = run.number("msgs_per_sec");
             out.append("| ").append(run.label())
                     .append(" | ").append(format("%.0f", rate))
-                    .append(" | ").append(ratio(rate, reference(runs, run.get("qos"))))
-                    .append(" | ").append(ratio(rate, bestCompared(runs, run.get("qos"))))
+                    .append(" | ").append(range(repeats))
+                    .append(" | ").append(ratio(rate, reference(medians, run.get("qos"))))
+                    .append(" | ").append(ratio(rate, bestCompared(medians, run.get("qos"))))
                     .append(" | ").append(format("%.3f", run.number("seconds")))
                     .append(" | ").append(format("%.2f", run.number("loop_alloc_bytes_per_msg")))
                     .append(" / ").append(format("%.2f", run.number("all_alloc_bytes_per_msg")))
                     .append(" | ").append(latencies(run))
-                    .append(" | ").append(format("%.1f", run.number("rss_kb") / 1024))
+                    .append(" | ").append(format("%.1f", peak(repeats, "rss_kb") / 1024))
                     .append(" | ").append(run.get("delivered").isEmpty() ? "-" : run.get("delivered"))
                     .append(run.values().containsKey("note") ? " (" + run.get("note") + ")" : "")
                     .append(" |\n");
@@ -130,9 +142,46 @@ public final class EndToEndTable {
         return out.toString();
     }
 
-    /** The first successful mosquitto_pub run at this QoS, NaN if none. */
-    private static double reference(List<Run> runs, String qos) {
-        for (Run run : runs) {
+    /**
+     * The run that stands for its repeats: the first failed one if any failed (a failure is never
+     * hidden by a median), otherwise the one with the median rate (the lower middle for an even count).
+     */
+    static Run median(List<Run> repeats) {
+        List<Run> sorted = new ArrayList<>();
+        for (Run run : repeats) {
+            if (!run.ok()) {
+                return run;
+            }
+            sorted.add(run);
+        }
+        sorted.sort(Comparator.comparingDouble(run -> run.number("msgs_per_sec")));
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static String range(List<Run> repeats) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Run run : repeats) {
+            min = Math.min(min, run.number("msgs_per_sec"));
+            max = Math.max(max, run.number("msgs_per_sec"));
+        }
+        return String.format(Locale.ROOT, "%.0f - %.0f (%d)", min, max, repeats.size());
+    }
+
+    private static double peak(List<Run> repeats, String key) {
+        double peak = Double.NaN;
+        for (Run run : repeats) {
+            double v = run.number(key);
+            if (!Double.isNaN(v) && !(v <= peak)) {
+                peak = v;
+            }
+        }
+        return peak;
+    }
+
+    /** The first successful mosquitto_pub row at this QoS, NaN if none. */
+    private static double reference(List<Run> medians, String qos) {
+        for (Run run : medians) {
             if (run.ok() && run.get("client").equals(REFERENCE_CLIENT) && run.get("qos").equals(qos)) {
                 return run.number("msgs_per_sec");
             }
@@ -140,10 +189,10 @@ public final class EndToEndTable {
         return Double.NaN;
     }
 
-    /** The fastest successful Paho run at this QoS (the hardest comparison), NaN if none. */
-    private static double bestCompared(List<Run> runs, String qos) {
+    /** The fastest successful Paho row at this QoS (the hardest comparison), NaN if none. */
+    private static double bestCompared(List<Run> medians, String qos) {
         double best = Double.NaN;
-        for (Run run : runs) {
+        for (Run run : medians) {
             if (run.ok() && run.get("client").equals(COMPARED_CLIENT) && run.get("qos").equals(qos)
                     && !(run.number("msgs_per_sec") <= best)) {
                 best = run.number("msgs_per_sec");

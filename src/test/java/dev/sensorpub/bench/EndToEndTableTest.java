@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class EndToEndTableTest {
 
     private static final String HEADER = """
-            | run | msgs/s | vs mosquitto_pub | vs best Paho | seconds | B/msg allocated (loop / all threads) \
-            | latency p50 / p99 / p99.9 (µs) | peak RSS (MB) | delivered |
-            |---|---|---|---|---|---|---|---|---|
+            | run | msgs/s (median) | min - max (runs) | vs mosquitto_pub | vs best Paho | seconds \
+            | B/msg allocated (loop / all threads) | latency p50 / p99 / p99.9 (µs) | peak RSS (MB) | delivered |
+            |---|---|---|---|---|---|---|---|---|---|
             """;
 
     @Test
@@ -29,22 +29,42 @@ class EndToEndTableTest {
                         + " msgs_per_sec=250000 loop_alloc_bytes_per_msg=0.00 all_alloc_bytes_per_msg=0.12"
                         + " p50_us=100 p99_us=400 p999_us=800 rss_kb=40960 delivered=1000 status=ok");
         assertEquals(HEADER + """
-                | mosquitto_pub QoS 1 | 200000 | 1.00x | 4.00x | 0.005 | - / - | - | 6.0 | 1000 |
-                | Paho QoS 1 w10 | 40000 | 0.20x | 0.80x | 0.025 | - / 3500.00 | 200 / 900 / 2000 | 300.0 | 1000 |
-                | Paho QoS 1 w256 | 50000 | 0.25x | 1.00x | 0.020 | - / 3300.50 | 3000 / 9000 / 20000 | 400.0 | 1000 |
-                | sensorpub QoS 1 w32 | 250000 | 1.25x | 5.00x | 0.004 | 0.00 / 0.12 | 100 / 400 / 800 | 40.0 | 1000 |
+                | mosquitto_pub QoS 1 | 200000 | 200000 - 200000 (1) | 1.00x | 4.00x | 0.005 | - / - | - | 6.0 | 1000 |
+                | Paho QoS 1 w10 | 40000 | 40000 - 40000 (1) | 0.20x | 0.80x | 0.025 | - / 3500.00 | 200 / 900 / 2000 \
+                | 300.0 | 1000 |
+                | Paho QoS 1 w256 | 50000 | 50000 - 50000 (1) | 0.25x | 1.00x | 0.020 | - / 3300.50 | 3000 / 9000 / 20000 \
+                | 400.0 | 1000 |
+                | sensorpub QoS 1 w32 | 250000 | 250000 - 250000 (1) | 1.25x | 5.00x | 0.004 | 0.00 / 0.12 \
+                | 100 / 400 / 800 | 40.0 | 1000 |
                 """, EndToEndTable.render(EndToEndTable.parse(lines)));
     }
 
     @Test
-    void aFailedRunShowsItsNoteAndARunWithoutReferenceHasNoRatio() {
+    void repeatsOfARunShowTheMedianRunTheRangeAndTheHighestPeakRss() {
         List<String> lines = List.of(
+                "mosquitto_pub QoS 0\tclient=mosquitto_pub qos=0 seconds=1 msgs_per_sec=100000 status=ok",
+                "sensorpub QoS 0\tclient=sensorpub qos=0 seconds=3.000 msgs_per_sec=90000 rss_kb=1024 status=ok",
+                "mosquitto_pub QoS 0\tclient=mosquitto_pub qos=0 seconds=1 msgs_per_sec=300000 status=ok",
+                "sensorpub QoS 0\tclient=sensorpub qos=0 seconds=1.000 msgs_per_sec=270000 rss_kb=3072 status=ok",
+                "mosquitto_pub QoS 0\tclient=mosquitto_pub qos=0 seconds=1 msgs_per_sec=200000 status=ok",
+                "sensorpub QoS 0\tclient=sensorpub qos=0 seconds=2.000 msgs_per_sec=180000 rss_kb=2048 status=ok");
+        assertEquals(HEADER + """
+                | mosquitto_pub QoS 0 | 200000 | 100000 - 300000 (3) | 1.00x | n/a | 1.000 | - / - | - | - | - |
+                | sensorpub QoS 0 | 180000 | 90000 - 270000 (3) | 0.90x | n/a | 2.000 | - / - | - | 3.0 | - |
+                """, EndToEndTable.render(EndToEndTable.parse(lines)));
+    }
+
+    @Test
+    void aFailedRepeatFailsTheRowAndShowsItsNote() {
+        List<String> lines = List.of(
+                "sensorpub QoS 0\tclient=sensorpub qos=0 seconds=1 msgs_per_sec=10 status=ok",
                 "sensorpub QoS 0\tclient=sensorpub qos=0 status=failed note=exit 1: unknown command 'bench'",
                 "Paho QoS 0 w10\tclient=paho qos=0 count=10 seconds=0.001 msgs_per_sec=10000 status=ok"
                         + " note=subscriber not run");
         assertEquals(HEADER + """
-                | sensorpub QoS 0 | FAILED: exit 1: unknown command 'bench' | | | | | | | |
-                | Paho QoS 0 w10 | 10000 | n/a | 1.00x | 0.001 | - / - | - | - | - (subscriber not run) |
+                | sensorpub QoS 0 | FAILED: exit 1: unknown command 'bench' | | | | | | | | |
+                | Paho QoS 0 w10 | 10000 | 10000 - 10000 (1) | n/a | 1.00x | 0.001 | - / - | - | - \
+                | - (subscriber not run) |
                 """, EndToEndTable.render(EndToEndTable.parse(lines)));
     }
 

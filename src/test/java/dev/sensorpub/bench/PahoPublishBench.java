@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -26,7 +27,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * </pre>
  *
  * Completion: QoS 1 when every delivery token completed (its PUBACK arrived); QoS 0 when every
- * token completed, which Paho does once the PUBLISH was written to the socket. A warm-up run
+ * token completed (Paho does that once the PUBLISH is in the socket buffer) and then one QoS 1
+ * PUBLISH to {@code <topic>/proof} was acknowledged, which proves the broker read everything
+ * before it, as sensorpub's QoS 0 run proves it with a PINGRESP. A warm-up run
  * (default 20,000 messages) on the same connection comes first so the JIT has compiled Paho's
  * paths, as JMH would. Bytes allocated are counted over all threads (Paho's sender, receiver and
  * callback threads do most of the work), so they include this harness's own small share (the
@@ -48,6 +51,7 @@ public final class PahoPublishBench {
 
     private final MqttAsyncClient client;
     private final String topic;
+    private final String proofTopic;
     private final int qos;
     private final int window;
     private final byte[] payload;
@@ -77,6 +81,7 @@ public final class PahoPublishBench {
     private PahoPublishBench(MqttAsyncClient client, String topic, int qos, int window, int size) {
         this.client = client;
         this.topic = topic;
+        this.proofTopic = topic + "/proof";
         this.qos = qos;
         this.window = window;
         this.payload = payload(size);
@@ -173,7 +178,7 @@ public final class PahoPublishBench {
             }
             int slot = i & (RING - 1);
             sentNanos[slot] = System.nanoTime();
-            publishOne(slot, deadline);
+            publishOne(topic, payload, qos, SLOTS[slot], onDelivered, deadline);
             throwIfFailed();
         }
         // Every permit back means every token completed.
@@ -183,13 +188,20 @@ public final class PahoPublishBench {
         }
         permits.release(window);
         throwIfFailed();
+        if (qos == 0) {
+            // A QoS 0 token completes once the bytes are in the socket buffer. One QoS 1 PUBLISH
+            // after them, answered in order, proves the broker has read them all, as sensorpub's
+            // PINGRESP does. It goes to a sibling topic so the subscriber's count stays exact.
+            publishOne(proofTopic, new byte[0], 1, null, null, deadline).waitForCompletion(
+                    Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
     }
 
-    private void publishOne(int slot, long deadline) throws MqttException, InterruptedException {
+    private IMqttDeliveryToken publishOne(String toTopic, byte[] body, int atQos, Object context,
+            IMqttActionListener listener, long deadline) throws MqttException {
         while (true) {
             try {
-                client.publish(topic, payload, qos, false, SLOTS[slot], onDelivered);
-                return;
+                return client.publish(toTopic, body, atQos, false, context, listener);
             } catch (MqttException e) {
                 // Paho frees its in-flight slot just after completing the token, so our permit can
                 // come back a moment before Paho's own count drops: retry briefly.
