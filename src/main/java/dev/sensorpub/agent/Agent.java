@@ -18,6 +18,7 @@ import dev.sensorpub.sensor.Sensor;
 import dev.sensorpub.sensor.SensorFactory;
 import dev.sensorpub.sensor.SensorSchedule;
 import dev.sensorpub.sensor.pi4j.Pi4jHardware;
+import dev.sensorpub.session.LinkState;
 import dev.sensorpub.session.MqttSession;
 import dev.sensorpub.session.SessionSettings;
 import dev.sensorpub.transport.TlsSettings;
@@ -47,6 +48,7 @@ final class Agent {
     private final SensorSchedule schedule;
     private final MqttSession session;
     private final StatusLine status;
+    private final ControlPlane controls;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean stopRequestedBySignal;
@@ -56,8 +58,9 @@ final class Agent {
         this.config = config;
         Pi4jHardware hw = null;
         List<Sensor> created = new ArrayList<>();
+        ControlPlane control;
         try {
-            if (SensorFactory.needsHardware(config.sensors())) {
+            if (SensorFactory.needsHardware(config.sensors()) || !config.outputs().isEmpty()) {
                 hw = Pi4jHardware.start(config.board());
                 LOG.info(hw.describe());
             }
@@ -65,12 +68,14 @@ final class Agent {
             for (SensorConfig c : config.sensors()) {
                 created.add(factory.create(c));
             }
+            control = new ControlPlane(config, hw);
         } catch (RuntimeException e) {
             closeAll(created, hw);
             throw e;
         }
         this.hardware = hw;
         this.sensors = created;
+        this.controls = control;
 
         int n = created.size();
         String[] names = new String[n];
@@ -79,7 +84,7 @@ final class Agent {
         int[] qos = new int[n];
         boolean[] retain = new boolean[n];
         long[] maxAge = new long[n];
-        int maxMessageBytes = 256;
+        int maxMessageBytes = Math.max(256, control.maxMessageBytes());
         List<SensorSchedule.Entry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SensorConfig c = config.sensors().get(i);
@@ -101,12 +106,13 @@ final class Agent {
         }
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
-        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes), queue,
-                publish -> LOG.debug("message on a topic nobody handles; ignored"));
+        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
+                queue, controls);
+        controls.start(session, queue);
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
         this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
-        this.status = new StatusLine(queue, session, schedule, sink);
+        this.status = new StatusLine(queue, session, schedule);
     }
 
     /** Builds everything; a sensor that cannot be opened or a queue that cannot be made is fatal. */
@@ -122,7 +128,7 @@ final class Agent {
         return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
     }
 
-    static SessionSettings sessionSettings(MqttSettings m, int maxMessageBytes) {
+    static SessionSettings sessionSettings(MqttSettings m, int maxMessageBytes, int flushRatePerSecond) {
         StringJoiner servers = new StringJoiner(",");
         boolean anyTls = false;
         for (ServerAddress s : m.servers()) {
@@ -138,6 +144,7 @@ final class Agent {
                 .maxMessageBytes(maxMessageBytes)
                 .sendBufferSize(Math.max(MIN_SEND_BUFFER, 4 * (maxMessageBytes + 64)))
                 .connectTimeoutMillis(m.connectTimeoutMillis())
+                .flushRatePerSecond(flushRatePerSecond)
                 .reconnectDelays(m.reconnectMinDelayMillis(), m.reconnectMaxDelayMillis(), m.reconnectResetAfterMillis());
         if (m.username() != null) {
             b.credentials(m.username(), m.password() == null ? null : m.password().getBytes(StandardCharsets.UTF_8));
@@ -161,6 +168,9 @@ final class Agent {
                 long sensorsDue = schedule.poll(wall);
                 long mono = monotonicMillis();
                 session.service(mono);
+                if (controls.tick(mono, session.state() == LinkState.CONNECTED)) {
+                    session.service(mono); // send a state echo now, not after the sleep
+                }
                 queue.tick(wall);
                 if (mono >= nextStatus) {
                     LOG.info(status.line(Runtime.getRuntime()));
@@ -170,8 +180,9 @@ final class Agent {
                     Log.tick();
                     nextLogTick = mono + 1_000;
                 }
-                long wait = Math.min(sensorsDue - System.currentTimeMillis(),
-                        Math.min(session.nextDeadlineMillis(mono), Math.min(nextStatus, nextLogTick)) - monotonicMillis());
+                long monotonicDue = Math.min(Math.min(session.nextDeadlineMillis(mono), controls.nextDeadlineMillis()),
+                        Math.min(nextStatus, nextLogTick));
+                long wait = Math.min(sensorsDue - System.currentTimeMillis(), monotonicDue - monotonicMillis());
                 if (!stopRequested) {
                     session.await(Math.max(0, wait));
                 }
@@ -191,6 +202,7 @@ final class Agent {
     private void shutDown() {
         LOG.info("stopping: " + queue.counters().queuedMessages() + " messages queued");
         schedule.closeSensors();
+        controls.shutdown(monotonicMillis());
         for (int i = 0; i < schedule.size(); i++) {
             LOG.info("sensor " + schedule.name(i) + ": " + schedule.readCount(i) + " readings, "
                     + schedule.errorCount(i) + " errors");
@@ -199,6 +211,7 @@ final class Agent {
         long left = queue.counters().queuedMessages();
         queue.sync();
         queue.close();
+        controls.close();
         if (hardware != null) {
             hardware.close();
         }
@@ -211,6 +224,7 @@ final class Agent {
         try {
             session.close();
             queue.close();
+            controls.close();
         } catch (RuntimeException ignored) {
             // already failing
         }

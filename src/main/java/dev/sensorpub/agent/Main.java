@@ -80,8 +80,9 @@ public final class Main {
     private static int check(Path mapping, PrintStream out, PrintStream err) {
         try {
             AgentConfig config = MappingFile.load(mapping);
-            out.println(mapping + ": OK (" + config.sensors().size() + " sensors, board " + config.board().name()
-                    + ", broker " + config.mqtt().servers() + ")");
+            out.println(mapping + ": OK (" + config.sensors().size() + " sensors, " + config.outputs().size()
+                    + " outputs, board " + config.board().name() + ", broker " + config.mqtt().servers()
+                    + ", Home Assistant discovery " + (config.ha().discovery() ? "on" : "off") + ")");
             return OK;
         } catch (ConfigException e) {
             printProblems(mapping, e, err);

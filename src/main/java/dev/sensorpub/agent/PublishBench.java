@@ -201,6 +201,11 @@ final class PublishBench {
         }
 
         @Override
+        public long peekSequence(long nowMillis) {
+            return inner.peekSequence(nowMillis);
+        }
+
+        @Override
         public void confirm(long sequence) {
             latency.record(System.nanoTime() - appendedAt[(int) (sequence % appendedAt.length)]);
             inner.confirm(sequence);

@@ -26,8 +26,6 @@ final class QueueingSink implements ReadingSink {
     private final MessageQueue queue;
     private final byte[] scratch;
     private final RateLimiter warnings;
-    private long notPublishable;
-    private long rejected;
 
     QueueingSink(String[] names, byte[][][] topics, PayloadFormatter[][] formatters, int[] qos, boolean[] retain,
                  long[] maxAgeMillis, MessageQueue queue) {
@@ -52,7 +50,6 @@ final class QueueingSink implements ReadingSink {
     public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
         int length = formatters[sensorIndex][quantityIndex].format(value, timestampMillis, scratch, 0);
         if (length < 0) {
-            notPublishable++;
             if (warnings.tryAcquire(sensorIndex, System.nanoTime())) {
                 LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " cannot be published ("
                         + reason(length) + ")");
@@ -61,11 +58,9 @@ final class QueueingSink implements ReadingSink {
         }
         byte[] topic = topics[sensorIndex][quantityIndex];
         long expiresAt = maxAgeMillis[sensorIndex] == 0 ? 0 : timestampMillis + maxAgeMillis[sensorIndex];
-        long sequence = queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex],
-                retain[sensorIndex], timestampMillis, expiresAt);
-        if (sequence < 0) {
-            rejected++; // the queue counts and logs its own overflow
-        }
+        // A refusal (drop-newest overflow) is counted and logged by the queue itself.
+        queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex], retain[sensorIndex], timestampMillis,
+                expiresAt);
     }
 
     private static String reason(int code) {
@@ -74,15 +69,5 @@ final class QueueingSink implements ReadingSink {
             case PayloadFormatter.OUT_OF_RANGE -> "too large to format";
             default -> "payload buffer too small";
         };
-    }
-
-    /** Readings that were not numbers the payload can carry. */
-    long notPublishable() {
-        return notPublishable;
-    }
-
-    /** Readings the queue refused (drop-newest overflow). */
-    long rejected() {
-        return rejected;
     }
 }

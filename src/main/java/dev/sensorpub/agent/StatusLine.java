@@ -16,13 +16,11 @@ final class StatusLine {
     private final MessageQueue queue;
     private final MqttSession session;
     private final SensorSchedule sensors;
-    private final QueueingSink sink;
 
-    StatusLine(MessageQueue queue, MqttSession session, SensorSchedule sensors, QueueingSink sink) {
+    StatusLine(MessageQueue queue, MqttSession session, SensorSchedule sensors) {
         this.queue = queue;
         this.session = session;
         this.sensors = sensors;
-        this.sink = sink;
     }
 
     String line(Runtime runtime) {
@@ -33,7 +31,7 @@ final class StatusLine {
                 .hostAndPort()
                 + ", queued " + q.queuedMessages() + " (" + kib(q.queuedBytes()) + ")"
                 + ", sent " + q.sent() + ", confirmed " + q.confirmed()
-                + ", dropped " + (q.droppedOverflow() + sink.rejected()) + ", expired " + q.droppedExpired()
+                + ", dropped " + (q.droppedOverflow() + q.rejectedTooLarge()) + ", expired " + q.droppedExpired()
                 + ", sensor errors " + sensors.totalErrors()
                 + ", reconnects " + s.reconnects()
                 + ", heap " + (heapUsed >> 20) + " MiB";

@@ -20,19 +20,21 @@ import java.util.Set;
  * @param gpioChip  the gpiochip of the 40-pin header ("gpiochip0"); Pi4J 2.8.0's gpiod
  *                  provider finds it itself (the chip whose label contains "pinctrl"), so this
  *                  is for the boot log and for people running gpioinfo
- * @param providers Pi4J provider per IO kind: "gpiod", "linuxfs" or "mock"
+ * @param providers Pi4J provider per IO kind: "gpiod", "linuxfs" or "mock"; digital outputs use
+ *                  the digital-input provider unless {@code provider.digital-output} says otherwise
  */
 public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, Path w1Base, Path iioBase,
                           Path thermalBase, String digitalInputProvider, String i2cProvider, String spiProvider,
-                          String notes) {
+                          String notes, String digitalOutputProvider) {
 
     public static final String MOCK = "mock";
     static final Set<String> KEYS = Set.of("name", "gpio.chip", "i2c.bus", "spi.bus", "w1.base", "iio.base",
-            "thermal.base", "provider.digital-input", "provider.i2c", "provider.spi", "notes");
+            "thermal.base", "provider.digital-input", "provider.i2c", "provider.spi", "notes", "provider.digital-output");
 
     /** True when every provider is Pi4J's mock: no hardware is touched. */
     public boolean simulated() {
-        return MOCK.equals(digitalInputProvider) && MOCK.equals(i2cProvider) && MOCK.equals(spiProvider);
+        return MOCK.equals(digitalInputProvider) && MOCK.equals(i2cProvider) && MOCK.equals(spiProvider)
+                && MOCK.equals(digitalOutputProvider);
     }
 
     /** Loads and validates a board file; every problem is reported with "board &lt;file&gt; key: reason". */
@@ -68,11 +70,13 @@ public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, 
         String i2c = r.choice("provider.i2c", "linuxfs", "linuxfs", MOCK);
         String spi = r.choice("provider.spi", "linuxfs", "linuxfs", MOCK);
         String notes = r.string("notes", "");
+        String digitalOut = r.choice("provider.digital-output", digital, "gpiod", MOCK);
         r.reportUnknown(KEYS);
         for (String p : own) {
             problems.add("board " + file.getFileName() + " " + p);
         }
-        return new BoardConfig(name, gpioChip, i2cBus, spiBus, w1, iio, thermal, digital, i2c, spi, notes);
+        return new BoardConfig(name, gpioChip, i2cBus, spiBus, w1, iio, thermal, digital, i2c, spi, notes,
+                digitalOut);
     }
 
     /** Relative sysfs bases resolve against the board file's directory, which fixtures use. */

@@ -39,11 +39,20 @@ public final class MappingFile {
             "mqtt.inflight-window", "mqtt.max-packet-size", "mqtt.tls.ca-file", "mqtt.tls.cert-file",
             "mqtt.tls.key-file", "mqtt.tls.verify-hostname", "queue.type", "queue.path", "queue.capacity",
             "queue.max-messages", "queue.overflow", "queue.fsync", "queue.flush-rate", "log.level",
-            "log.status-interval", "log.serial", "log.fold-window", "log.stack-traces");
+            "log.status-interval", "log.serial", "log.fold-window", "log.stack-traces", "ha.discovery", "ha.prefix",
+            "ha.node-id", "ha.device-name", "ha.state-file");
     static final List<String> COMMON_SENSOR_KEYS = List.of("type", "topic", "qos", "retain", "interval", "format",
-            "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit");
+            "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit", "ha.enabled", "ha.component",
+            "ha.device-class", "ha.unit", "ha.name", "ha.expire-after");
+    static final List<String> OUTPUT_KEYS = List.of("type", "pin", "inverted", "initial", "command-topic",
+            "state-topic", "on-payload", "off-payload", "on-for", "safe-state", "safe-after", "qos", "ha.enabled",
+            "ha.device-class", "ha.name");
+    /** The session holds 16 subscriptions; one is Home Assistant's status topic. */
+    static final int MAX_OUTPUTS = 15;
 
     private static final long DAY_MILLIS = 86_400_000L;
+    /** Home Assistant's node and object ids, and so our sensor and output names. */
+    private static final String HA_ID = "[A-Za-z0-9_-]+";
     /** MQTT's remaining-length field tops out at 268,435,455 plus up to 5 header bytes. */
     private static final long MQTT_MAX_PACKET = 268_435_460L;
 
@@ -84,8 +93,10 @@ public final class MappingFile {
         QueueSettings queue = queue(r, baseDir);
         LogSettings log = log(r);
         long statusIntervalMillis = statusInterval(r);
+        HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);
         List<SensorConfig> sensors = sensors(r, mqtt.clientId());
-        checkConflicts(sensors, mqtt.statusTopic(), problems);
+        List<OutputConfig> outputs = outputs(r, mqtt.clientId());
+        checkConflicts(sensors, outputs, mqtt.statusTopic(), problems);
 
         Set<String> candidates = new TreeSet<>(TOP_KEYS);
         candidates.addAll(r.knownKeys());
@@ -93,7 +104,7 @@ public final class MappingFile {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new AgentConfig(mapping, board, mqtt, queue, log, statusIntervalMillis, sensors);
+        return new AgentConfig(mapping, board, mqtt, queue, log, statusIntervalMillis, sensors, ha, outputs);
     }
 
     private static BoardConfig board(KeyReader r, Path baseDir, List<Path> boardDirs, List<String> problems) {
@@ -153,7 +164,7 @@ public final class MappingFile {
             r.problem("mqtt.password", "set without mqtt.username; MQTT 3.1.1 sends a password only with a user name");
         }
         String statusTemplate = r.string("mqtt.status-topic", "${client-id}/status");
-        String statusTopic = topic(r, "mqtt.status-topic", statusTemplate, clientId, null);
+        String statusTopic = topic(r, "mqtt.status-topic", statusTemplate, clientId, null, null);
         long connectTimeout = r.durationMillis("mqtt.connect-timeout", 10_000, 100, 10 * 60_000);
         long minDelay = r.durationMillis("mqtt.reconnect.min-delay", 1_000, 10, DAY_MILLIS);
         long maxDelay = r.durationMillis("mqtt.reconnect.max-delay", 60_000, 10, DAY_MILLIS);
@@ -317,17 +328,36 @@ public final class MappingFile {
         return status;
     }
 
-    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
+    /** The {@code <name>} of every {@code <prefix><name>.<key>} in the file, in sorted order. */
+    private static Set<String> blockNames(KeyReader r, String prefix) {
         Set<String> names = new LinkedHashSet<>();
-        for (String key : r.keysUnder("sensor.")) {
-            int dot = key.indexOf('.', "sensor.".length());
-            if (dot < 0) {
-                continue; // "sensor.x" alone: reported as unknown
+        for (String key : r.keysUnder(prefix)) {
+            int dot = key.indexOf('.', prefix.length());
+            if (dot >= 0) { // "sensor.x" alone is reported as unknown
+                names.add(key.substring(prefix.length(), dot));
             }
-            names.add(key.substring("sensor.".length(), dot));
         }
+        return names;
+    }
+
+    /**
+     * "{@code <kind>.<name>.}", after checking the name (it becomes a Home Assistant id and a
+     * topic level) and marking {@code keys} as known there, so did-you-mean suggests them.
+     */
+    private static String block(KeyReader r, String kind, String name, List<String> keys) {
+        String p = kind + "." + name + ".";
+        if (!name.matches(HA_ID)) {
+            r.problem(p + "type", kind + " name '" + name + "' may only use letters, digits, '_' and '-'");
+        }
+        for (String k : keys) {
+            r.has(p + k);
+        }
+        return p;
+    }
+
+    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
         List<SensorConfig> sensors = new ArrayList<>();
-        for (String name : names) {
+        for (String name : blockNames(r, "sensor.")) {
             SensorConfig s = sensor(r, name, clientId);
             if (s != null) {
                 sensors.add(s);
@@ -337,13 +367,7 @@ public final class MappingFile {
     }
 
     private static SensorConfig sensor(KeyReader r, String name, String clientId) {
-        String p = "sensor." + name + ".";
-        if (!name.matches("[A-Za-z0-9_-]+")) {
-            r.problem(p + "type", "sensor name '" + name + "' may only use letters, digits, '_' and '-'");
-        }
-        for (String k : COMMON_SENSOR_KEYS) {
-            r.has(p + k); // known to every sensor; lets did-you-mean suggest them
-        }
+        String p = block(r, "sensor", name, COMMON_SENSOR_KEYS);
         String typeKey = r.required(p + "type", "one of " + SensorType.allKeys());
         SensorType type = typeKey == null ? null : SensorType.fromKey(typeKey);
         if (typeKey != null && type == null) {
@@ -352,7 +376,7 @@ public final class MappingFile {
                     + (near == null ? "; use one of " + SensorType.allKeys() : "; did you mean '" + near + "'?"));
         }
         String topicTemplate = r.required(p + "topic", "the MQTT topic to publish to, e.g. garage/door");
-        String topic = topicTemplate == null ? null : topic(r, p + "topic", topicTemplate, clientId, name);
+        String topic = topicTemplate == null ? null : topic(r, p + "topic", topicTemplate, clientId, "sensor", name);
         int qos = (int) r.integer(p + "qos", 1, 0, 2);
         boolean retain = r.bool(p + "retain", false);
         long interval = r.durationMillis(p + "interval", 10_000, 10, DAY_MILLIS);
@@ -380,6 +404,7 @@ public final class MappingFile {
                     + " is digital and publishes its on/off payloads; decimals, scale, offset and deadband do not apply");
         }
         Map<String, String> options = options(r, p, type);
+        HaOverrides ha = haOverrides(r, p, type);
         for (String key : r.keysUnder(p)) {
             String option = key.substring(p.length());
             if (!type.optionKeys().contains(option) && !COMMON_SENSOR_KEYS.contains(option)) {
@@ -395,7 +420,7 @@ public final class MappingFile {
         }
         return new SensorConfig(name, type, topic, qos, retain, interval,
                 "json".equals(format) ? SensorConfig.Format.JSON : SensorConfig.Format.PLAIN, decimals, scale, offset,
-                deadband, maxSilence, maxAge, unit, options);
+                deadband, maxSilence, maxAge, unit, options, ha);
     }
 
     /** Reads and normalises the type-specific keys; defaults that depend on the board stay absent. */
@@ -472,6 +497,132 @@ public final class MappingFile {
         return o;
     }
 
+    private static HaSettings ha(KeyReader r, String clientId, QueueSettings queue, Path baseDir) {
+        boolean discovery = r.bool("ha.discovery", false);
+        String prefix = r.string("ha.prefix", "homeassistant");
+        if (prefix.isEmpty() || prefix.startsWith("/") || prefix.endsWith("/") || prefix.startsWith("$")) {
+            r.problem("ha.prefix", "'" + prefix + "' must be a topic like homeassistant: not empty, no leading or "
+                    + "trailing '/', not starting with $");
+        } else {
+            try {
+                Topic.name(prefix + "/status");
+            } catch (IllegalArgumentException e) {
+                r.problem("ha.prefix", "invalid topic: " + e.getMessage());
+            }
+        }
+        String nodeId = r.string("ha.node-id", null);
+        if (nodeId != null && !nodeId.matches(HA_ID)) {
+            r.problem("ha.node-id", "'" + nodeId + "' may only use letters, digits, '_' and '-'");
+        } else if (nodeId == null && clientId != null) {
+            nodeId = clientId.replaceAll("[^a-zA-Z0-9_-]", "_");
+        }
+        String deviceName = printable(r, "ha.device-name", r.string("ha.device-name", clientId));
+        String stateValue = r.string("ha.state-file", null);
+        Path stateFile = stateValue != null ? baseDir.resolve(stateValue)
+                : queue.type() == QueueSettings.Type.FILE && queue.path() != null
+                ? queue.path().resolve("ha-announced.txt") : null;
+        return new HaSettings(discovery, prefix, nodeId, deviceName, stateFile);
+    }
+
+    /** The {@code ha.*} keys under {@code p}; {@code type} is null for an output (announced as a switch). */
+    private static HaOverrides haOverrides(KeyReader r, String p, SensorType type) {
+        boolean enabled = r.bool(p + "ha.enabled", true);
+        String name = printable(r, p + "ha.name", r.string(p + "ha.name", null));
+        String deviceClass = r.string(p + "ha.device-class", null);
+        if (deviceClass != null && !deviceClass.isEmpty() && !deviceClass.matches("[a-z0-9_]+")) {
+            r.problem(p + "ha.device-class", "'" + deviceClass + "' is not a Home Assistant device class "
+                    + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)");
+            deviceClass = null;
+        }
+        if (type == null) {
+            for (String key : List.of("ha.component", "ha.unit", "ha.expire-after")) {
+                if (r.has(p + key)) {
+                    r.problem(p + key, "outputs are announced as switches; " + key + " does not apply");
+                }
+            }
+            return new HaOverrides(enabled, null, deviceClass, null, name, HaOverrides.DERIVED);
+        }
+        String component = r.choice(p + "ha.component", null, "sensor", "binary_sensor");
+        if ("binary_sensor".equals(component) && !type.digital()) {
+            r.problem(p + "ha.component", type.key() + " publishes numbers; binary_sensor needs a digital type "
+                    + "(gpio-input, sim-switch)");
+        }
+        String unit = r.string(p + "ha.unit", null);
+        if (unit != null && !unit.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            r.problem(p + "ha.unit", "may not contain control characters");
+        }
+        long expire = r.durationMillis(p + "ha.expire-after", HaOverrides.DERIVED, 0, 30 * DAY_MILLIS);
+        if (expire > 0 && expire % 1000 != 0) {
+            r.problem(p + "ha.expire-after", "Home Assistant counts it in whole seconds");
+        }
+        if (!type.topicSuffixes().isEmpty()) {
+            for (String key : List.of("ha.component", "ha.device-class", "ha.unit")) {
+                if (r.has(p + key)) {
+                    r.problem(p + key, type.key() + " announces " + type.topicSuffixes()
+                            + " each with its own class and unit; " + key + " applies to one-value sensors");
+                }
+            }
+        }
+        return new HaOverrides(enabled, component, deviceClass, unit, name, expire);
+    }
+
+    /** {@code value} unless it holds control characters (then reported, and null). */
+    private static String printable(KeyReader r, String key, String value) {
+        if (value != null && !value.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            r.problem(key, "may not contain control characters");
+            return null;
+        }
+        return value;
+    }
+
+    private static List<OutputConfig> outputs(KeyReader r, String clientId) {
+        List<OutputConfig> outputs = new ArrayList<>();
+        int count = 0;
+        for (String name : blockNames(r, "output.")) {
+            if (++count > MAX_OUTPUTS) {
+                r.problem("output." + name + ".type", "at most " + MAX_OUTPUTS + " outputs (the session holds 16 "
+                        + "subscriptions and one is Home Assistant's status topic)");
+            }
+            OutputConfig o = output(r, name, clientId);
+            if (o != null) {
+                outputs.add(o);
+            }
+        }
+        return outputs;
+    }
+
+    private static OutputConfig output(KeyReader r, String name, String clientId) {
+        String p = block(r, "output", name, OUTPUT_KEYS);
+        String type = r.required(p + "type", "gpio-output (the only output type)");
+        if (type != null && !type.equals("gpio-output")) {
+            r.problem(p + "type", "'" + type + "' is not an output type; use gpio-output");
+        }
+        boolean hasPin = r.required(p + "pin", "the BCM GPIO number (0-27) the output drives") != null;
+        int pin = (int) r.integer(p + "pin", -1, 0, 27);
+        boolean inverted = r.bool(p + "inverted", false);
+        boolean initialOn = "on".equals(r.choice(p + "initial", "off", "on", "off"));
+        String command = topic(r, p + "command-topic", r.string(p + "command-topic", "${client-id}/${output}/set"),
+                clientId, "output", name);
+        String state = topic(r, p + "state-topic", r.string(p + "state-topic", "${client-id}/${output}/state"),
+                clientId, "output", name);
+        String[] onOff = onOffPayloads(r, p);
+        for (int i = 0; i < 2; i++) {
+            if (onOff[i].isEmpty()) {
+                r.problem(p + (i == 0 ? "on-payload" : "off-payload"), "may not be empty");
+            }
+        }
+        long onFor = r.durationMillis(p + "on-for", 0, 10, DAY_MILLIS);
+        String safe = r.choice(p + "safe-state", "off", "off", "on", "keep");
+        long safeAfter = r.durationMillis(p + "safe-after", 60_000, 0, DAY_MILLIS);
+        int qos = (int) r.integer(p + "qos", 1, 0, 2);
+        HaOverrides ha = haOverrides(r, p, null);
+        if (type == null || !hasPin || pin < 0) {
+            return null;
+        }
+        return new OutputConfig(name, pin, inverted, initialOn, command, state, onOff[0], onOff[1], onFor,
+                OutputConfig.SafeState.valueOf(safe.toUpperCase(Locale.ROOT)), safeAfter, qos, ha);
+    }
+
     private static String typesWithOption(String option) {
         StringBuilder sb = new StringBuilder();
         for (SensorType t : SensorType.values()) {
@@ -483,17 +634,27 @@ public final class MappingFile {
     }
 
     private static void onOff(KeyReader r, String p, Map<String, String> o) {
+        String[] onOff = onOffPayloads(r, p);
+        o.put("on-payload", onOff[0]);
+        o.put("off-payload", onOff[1]);
+    }
+
+    /** {@code <p>on-payload} and {@code <p>off-payload}, ON and OFF by default, told apart. */
+    private static String[] onOffPayloads(KeyReader r, String p) {
         String on = r.string(p + "on-payload", "ON");
         String off = r.string(p + "off-payload", "OFF");
         if (on.equals(off)) {
             r.problem(p + "on-payload", "equals off-payload; a subscriber could not tell the states apart");
         }
-        o.put("on-payload", on);
-        o.put("off-payload", off);
+        return new String[] {on, off};
     }
 
-    /** Expands ${client-id} and ${sensor} and checks the result is a valid MQTT topic name. */
-    private static String topic(KeyReader r, String key, String template, String clientId, String sensor) {
+    /**
+     * Expands ${client-id} and ${<ownerKind>} ("sensor", "output"; none when null) and checks
+     * the result is a valid MQTT topic name.
+     */
+    private static String topic(KeyReader r, String key, String template, String clientId, String ownerKind,
+                                String owner) {
         StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < template.length()) {
@@ -514,11 +675,11 @@ public final class MappingFile {
                     return null; // mqtt.client-id already reported
                 }
                 out.append(clientId);
-            } else if (name.equals("sensor") && sensor != null) {
-                out.append(sensor);
+            } else if (ownerKind != null && name.equals(ownerKind)) {
+                out.append(owner);
             } else {
                 r.problem(key, "'" + template + "' uses unknown template ${" + name + "}; use ${client-id}"
-                        + (sensor != null ? " or ${sensor}" : ""));
+                        + (ownerKind != null ? " or ${" + ownerKind + "}" : ""));
                 return null;
             }
             i = end + 1;
@@ -537,7 +698,8 @@ public final class MappingFile {
         return topic;
     }
 
-    private static void checkConflicts(List<SensorConfig> sensors, String statusTopic, List<String> problems) {
+    private static void checkConflicts(List<SensorConfig> sensors, List<OutputConfig> outputs, String statusTopic,
+                                       List<String> problems) {
         Map<String, String> topicOwner = new HashMap<>();
         if (statusTopic != null) {
             topicOwner.put(statusTopic, "mqtt.status-topic");
@@ -560,6 +722,35 @@ public final class MappingFile {
                     problems.add(key + resourceKey(s) + ": " + resource + " is already used by "
                             + previous.substring(0, previous.length() - "type".length() - 1));
                 }
+            }
+        }
+        Map<String, String> commandOwner = new HashMap<>();
+        for (OutputConfig o : outputs) {
+            String key = "output." + o.name() + ".";
+            String previousPin = resourceOwner.putIfAbsent("GPIO " + o.pin(), key + "type");
+            if (previousPin != null) {
+                problems.add(key + "pin: GPIO " + o.pin() + " is already used by "
+                        + previousPin.substring(0, previousPin.length() - "type".length() - 1));
+            }
+            if (o.stateTopic() != null) {
+                String previous = topicOwner.putIfAbsent(o.stateTopic(), key + "state-topic");
+                if (previous != null) {
+                    problems.add(key + "state-topic: '" + o.stateTopic() + "' is already used by " + previous);
+                }
+            }
+        }
+        for (OutputConfig o : outputs) {
+            String key = "output." + o.name() + ".command-topic";
+            if (o.commandTopic() == null) {
+                continue;
+            }
+            String published = topicOwner.get(o.commandTopic());
+            String previous = commandOwner.putIfAbsent(o.commandTopic(), key);
+            if (published != null) {
+                problems.add(key + ": '" + o.commandTopic() + "' is published to by " + published
+                        + "; it would read its own messages as commands");
+            } else if (previous != null) {
+                problems.add(key + ": '" + o.commandTopic() + "' is already used by " + previous);
             }
         }
     }

@@ -14,15 +14,25 @@ import java.util.Map;
  * @param deadband       publish only when the value moved more than this (0 = every reading)
  * @param maxSilenceMillis publish at least this often even inside the deadband (0 = no limit)
  * @param maxAgeMillis   readings older than this are dropped from the queue (0 = never)
+ * @param ha             the {@code sensor.<name>.ha.*} overrides for Home Assistant discovery
  */
 public record SensorConfig(String name, SensorType type, String topic, int qos, boolean retain, long intervalMillis,
                            Format format, int decimals, double scale, double offset, double deadband,
-                           long maxSilenceMillis, long maxAgeMillis, String unit, Map<String, String> options) {
+                           long maxSilenceMillis, long maxAgeMillis, String unit, Map<String, String> options,
+                           HaOverrides ha) {
 
     public enum Format { PLAIN, JSON }
 
     public SensorConfig {
         options = Map.copyOf(options);
+    }
+
+    /** A sensor with Home Assistant's defaults (for code that builds configs by hand). */
+    public SensorConfig(String name, SensorType type, String topic, int qos, boolean retain, long intervalMillis,
+                        Format format, int decimals, double scale, double offset, double deadband,
+                        long maxSilenceMillis, long maxAgeMillis, String unit, Map<String, String> options) {
+        this(name, type, topic, qos, retain, intervalMillis, format, decimals, scale, offset, deadband,
+                maxSilenceMillis, maxAgeMillis, unit, options, HaOverrides.defaults());
     }
 
     /** Every topic this sensor publishes to, in quantity order. */

@@ -94,6 +94,12 @@ public final class FileQueue implements MessageQueue {
     }
 
     @Override
+    public long peekSequence(long nowMillis) {
+        long sequence = ring.peekSequence(nowMillis);
+        return sequence >= 0 || fallback == null ? sequence : fallback.peekSequence(nowMillis);
+    }
+
+    @Override
     public boolean next(QueuedRecord into, long nowMillis) {
         return ring.next(into, nowMillis) || fallback != null && fallback.next(into, nowMillis);
     }

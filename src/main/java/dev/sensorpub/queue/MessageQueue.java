@@ -26,6 +26,14 @@ public interface MessageQueue extends AutoCloseable {
     boolean next(QueuedRecord into, long nowMillis);
 
     /**
+     * The sequence {@link #next} would hand out now, without handing it out, or -1 if none.
+     * Expired records before it are dropped (counted) just as {@code next} would drop them. The
+     * session uses it to decide whether a record needs a new in-flight slot before taking it,
+     * because a record taken cannot be put back.
+     */
+    long peekSequence(long nowMillis);
+
+    /**
      * Delivery confirmed; the record's space may be reused once every older record is confirmed
      * too. Confirmation may come out of order; unknown or already-dropped sequences are ignored.
      */

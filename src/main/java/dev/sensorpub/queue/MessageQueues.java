@@ -35,7 +35,4 @@ public final class MessageQueues {
     }
 
     /** The pacing for the backlog after a reconnect ({@code queue.flush-rate}). */
-    public static FlushRateLimiter flushLimiter(QueueSettings settings) {
-        return new FlushRateLimiter(settings.flushRatePerSecond());
-    }
 }

@@ -154,6 +154,22 @@ abstract class RingQueue implements MessageQueue {
     }
 
     @Override
+    public final long peekSequence(long nowMillis) {
+        while (cursor < count) {
+            int slot = slot(cursor);
+            if (states[slot] == PENDING && (expiries[slot] == 0 || nowMillis < expiries[slot])) {
+                return sequences[slot];
+            }
+            cursor++;
+            if (states[slot] == PENDING) {
+                counters.droppedExpired++;
+                finish(slot);
+            }
+        }
+        return -1;
+    }
+
+    @Override
     public final void confirm(long sequence) {
         int index = indexOf(sequence);
         if (index >= 0 && states[slot(index)] == PENDING) {

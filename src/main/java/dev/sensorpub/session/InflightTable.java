@@ -25,6 +25,8 @@ final class InflightTable {
     private final int[] state;
     /** QoS 0 proof count when the entry's PUBLISH was written (see {@link Qos0Proofs}). */
     private final long[] proofMark;
+    /** The link (a count of accepted CONNACKs) on which the entry's packet was last written. */
+    private final long[] sentOnLink;
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
@@ -38,11 +40,17 @@ final class InflightTable {
         packetId = new int[window];
         state = new int[window];
         proofMark = new long[window];
+        sentOnLink = new long[window];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
+    /** Slots are numbered 0 .. capacity-1; {@link #inUse} tells which hold an entry. */
     int capacity() {
         return state.length;
+    }
+
+    boolean inUse(int slot) {
+        return state[slot] != FREE;
     }
 
     int size() {
@@ -59,7 +67,7 @@ final class InflightTable {
     }
 
     /** Takes a free slot and the next unused packet id; returns the packet id. */
-    int add(long recordSequence, int qos, long proofCount) {
+    int add(long recordSequence, int qos, long proofCount, long link) {
         if (!hasRoom()) {
             throw new IllegalStateException("in-flight window of " + state.length + " is full");
         }
@@ -75,6 +83,7 @@ final class InflightTable {
             qos2Used++;
         }
         proofMark[slot] = proofCount;
+        sentOnLink[slot] = link;
         slotByPacketId[id] = slot;
         used++;
         return id;
@@ -141,8 +150,14 @@ final class InflightTable {
         state[slot] = newState;
     }
 
-    void setProofMark(int slot, long proofCount) {
+    /** The entry's packet (PUBLISH or PUBREL) went out again on {@code link}. */
+    void resent(int slot, long proofCount, long link) {
         proofMark[slot] = proofCount;
+        sentOnLink[slot] = link;
+    }
+
+    long sentOnLink(int slot) {
+        return sentOnLink[slot];
     }
 
     void remove(int slot) {
@@ -154,18 +169,6 @@ final class InflightTable {
         sequence[slot] = 0;
         packetId[slot] = 0;
         used--;
-    }
-
-    /** Removes entries whose records the queue no longer holds (dropped by its overflow policy). */
-    int removeOlderThan(long oldestStoredSequence) {
-        int removed = 0;
-        for (int slot = 0; slot < state.length; slot++) {
-            if (state[slot] != FREE && sequence[slot] != NO_RECORD && sequence[slot] < oldestStoredSequence) {
-                remove(slot);
-                removed++;
-            }
-        }
-        return removed;
     }
 
     void clear() {

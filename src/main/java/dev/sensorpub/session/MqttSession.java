@@ -38,12 +38,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Dead links: a link can die with no reset at all. While anything is unproven the session
  * sends PINGREQ once the broker has been quiet for half the keep alive, and declares the link
- * dead if nothing answers within another half: a silent outage is detected within one keep
- * alive of the last packet received (1.5 keep alives when the link was idle).
+ * dead if nothing answers within another half of it after the PINGREQ left, or if the socket
+ * takes nothing at all for that long. A silent outage is found within about one keep alive of
+ * the last packet received (1.5 keep alives when the link was idle).
  */
 public final class MqttSession implements AutoCloseable {
     private static final Logger LOG = Log.logger("mqtt");
-    /** Room kept in the send buffer for acks and PINGREQ, so they never wait behind publishes. */
+    /** Room kept in the send buffer for the answer to one broker packet (an ack or a PINGREQ). */
     private static final int CONTROL_RESERVE = 64;
     private static final int MAX_READS_PER_SERVICE = 16;
     /**
@@ -63,24 +64,18 @@ public final class MqttSession implements AutoCloseable {
     private final Topic statusTopic;
     private final long keepAliveMillis;
     private final long answerTimeoutMillis;
+    private final int maxPublishPacketSize;
 
     private final Transport tcp;
     private final TlsTransport tls;
-    private Transport transport;
+    /** Volatile so that {@link #wakeup()} from a listener thread sees the current one. */
+    private volatile Transport transport;
 
     private final PacketDecoder decoder;
     private final IncomingPacket packet = new IncomingPacket();
-    /**
-     * Socket I/O goes through these two direct buffers, allocated once. Reading or writing a heap
-     * buffer would make the JDK stage it through a cached temporary direct buffer, and allocate a
-     * new one whenever a transfer is larger than any before: a late, rare allocation.
-     */
+    /** Received bytes pass through this direct buffer into the decoder (see {@link SendBuffer} for why). */
     private final ByteBuffer receiveStage;
-    private final byte[] sendBytes;
-    /** Bytes encoded in {@link #sendBytes} and moved here, not yet taken by the socket. */
-    private final ByteBuffer sendStage;
-    private int sendStart;
-    private int sendEnd;
+    private final SendBuffer out;
 
     private final QueuedRecord record = new QueuedRecord();
     private final InflightTable inflight;
@@ -97,20 +92,27 @@ public final class MqttSession implements AutoCloseable {
 
     /** Volatile only so that tests and the status line may read it from another thread. */
     private volatile LinkState state = LinkState.WAITING;
-    private Thread loopThread;
+    private volatile Thread loopThread;
+    /** Counts accepted CONNACKs: in-flight entries remember the link they were last sent on. */
+    private long link;
     private long reconnectAtMillis;
     private long attemptDeadlineMillis;
     private long connectedAtMillis;
     private long lastReadMillis;
     private long lastWriteMillis;
     private boolean pingOutstanding;
+    /** Whether the outstanding PINGREQ has left the send buffer; its answer is timed from then. */
+    private boolean pingOnWire;
+    private long pingEndOffset;
     private long pingSentAtMillis;
     private long pingProofMark;
-    /** Records up to this sequence were on the wire before the last link loss: check them for resends. */
+    /**
+     * While above 0, records up to this sequence were on the wire before the last link loss:
+     * they go out again (DUP for a kept session), and entries the queue no longer returns are
+     * settled once the first newer record comes up (see {@link #finishResending()}).
+     */
     private long resendUpToSequence;
     private long highestSentSequence;
-    private long lastHandedSequence;
-    private final int maxPublishPacketSize;
     /** Records below this sequence were queued before the current connection: the paced backlog. */
     private long backlogEndSequence;
     private long flushBlockedUntilMillis;
@@ -150,10 +152,9 @@ public final class MqttSession implements AutoCloseable {
             throw new IllegalArgumentException("send buffer of " + settings.sendBufferSize
                     + " bytes must hold two of the largest messages (" + settings.maxMessageBytes + " bytes)");
         }
-        this.sendBytes = new byte[settings.sendBufferSize];
-        this.sendStage = ByteBuffer.allocateDirect(settings.sendBufferSize).flip();
+        this.out = new SendBuffer(settings.sendBufferSize);
         this.inflight = new InflightTable(settings.inflightWindow);
-        this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow);
+        this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
         this.backoff = new Backoff(settings.reconnectMinDelayMillis, settings.reconnectMaxDelayMillis,
                 settings.reconnectResetAfterMillis, System.nanoTime());
@@ -246,11 +247,12 @@ public final class MqttSession implements AutoCloseable {
         if (timeoutMillis <= 0) {
             return;
         }
-        if (transport != null && transport.isOpen()) {
+        Transport current = transport;
+        if (current != null && current.isOpen()) {
             try {
-                transport.await(timeoutMillis, hasUnwrittenBytes() || state == LinkState.CONNECTING);
+                current.await(timeoutMillis, out.hasUnwritten() || state == LinkState.CONNECTING);
             } catch (IOException e) {
-                linkLost(System.nanoTime() / 1_000_000, "wait on socket failed: " + Problems.describe(e), false);
+                lost(System.nanoTime() / 1_000_000, "wait on socket failed: " + Problems.describe(e));
             }
         } else {
             LockSupport.parkNanos(this, timeoutMillis * 1_000_000);
@@ -276,8 +278,7 @@ public final class MqttSession implements AutoCloseable {
         transport = endpoint.isTls() ? tls : tcp;
         attemptDeadlineMillis = nowMillis + settings.connectTimeoutMillis;
         decoder.reset();
-        sendStart = 0;
-        sendEnd = 0;
+        out.clear();
         try {
             transport.open(endpoint);
             state = LinkState.CONNECTING;
@@ -290,11 +291,11 @@ public final class MqttSession implements AutoCloseable {
     private void driveConnect(long nowMillis) {
         try {
             if (transport.finishOpen()) {
-                int n = PacketEncoder.encodeConnect(sendBytes, 0, connectPacket);
-                sendEnd = n;
+                out.commit(PacketEncoder.encodeConnect(out.bytes(), out.reserve(PacketEncoder.connectSize(connectPacket)),
+                        connectPacket));
                 state = LinkState.AWAITING_CONNACK;
                 lastReadMillis = nowMillis;
-                flushSend(nowMillis);
+                flush(nowMillis);
             } else if (nowMillis >= attemptDeadlineMillis) {
                 connectFailed(nowMillis, "no connection within " + settings.connectTimeoutMillis + " ms", false);
             }
@@ -303,6 +304,7 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
+    /** This server did not give us a session: try the next one, backing off after a full round. */
     private void connectFailed(long nowMillis, String reason, boolean permanent) {
         counters.connectFailures++;
         Endpoint failed = endpoints.current();
@@ -328,6 +330,8 @@ public final class MqttSession implements AutoCloseable {
             if (state == LinkState.AWAITING_CONNACK) {
                 if (nowMillis >= attemptDeadlineMillis) {
                     connectFailed(nowMillis, "no CONNACK within " + settings.connectTimeoutMillis + " ms", false);
+                } else {
+                    flush(nowMillis);
                 }
                 return;
             }
@@ -335,13 +339,26 @@ public final class MqttSession implements AutoCloseable {
                 return;
             }
             fillFromQueue(nowMillis);
-            flushSend(nowMillis);
+            flush(nowMillis);
             backoff.connectionStable(connectedAtMillis, nowMillis);
         } catch (IOException e) {
-            linkLost(nowMillis, Problems.describe(e), false);
+            lost(nowMillis, Problems.describe(e));
         } catch (MqttProtocolException e) {
             counters.protocolErrors++;
-            linkLost(nowMillis, "protocol error from broker: " + e.getMessage(), false);
+            lost(nowMillis, "protocol error from broker: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug of ours must cost a reconnect, never the loop: the queue still holds everything.
+            LOG.error("internal error, closing the link: " + Problems.describe(e));
+            lost(nowMillis, "internal error");
+        }
+    }
+
+    /** Before CONNACK a failure counts against this server (and fails over); after, it is a lost link. */
+    private void lost(long nowMillis, String reason) {
+        if (state == LinkState.CONNECTING || state == LinkState.AWAITING_CONNACK) {
+            connectFailed(nowMillis, reason, false);
+        } else {
+            linkLost(nowMillis, reason, false);
         }
     }
 
@@ -366,9 +383,9 @@ public final class MqttSession implements AutoCloseable {
             receiveStage.clear().limit(Math.min(receiveStage.capacity(), decoder.writableBytes()));
             int n = transport.read(receiveStage);
             if (n < 0) {
-                linkLost(nowMillis, decoder.pendingBytes() > 0
+                lost(nowMillis, decoder.pendingBytes() > 0
                         ? "broker closed the connection in the middle of a packet"
-                        : "broker closed the connection", false);
+                        : "broker closed the connection");
                 return false;
             }
             if (n == 0) {
@@ -378,6 +395,15 @@ public final class MqttSession implements AutoCloseable {
             decoder.commit(n);
             lastReadMillis = nowMillis;
         }
+    }
+
+    /** Whether the answer to one more broker packet fits, pushing bytes to the socket first if not. */
+    private boolean roomForAnAnswer(long nowMillis) throws IOException {
+        if (out.free() >= CONTROL_RESERVE) {
+            return true;
+        }
+        flush(nowMillis);
+        return out.free() >= CONTROL_RESERVE;
     }
 
     private void handle(long nowMillis) throws MqttProtocolException {
@@ -397,13 +423,16 @@ public final class MqttSession implements AutoCloseable {
             case PacketType.PUBLISH -> onPublish();
             case PacketType.PUBREL -> {
                 inboundQos2.remove(packet.packetId());
-                writeControl(PacketEncoder.encodePubcomp(sendBytes, controlOffset(), packet.packetId()));
+                writeAck(PacketType.PUBCOMP, packet.packetId());
             }
             case PacketType.SUBACK -> onSuback();
             case PacketType.UNSUBACK -> LOG.warn("UNSUBACK for packet id " + packet.packetId() + " we never sent");
             case PacketType.PINGRESP -> {
-                pingOutstanding = false;
-                proveQos0(pingProofMark);
+                // One that answers no PINGREQ of this link proves nothing.
+                if (pingOutstanding) {
+                    pingOutstanding = false;
+                    proveQos0(pingProofMark);
+                }
             }
             default -> throw new MqttProtocolException(PacketType.name(type) + " is not handled");
         }
@@ -421,6 +450,7 @@ public final class MqttSession implements AutoCloseable {
         }
         boolean sessionPresent = packet.sessionPresent();
         state = LinkState.CONNECTED;
+        link++;
         connectedAtMillis = nowMillis;
         lastReadMillis = nowMillis;
         lastWriteMillis = nowMillis;
@@ -428,21 +458,16 @@ public final class MqttSession implements AutoCloseable {
         counters.connects++;
         LOG.info("connected to " + endpoints.current().hostAndPort() + " (session present: "
                 + (sessionPresent ? "yes" : "no") + ")");
-        int forgotten = inflight.removeOlderThan(queue.oldestSequence());
-        if (forgotten > 0) {
-            LOG.warn(forgotten + " in-flight messages were dropped by the queue while offline");
-        }
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
             inboundQos2.clear();
         }
         backlogEndSequence = queue.nextSequence();
-        lastHandedSequence = queue.oldestSequence() - 1;
         if (statusTopic != null) {
-            int p = reserve(PacketEncoder.publishSize(statusTopic.length(), ONLINE.length, 0));
-            sendEnd += PacketEncoder.encodePublish(sendBytes, p, statusTopic, 0, false, true, 0, ONLINE, 0,
-                    ONLINE.length);
+            int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), ONLINE.length, 0));
+            out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, 0, false, true, 0, ONLINE, 0,
+                    ONLINE.length));
         }
         // A SUBSCRIBE the last link lost before its SUBACK is sent again even to a kept session.
         boolean subackMissing = subscribePacketId != 0;
@@ -451,7 +476,10 @@ public final class MqttSession implements AutoCloseable {
             subscribePacketId = 0;
         }
         if (subscriptionCount > 0 && (!sessionPresent || subackMissing)) {
-            sendSubscribe();
+            subscribePacketId = inflight.reservePacketId();
+            int p = out.reserve(PacketEncoder.subscribeSize(subscriptions, subscriptionCount));
+            out.commit(PacketEncoder.encodeSubscribe(out.bytes(), p, subscribePacketId, subscriptions, subscriptionQos,
+                    subscriptionCount));
         }
     }
 
@@ -475,7 +503,7 @@ public final class MqttSession implements AutoCloseable {
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             LOG.warn("PUBREC for packet id " + id + " that is not awaiting one; answering PUBREL anyway");
         }
-        writeControl(PacketEncoder.encodePubrel(sendBytes, controlOffset(), id));
+        writeAck(PacketType.PUBREL, id);
     }
 
     private void onPubcomp() {
@@ -496,9 +524,9 @@ public final class MqttSession implements AutoCloseable {
             inbound.onMessage(packet);
         }
         if (qos == 1) {
-            writeControl(PacketEncoder.encodePuback(sendBytes, controlOffset(), id));
+            writeAck(PacketType.PUBACK, id);
         } else if (qos == 2) {
-            writeControl(PacketEncoder.encodePubrec(sendBytes, controlOffset(), id));
+            writeAck(PacketType.PUBREC, id);
         }
     }
 
@@ -519,11 +547,15 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
-    private void sendSubscribe() {
-        subscribePacketId = inflight.reservePacketId();
-        int p = reserve(PacketEncoder.subscribeSize(subscriptions, subscriptionCount));
-        sendEnd += PacketEncoder.encodeSubscribe(sendBytes, p, subscribePacketId, subscriptions, subscriptionQos,
-                subscriptionCount);
+    /** PUBACK, PUBREC, PUBREL or PUBCOMP; {@link #roomForAnAnswer} made sure it fits. */
+    private void writeAck(int type, int packetId) {
+        int p = out.reserve(PacketEncoder.ACK_SIZE);
+        out.commit(switch (type) {
+            case PacketType.PUBACK -> PacketEncoder.encodePuback(out.bytes(), p, packetId);
+            case PacketType.PUBREC -> PacketEncoder.encodePubrec(out.bytes(), p, packetId);
+            case PacketType.PUBREL -> PacketEncoder.encodePubrel(out.bytes(), p, packetId);
+            default -> PacketEncoder.encodePubcomp(out.bytes(), p, packetId);
+        });
     }
 
     // ------------------------------------------------------------------ keep alive and dead links
@@ -531,26 +563,38 @@ public final class MqttSession implements AutoCloseable {
     /** Sends PINGREQ when due and declares the link dead when nobody answers; false if it did. */
     private boolean keepAlive(long nowMillis) {
         if (pingOutstanding) {
-            if (nowMillis - pingSentAtMillis >= answerTimeoutMillis && nowMillis - lastReadMillis >= answerTimeoutMillis) {
-                counters.deadLinksDetected++;
-                counters.lastDeadLinkDetectionMillis = nowMillis - lastReadMillis;
-                linkLost(nowMillis, "no answer from the broker for " + (nowMillis - lastReadMillis)
-                        + " ms (keep alive " + settings.keepAliveSeconds + " s)", true);
-                return false;
+            long quietFor = nowMillis - lastReadMillis;
+            if (pingOnWire && nowMillis - pingSentAtMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
+                return deadLink(nowMillis, "no answer from the broker for " + quietFor + " ms");
+            }
+            if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
+                return deadLink(nowMillis, "the socket took nothing for " + (nowMillis - lastWriteMillis)
+                        + " ms and the broker said nothing for " + quietFor + " ms");
             }
             return true;
         }
         boolean somethingUnproven = !qos0Proofs.isEmpty() || inflight.size() > 0;
         boolean idle = nowMillis - lastWriteMillis >= keepAliveMillis;
         boolean quiet = somethingUnproven && nowMillis - lastReadMillis >= answerTimeoutMillis;
-        boolean proofsRunningOut = qos0Proofs.unproven() >= qos0Proofs.capacity() / 2;
-        if (idle || quiet || proofsRunningOut) {
-            pingProofMark = qos0Proofs.writtenCount();
-            writeControl(PacketEncoder.encodePingreq(sendBytes, controlOffset()));
-            pingOutstanding = true;
-            pingSentAtMillis = nowMillis;
+        if (idle || quiet || qos0Proofs.needsProofSoon()) {
+            sendPing();
         }
         return true;
+    }
+
+    private boolean deadLink(long nowMillis, String reason) {
+        counters.deadLinksDetected++;
+        counters.lastDeadLinkDetectionMillis = nowMillis - lastReadMillis;
+        linkLost(nowMillis, reason + " (keep alive " + settings.keepAliveSeconds + " s)", true);
+        return false;
+    }
+
+    private void sendPing() {
+        pingProofMark = qos0Proofs.writtenCount();
+        out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
+        pingEndOffset = out.committed();
+        pingOutstanding = true;
+        pingOnWire = false;
     }
 
     /**
@@ -558,18 +602,15 @@ public final class MqttSession implements AutoCloseable {
      * waiting for half a keep alive: for a shutdown or the end of a benchmark.
      */
     public void requestProof() {
-        if (state == LinkState.CONNECTED && !pingOutstanding && !qos0Proofs.isEmpty()) {
-            pingProofMark = qos0Proofs.writtenCount();
-            writeControl(PacketEncoder.encodePingreq(sendBytes, controlOffset()));
-            pingOutstanding = true;
-            pingSentAtMillis = System.nanoTime() / 1_000_000;
+        if (state == LinkState.CONNECTED && !pingOutstanding && !qos0Proofs.isEmpty() && out.makeRoom(CONTROL_RESERVE)) {
+            sendPing();
         }
     }
 
     private long connectedDeadline(long nowMillis) {
         long deadline;
         if (pingOutstanding) {
-            deadline = Math.max(pingSentAtMillis, lastReadMillis) + answerTimeoutMillis;
+            deadline = Math.max(pingOnWire ? pingSentAtMillis : lastWriteMillis, lastReadMillis) + answerTimeoutMillis;
         } else {
             deadline = lastWriteMillis + keepAliveMillis;
             if (!qos0Proofs.isEmpty() || inflight.size() > 0) {
@@ -590,30 +631,60 @@ public final class MqttSession implements AutoCloseable {
         long wallMillis = System.currentTimeMillis();
         long nowNanos = nowMillis * 1_000_000;
         while (true) {
-            if (qos0Proofs.isFull()) {
-                return; // wait for the broker to prove what it has before writing more
+            if (qos0Proofs.isFull() || out.free() < maxPublishPacketSize + CONTROL_RESERVE) {
+                return; // wait for the broker's proof, or for the socket to take what we have
             }
-            // The queue cannot be peeked: a full window stops everything, so a QoS 0 message never
-            // overtakes the QoS 1 message before it. Resends after a reconnect already hold their
-            // slots (every record up to resendUpToSequence was sent), so they may pass.
-            boolean resending = lastHandedSequence < resendUpToSequence;
-            if (!resending && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+            long next = queue.peekSequence(wallMillis);
+            boolean resend = next > 0 && next <= resendUpToSequence;
+            if (!resend && !finishResending()) {
                 return;
             }
-            // Checked before taking a record, because a record taken cannot be put back.
-            if (sendBytes.length - (sendEnd - sendStart) < maxPublishPacketSize + CONTROL_RESERVE) {
+            if (next < 0) {
                 return;
             }
-            if (lastHandedSequence + 1 < backlogEndSequence && !flushLimiter.tryAcquire(nowNanos)) {
+            // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
+            // before it. Resends already hold their slots.
+            if (!resend && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                return;
+            }
+            if (next < backlogEndSequence && !flushLimiter.tryAcquire(nowNanos)) {
                 flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
                 return;
             }
             if (!queue.next(record, wallMillis)) {
                 return;
             }
-            lastHandedSequence = record.sequence();
             writeRecord();
         }
+    }
+
+    /**
+     * The resend after a reconnect is over once a record newer than what was on the wire comes
+     * up. In-flight entries not sent again on this link lost their record (it expired, or
+     * drop-oldest dropped it): a QoS 2 message the broker already has still gets its PUBREL,
+     * the others are forgotten. Returns false if that did not fit yet (try again later).
+     */
+    private boolean finishResending() {
+        if (resendUpToSequence == 0) {
+            return true;
+        }
+        for (int slot = 0; slot < inflight.capacity(); slot++) {
+            if (!inflight.inUse(slot) || inflight.sequence(slot) == InflightTable.NO_RECORD
+                    || inflight.sentOnLink(slot) == link) {
+                continue;
+            }
+            if (inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
+                if (out.free() < PacketEncoder.ACK_SIZE + CONTROL_RESERVE) {
+                    return false;
+                }
+                writeAck(PacketType.PUBREL, inflight.packetId(slot));
+                inflight.resent(slot, qos0Proofs.writtenCount(), link);
+            } else {
+                inflight.remove(slot);
+            }
+        }
+        resendUpToSequence = 0;
+        return true;
     }
 
     /** Encodes the record just taken from the queue into the send buffer. */
@@ -621,8 +692,8 @@ public final class MqttSession implements AutoCloseable {
         int qos = record.qos();
         long sequence = record.sequence();
         int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
-        if (!makeRoom(size + CONTROL_RESERVE)) {
-            // The agent caps records at maxPublishPacketSize, so only a record from an older
+        if (!out.makeRoom(size + CONTROL_RESERVE)) {
+            // The agent caps records at maxMessageBytes, so only a record from an older
             // configuration with larger messages can get here.
             LOG.error("record " + sequence + " needs " + size + " bytes, more than the send buffer can hold; dropped");
             queue.confirm(sequence);
@@ -631,24 +702,35 @@ public final class MqttSession implements AutoCloseable {
         boolean resend = sequence <= resendUpToSequence;
         try {
             if (qos == 0) {
-                sendEnd += PacketEncoder.encodePublish(sendBytes, sendEnd, record.buffer(), record.topicOffset(),
-                        record.topicLength(), 0, false, record.retain(), 0, record.buffer(), record.payloadOffset(),
-                        record.payloadLength());
-                qos0Proofs.written(sequence);
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), record.buffer(),
+                        record.topicOffset(), record.topicLength(), 0, false, record.retain(), 0, record.buffer(),
+                        record.payloadOffset(), record.payloadLength()));
+                qos0Proofs.written(sequence, size);
             } else {
                 int slot = resend ? inflight.slotOfSequence(sequence) : -1;
                 if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
-                    sendEnd += PacketEncoder.encodePubrel(sendBytes, sendEnd, inflight.packetId(slot));
-                } else {
-                    boolean dup = slot >= 0;
-                    int id = dup ? inflight.packetId(slot) : inflight.add(sequence, qos, qos0Proofs.writtenCount());
-                    if (dup) {
-                        inflight.setProofMark(slot, qos0Proofs.writtenCount());
-                    }
-                    sendEnd += PacketEncoder.encodePublish(sendBytes, sendEnd, record.buffer(), record.topicOffset(),
-                            record.topicLength(), qos, dup, record.retain(), id, record.buffer(),
-                            record.payloadOffset(), record.payloadLength());
+                    writeAck(PacketType.PUBREL, inflight.packetId(slot));
+                    inflight.resent(slot, qos0Proofs.writtenCount(), link);
+                    return;
                 }
+                boolean dup = slot >= 0;
+                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                    // Only if the queue skipped a damaged record after peekSequence: start again
+                    // from the oldest unconfirmed rather than lose or reorder this one.
+                    LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");
+                    queue.rewind();
+                    return;
+                }
+                int id;
+                if (dup) {
+                    id = inflight.packetId(slot);
+                    inflight.resent(slot, qos0Proofs.writtenCount(), link);
+                } else {
+                    id = inflight.add(sequence, qos, qos0Proofs.writtenCount(), link);
+                }
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), record.buffer(),
+                        record.topicOffset(), record.topicLength(), qos, dup, record.retain(), id, record.buffer(),
+                        record.payloadOffset(), record.payloadLength()));
             }
         } catch (IllegalArgumentException e) {
             // Only a record damaged in storage gets here (its CRC matched, its contents do not).
@@ -676,69 +758,14 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether the answer to one more broker packet (an ack, at most {@link #CONTROL_RESERVE} bytes)
-     * fits in the send buffer, pushing bytes to the socket first if it does not.
-     */
-    private boolean roomForAnAnswer(long nowMillis) throws IOException {
-        if (sendBytes.length - (sendEnd - sendStart) >= CONTROL_RESERVE) {
-            return true;
-        }
-        flushSend(nowMillis);
-        return sendBytes.length - (sendEnd - sendStart) >= CONTROL_RESERVE;
-    }
-
-    /** Offset where a control packet (at most {@link #CONTROL_RESERVE} bytes) can be written now. */
-    private int controlOffset() {
-        return reserve(CONTROL_RESERVE);
-    }
-
-    private void writeControl(int length) {
-        sendEnd += length;
-    }
-
-    /** Makes {@code size} bytes free at {@link #sendEnd} and returns it; the reserve guarantees room. */
-    private int reserve(int size) {
-        if (!makeRoom(size)) {
-            throw new IllegalStateException("send buffer has no room for a " + size + "-byte control packet");
-        }
-        return sendEnd;
-    }
-
-    private boolean makeRoom(int size) {
-        if (sendBytes.length - sendEnd >= size) {
-            return true;
-        }
-        if (sendStart > 0) {
-            System.arraycopy(sendBytes, sendStart, sendBytes, 0, sendEnd - sendStart);
-            sendEnd -= sendStart;
-            sendStart = 0;
-        }
-        return sendBytes.length - sendEnd >= size;
-    }
-
-    private void flushSend(long nowMillis) throws IOException {
-        while (true) {
-            if (!sendStage.hasRemaining()) {
-                if (sendStart == sendEnd) {
-                    sendStart = 0;
-                    sendEnd = 0;
-                    return;
-                }
-                int n = Math.min(sendStage.capacity(), sendEnd - sendStart);
-                sendStage.clear();
-                sendStage.put(sendBytes, sendStart, n).flip();
-                sendStart += n;
-            }
-            if (transport.write(sendStage) <= 0) {
-                return;
-            }
+    private void flush(long nowMillis) throws IOException {
+        if (out.flush(transport) > 0) {
             lastWriteMillis = nowMillis;
         }
-    }
-
-    private boolean hasUnwrittenBytes() {
-        return sendStart < sendEnd || sendStage.hasRemaining();
+        if (pingOutstanding && !pingOnWire && out.written() >= pingEndOffset) {
+            pingOnWire = true;
+            pingSentAtMillis = nowMillis;
+        }
     }
 
     // ------------------------------------------------------------------ losing the link
@@ -768,9 +795,7 @@ public final class MqttSession implements AutoCloseable {
         if (transport != null) {
             transport.close();
         }
-        sendStart = 0;
-        sendEnd = 0;
-        sendStage.clear().flip();
+        out.clear();
         decoder.reset();
     }
 
@@ -788,9 +813,7 @@ public final class MqttSession implements AutoCloseable {
         long now = System.nanoTime() / 1_000_000;
         while (state == LinkState.CONNECTED && !isDrained() && now < deadline) {
             service(now);
-            if (queue.counters().queuedMessages() == inflight.size() + qos0Proofs.unproven()) {
-                requestProof(); // everything is on the wire: ask for the proof of the QoS 0 part
-            }
+            requestProof(); // the last QoS 0 messages need an answer to count as delivered
             await(Math.min(50, deadline - now));
             now = System.nanoTime() / 1_000_000;
         }
@@ -798,13 +821,13 @@ public final class MqttSession implements AutoCloseable {
         if (state == LinkState.CONNECTED) {
             try {
                 if (statusTopic != null) {
-                    int p = reserve(PacketEncoder.publishSize(statusTopic.length(), OFFLINE.length, 0));
-                    sendEnd += PacketEncoder.encodePublish(sendBytes, p, statusTopic, 0, false, true, 0, OFFLINE, 0,
-                            OFFLINE.length);
+                    int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), OFFLINE.length, 0));
+                    out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, 0, false, true, 0, OFFLINE, 0,
+                            OFFLINE.length));
                 }
-                writeControl(PacketEncoder.encodeDisconnect(sendBytes, controlOffset()));
-                while (hasUnwrittenBytes() && now < deadline + 1000) {
-                    flushSend(now);
+                out.commit(PacketEncoder.encodeDisconnect(out.bytes(), out.reserve(PacketEncoder.DISCONNECT_SIZE)));
+                while (out.hasUnwritten() && now < deadline + 1000) {
+                    flush(now);
                     transport.await(Math.min(50, deadline + 1000 - now), true);
                     now = System.nanoTime() / 1_000_000;
                 }

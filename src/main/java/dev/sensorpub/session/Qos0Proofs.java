@@ -6,24 +6,35 @@ package dev.sensorpub.session;
  * PINGRESP), everything written before that packet has arrived. Each answer-bearing packet
  * carries the {@link #writtenCount()} at the time it was written; its answer proves that many.
  *
- * <p>A fixed ring of sequences. When it fills up the session must ask for a proof (a PINGREQ)
- * and wait for it before writing more QoS 0 messages, so the ring bounds what an unnoticed
- * dead link can swallow before we stop and look.
+ * <p>A fixed ring of sequences and sizes. It bounds, in messages and in bytes, what may be
+ * written unproven: when it fills up the session asks for a proof (a PINGREQ) and waits for it
+ * before writing more QoS 0 messages. The byte bound keeps a PINGREQ from queueing behind more
+ * than half of it, so on a thin uplink its answer is not late only because of our own backlog.
  */
 final class Qos0Proofs {
     private final long[] ring;
+    private final int[] sizes;
+    private final long maxBytes;
     private long written;
     private long proven;
+    private long unprovenBytes;
 
-    Qos0Proofs(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("QoS 0 proof ring needs at least 1 entry");
+    Qos0Proofs(int capacity, long maxBytes) {
+        if (capacity < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("QoS 0 proof ring needs at least 1 entry and 1 byte");
         }
         ring = new long[capacity];
+        sizes = new int[capacity];
+        this.maxBytes = maxBytes;
     }
 
     boolean isFull() {
-        return written - proven == ring.length;
+        return written - proven == ring.length || unprovenBytes >= maxBytes;
+    }
+
+    /** Half full: time to ask for a proof, so writing need not stop. */
+    boolean needsProofSoon() {
+        return written - proven >= ring.length / 2 || unprovenBytes >= maxBytes / 2;
     }
 
     boolean isEmpty() {
@@ -34,20 +45,19 @@ final class Qos0Proofs {
         return (int) (written - proven);
     }
 
-    int capacity() {
-        return ring.length;
-    }
-
     /** Counts every QoS 0 message ever written on this link; the mark an answer-bearing packet carries. */
     long writtenCount() {
         return written;
     }
 
-    void written(long sequence) {
-        if (isFull()) {
+    void written(long sequence, int packetBytes) {
+        if (written - proven == ring.length) {
             throw new IllegalStateException("QoS 0 proof ring of " + ring.length + " is full");
         }
-        ring[(int) (written % ring.length)] = sequence;
+        int at = (int) (written % ring.length);
+        ring[at] = sequence;
+        sizes[at] = packetBytes;
+        unprovenBytes += packetBytes;
         written++;
     }
 
@@ -57,14 +67,16 @@ final class Qos0Proofs {
     }
 
     long takeProven() {
-        long sequence = ring[(int) (proven % ring.length)];
+        int at = (int) (proven % ring.length);
+        unprovenBytes -= sizes[at];
         proven++;
-        return sequence;
+        return ring[at];
     }
 
     /** The link is gone: whatever was not proven will be sent again from the queue. */
     void clear() {
         written = 0;
         proven = 0;
+        unprovenBytes = 0;
     }
 }

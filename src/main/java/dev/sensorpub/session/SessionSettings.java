@@ -24,6 +24,7 @@ public final class SessionSettings {
     final TlsSettings tls;
     final int flushRatePerSecond;
     final int qos0ProofWindow;
+    final long qos0ProofBytes;
     final int maxMessageBytes;
 
     private SessionSettings(Builder b) {
@@ -44,6 +45,7 @@ public final class SessionSettings {
         tls = b.tls;
         flushRatePerSecond = b.flushRatePerSecond;
         qos0ProofWindow = b.qos0ProofWindow;
+        qos0ProofBytes = b.qos0ProofBytes;
         maxMessageBytes = b.maxMessageBytes;
         if (keepAliveSeconds < 1 || keepAliveSeconds > 65_535) {
             throw new IllegalArgumentException("keep alive " + keepAliveSeconds
@@ -103,6 +105,7 @@ public final class SessionSettings {
         private TlsSettings tls;
         private int flushRatePerSecond;
         private int qos0ProofWindow = 4096;
+        private long qos0ProofBytes = 64 * 1024;
         private int maxMessageBytes = 4096;
 
         private Builder(String servers, String clientId) {
@@ -169,9 +172,13 @@ public final class SessionSettings {
             return this;
         }
 
-        /** How many QoS 0 messages may be written before the broker must prove it got them. */
-        public Builder qos0ProofWindow(int v) {
-            qos0ProofWindow = v;
+        /**
+         * How many QoS 0 messages, and bytes, may be written before the broker must prove it got
+         * them. The byte bound keeps a PINGREQ from queueing behind more than half of it.
+         */
+        public Builder qos0ProofWindow(int messages, long bytes) {
+            qos0ProofWindow = messages;
+            qos0ProofBytes = bytes;
             return this;
         }
 

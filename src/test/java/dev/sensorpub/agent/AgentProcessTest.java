@@ -142,7 +142,7 @@ class AgentProcessTest {
         String ok = new String(good.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(good.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
         assertEquals(0, good.exitValue(), ok);
-        assertTrue(ok.contains(": OK (2 sensors, board simulator"), ok);
+        assertTrue(ok.contains(": OK (2 sensors, 0 outputs, board simulator"), ok);
     }
 
     @Test

@@ -22,6 +22,7 @@ class BoardConfigTest {
             assertEquals(name, b.name());
             assertEquals("gpiochip0", b.gpioChip(), name);
             assertEquals("gpiod", b.digitalInputProvider(), name);
+            assertEquals("gpiod", b.digitalOutputProvider(), name);
             assertEquals("linuxfs", b.i2cProvider(), name);
             assertEquals(1, b.i2cBus(), name);
             assertEquals(Path.of("/sys/bus/w1/devices"), b.w1Base(), name);
@@ -34,6 +35,18 @@ class BoardConfigTest {
     void simulatorUsesOnlyMockProviders() throws ConfigException {
         BoardConfig b = BoardConfig.load(SHIPPED.resolve("simulator.properties"));
         assertTrue(b.simulated());
+        assertEquals("mock", b.digitalOutputProvider(), "follows provider.digital-input");
+    }
+
+    @Test
+    void digitalOutputsCanUseTheirOwnProvider(@TempDir Path dir) throws Exception {
+        BoardConfig b = BoardConfig.load(write(dir, "provider.digital-output = mock"));
+        assertEquals("gpiod", b.digitalInputProvider());
+        assertEquals("mock", b.digitalOutputProvider(), "relays simulated on a real Pi");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> BoardConfig.load(write(dir, "provider.digital-output = pigpio")));
+        assertEquals(List.of("board board.properties provider.digital-output: 'pigpio' is not one of gpiod, mock"),
+                e.problems());
     }
 
     @Test

@@ -512,4 +512,148 @@ class MappingFileTest {
                 "mqtt.keepalive: unknown key; did you mean 'mqtt.keep-alive'?"), report);
         assertFalse(String.join("\n", report).contains("topsecret"));
     }
+
+    // ---- Home Assistant discovery and outputs ----
+
+    @Test
+    void homeAssistantIsOffByDefaultAndDerivesItsIdsFromTheClientId() throws Exception {
+        AgentConfig c = load();
+        assertEquals(new HaSettings(false, "homeassistant", "garage-pi", "garage-pi", null), c.ha());
+        assertEquals(HaOverrides.defaults(), c.sensors().get(0).ha());
+        assertEquals(List.of(), c.outputs());
+        List<String> lines = without("mqtt.client-id");
+        lines.add("mqtt.client-id = garage pi/2");
+        AgentConfig odd = MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+        assertEquals("garage_pi_2", odd.ha().nodeId(), "node id sanitised to [a-zA-Z0-9_-]");
+        assertEquals("garage pi/2", odd.ha().deviceName());
+    }
+
+    @Test
+    void everyHaKeyIsRead() throws Exception {
+        AgentConfig c = load("ha.discovery = true", "ha.prefix = ha/test", "ha.node-id = pi_7",
+                "ha.device-name = Garage Pi", "ha.state-file = state/ha.txt",
+                "sensor.beat.ha.component = sensor", "sensor.beat.ha.device-class = duration",
+                "sensor.beat.ha.unit = s", "sensor.beat.ha.name = Heartbeat", "sensor.beat.ha.expire-after = 5m",
+                "sensor.beat.ha.enabled = false");
+        assertEquals(new HaSettings(true, "ha/test", "pi_7", "Garage Pi", dir.resolve("state/ha.txt")), c.ha());
+        assertEquals(new HaOverrides(false, "sensor", "duration", "s", "Heartbeat", 300_000), c.sensors().get(0).ha());
+    }
+
+    @Test
+    void theStateFileDefaultsToTheFileQueuesDirectory() throws Exception {
+        assertEquals(dir.resolve("spool/ha-announced.txt"),
+                load("queue.type = file", "queue.path = spool").ha().stateFile());
+    }
+
+    @Test
+    void haValuesAreChecked() throws IOException {
+        assertEquals(List.of("ha.node-id: 'pi 7' may only use letters, digits, '_' and '-'"),
+                problems("ha.node-id = pi 7"));
+        assertEquals(List.of("ha.prefix: 'ha/' must be a topic like homeassistant: not empty, no leading or "
+                + "trailing '/', not starting with $"), problems("ha.prefix = ha/"));
+        assertEquals(List.of("ha.prefix: invalid topic: topic name 'ha/#/status' contains wildcard '#' at index 3; "
+                + "wildcards are only allowed in subscriptions"), problems("ha.prefix = ha/#"));
+        assertEquals(List.of("ha.discovery: 'sometimes' is not true or false"), problems("ha.discovery = sometimes"));
+        assertEquals(List.of("sensor.beat.ha.component: 'light' is not one of sensor, binary_sensor"),
+                problems("sensor.beat.ha.component = light"));
+        assertEquals(List.of("sensor.beat.ha.component: sim-counter publishes numbers; binary_sensor needs a "
+                + "digital type (gpio-input, sim-switch)"), problems("sensor.beat.ha.component = binary_sensor"));
+        assertEquals(List.of("sensor.beat.ha.device-class: 'Temperature' is not a Home Assistant device class "
+                + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)"),
+                problems("sensor.beat.ha.device-class = Temperature"));
+        assertEquals(List.of("sensor.beat.ha.expire-after: Home Assistant counts it in whole seconds"),
+                problems("sensor.beat.ha.expire-after = 1500ms"));
+        assertEquals(List.of("sensor.e.ha.unit: bme280 announces [temperature, humidity, pressure] each with its "
+                + "own class and unit; ha.unit applies to one-value sensors"),
+                problems("sensor.e.type = bme280", "sensor.e.topic = e", "sensor.e.ha.unit = K"));
+        assertEquals(List.of("sensor.beat.ha.nme: unknown key; did you mean 'sensor.beat.ha.name'?"),
+                problems("sensor.beat.ha.nme = x"));
+        assertEquals(List.of(), problems("sensor.d.type = sim-switch", "sensor.d.topic = a/d",
+                "sensor.d.ha.component = binary_sensor", "sensor.d.ha.device-class = door"));
+    }
+
+    @Test
+    void anOutputGetsTheDocumentedDefaults() throws Exception {
+        OutputConfig o = load("output.pump.type = gpio-output", "output.pump.pin = 22").outputs().get(0);
+        assertEquals(new OutputConfig("pump", 22, false, false, "garage-pi/pump/set", "garage-pi/pump/state", "ON",
+                "OFF", 0, OutputConfig.SafeState.OFF, 60_000, 1, HaOverrides.defaults()), o);
+    }
+
+    @Test
+    void everyOutputKeyIsRead() throws Exception {
+        OutputConfig o = load("output.gate.type = gpio-output", "output.gate.pin = 5", "output.gate.inverted = true",
+                "output.gate.initial = on", "output.gate.command-topic = site/${output}/cmd",
+                "output.gate.state-topic = site/${client-id}/${output}", "output.gate.on-payload = open",
+                "output.gate.off-payload = shut", "output.gate.on-for = 500ms", "output.gate.safe-state = keep",
+                "output.gate.safe-after = 2m", "output.gate.qos = 2", "output.gate.ha.name = Gate",
+                "output.gate.ha.device-class = switch", "output.gate.ha.enabled = no").outputs().get(0);
+        assertEquals(new OutputConfig("gate", 5, true, true, "site/gate/cmd", "site/garage-pi/gate", "open", "shut",
+                500, OutputConfig.SafeState.KEEP, 120_000, 2,
+                new HaOverrides(false, null, "switch", null, "Gate", HaOverrides.DERIVED)), o);
+    }
+
+    @Test
+    void outputValuesAreChecked() throws IOException {
+        assertEquals(List.of("output.r.pin: missing; the BCM GPIO number (0-27) the output drives"),
+                problems("output.r.type = gpio-output"));
+        assertEquals(List.of("output.r.type: missing; gpio-output (the only output type)"),
+                problems("output.r.pin = 4"));
+        assertEquals(List.of("output.r.type: 'pwm' is not an output type; use gpio-output"),
+                problems("output.r.type = pwm", "output.r.pin = 4"));
+        String[] base = {"output.r.type = gpio-output", "output.r.pin = 4"};
+        assertEquals(List.of("output.r.pin: '40' is out of range 0 to 27"),
+                problems("output.r.type = gpio-output", "output.r.pin = 40"));
+        assertEquals(List.of("output.r.initial: 'maybe' is not one of on, off"), problems(with(base, "output.r.initial = maybe")));
+        assertEquals(List.of("output.r.safe-state: 'open' is not one of off, on, keep"),
+                problems(with(base, "output.r.safe-state = open")));
+        assertEquals(List.of("output.r.on-for: '5ms' is out of range 10ms to 24h"), problems(with(base, "output.r.on-for = 5ms")));
+        assertEquals(List.of("output.r.on-payload: equals off-payload; a subscriber could not tell the states apart"),
+                problems(with(base, "output.r.on-payload = OFF")));
+        assertEquals(List.of("output.r.off-payload: may not be empty"), problems(with(base, "output.r.off-payload =")));
+        assertEquals(List.of("output.r.command-topic: invalid topic: topic name 'r/+' contains wildcard '+' at index 2; "
+                + "wildcards are only allowed in subscriptions"), problems(with(base, "output.r.command-topic = r/+")));
+        assertEquals(List.of("output.r.state-topic: 'x/${sensor}' uses unknown template ${sensor}; use ${client-id} "
+                + "or ${output}"), problems(with(base, "output.r.state-topic = x/${sensor}")));
+        assertEquals(List.of("output.r.ha.unit: outputs are announced as switches; ha.unit does not apply"),
+                problems(with(base, "output.r.ha.unit = V")));
+        assertEquals(List.of("output.r.on-fr: unknown key; did you mean 'output.r.on-for'?"),
+                problems(with(base, "output.r.on-fr = 1s")));
+        assertEquals(List.of("output.r!.type: output name 'r!' may only use letters, digits, '_' and '-'"),
+                problems("output.r!.type = gpio-output", "output.r!.pin = 4"));
+    }
+
+    @Test
+    void outputsCannotShareAPinOrATopicWithAnythingElse() throws IOException {
+        assertEquals(List.of("output.b.pin: GPIO 17 is already used by output.a"),
+                problems("output.a.type = gpio-output", "output.a.pin = 17",
+                        "output.b.type = gpio-output", "output.b.pin = 17"));
+        assertEquals(List.of("output.r.pin: GPIO 17 is already used by sensor.door"),
+                problems("sensor.door.type = gpio-input", "sensor.door.topic = x/door", "sensor.door.pin = 17",
+                        "output.r.type = gpio-output", "output.r.pin = 17"));
+        assertEquals(List.of("output.r.state-topic: 'garage/heartbeat' is already used by sensor.beat.topic"),
+                problems("output.r.type = gpio-output", "output.r.pin = 4", "output.r.state-topic = garage/heartbeat"));
+        assertEquals(List.of("output.r.command-topic: 'garage-pi/r/state' is published to by output.r.state-topic; "
+                + "it would read its own messages as commands"),
+                problems("output.r.type = gpio-output", "output.r.pin = 4", "output.r.command-topic = ${client-id}/r/state"));
+        assertEquals(List.of("output.b.command-topic: 'x/set' is already used by output.a.command-topic"),
+                problems("output.a.type = gpio-output", "output.a.pin = 4", "output.a.command-topic = x/set",
+                        "output.b.type = gpio-output", "output.b.pin = 5", "output.b.command-topic = x/set"));
+    }
+
+    @Test
+    void atMostFifteenOutputsFitTheSessionsSubscriptions() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            lines.add("output.o" + (char) ('a' + i) + ".type = gpio-output");
+            lines.add("output.o" + (char) ('a' + i) + ".pin = " + i);
+        }
+        assertEquals(List.of("output.op.type: at most 15 outputs (the session holds 16 subscriptions and one is "
+                + "Home Assistant's status topic)"), problems(lines.toArray(new String[0])));
+    }
+
+    private static String[] with(String[] base, String... extra) {
+        List<String> all = new ArrayList<>(Arrays.asList(base));
+        all.addAll(Arrays.asList(extra));
+        return all.toArray(new String[0]);
+    }
 }

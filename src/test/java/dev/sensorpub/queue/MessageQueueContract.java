@@ -212,6 +212,25 @@ abstract class MessageQueueContract {
     }
 
     @Test
+    void peekShowsTheSequenceNextWillHandOutWithoutHandingItOut() {
+        MessageQueue queue = roomy();
+        assertEquals(-1, queue.peekSequence(0));
+        append(queue, "m1", 5000);
+        long m2 = append(queue, "m2", 0);
+        long m3 = append(queue, "m3", 0);
+        assertEquals(m2, queue.peekSequence(5000), "m1 expired and is skipped, as next would");
+        assertEquals(1, queue.counters().droppedExpired());
+        assertEquals(m2, queue.peekSequence(5000), "peeking again changes nothing");
+        QueuedRecord record = new QueuedRecord();
+        assertTrue(queue.next(record, 5000));
+        assertEquals(m2, record.sequence());
+        assertEquals(m3, queue.peekSequence(5000));
+        queue.rewind();
+        assertEquals(m2, queue.peekSequence(5000), "after a rewind the oldest unconfirmed again");
+        assertEquals(1, queue.counters().droppedExpired());
+    }
+
+    @Test
     void oversizeMessagesAreRejectedWithoutDisturbingTheQueue() {
         MessageQueue queue = create(1024, 100, OverflowPolicy.DROP_OLDEST, 2000);
         opened.add(queue);

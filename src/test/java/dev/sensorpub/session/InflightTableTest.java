@@ -17,7 +17,7 @@ class InflightTableTest {
         InflightTable t = new InflightTable(32);
         // 1,000,000 messages through a window of 32: ids wrap around 65535 many times.
         for (int i = 1; i <= 1_000_000; i++) {
-            int id = t.add(i, 1, 0);
+            int id = t.add(i, 1, 0, 1);
             assertTrue(id >= 1 && id <= 65_535);
             if (t.size() == 32) {
                 t.remove(t.slotOfPacketId(id - 31 < 1 ? id - 31 + 65_535 : id - 31));
@@ -29,10 +29,10 @@ class InflightTableTest {
     @Test
     void anIdStillInUseIsNeverHandedOutAgain() {
         InflightTable t = new InflightTable(4);
-        int stuck = t.add(1, 1, 0);
+        int stuck = t.add(1, 1, 0, 1);
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 200_000; i++) {
-            int id = t.add(2 + i, 2, 0);
+            int id = t.add(2 + i, 2, 0, 1);
             assertNotEquals(stuck, id);
             seen.add(id);
             t.remove(t.slotOfPacketId(id));
@@ -43,8 +43,8 @@ class InflightTableTest {
     @Test
     void qos2MessagesAreCountedUntilTheirPubcomp() {
         InflightTable t = new InflightTable(8);
-        int a = t.add(1, 2, 0);
-        t.add(2, 1, 0);
+        int a = t.add(1, 2, 0, 1);
+        t.add(2, 1, 0, 1);
         assertEquals(1, t.qos2Size());
         t.setState(t.slotOfPacketId(a), InflightTable.AWAITING_PUBCOMP);
         assertEquals(1, t.qos2Size());
@@ -55,17 +55,17 @@ class InflightTableTest {
     @Test
     void theWindowIsAHardLimit() {
         InflightTable t = new InflightTable(2);
-        t.add(1, 1, 0);
-        t.add(2, 2, 0);
+        t.add(1, 1, 0, 1);
+        t.add(2, 2, 0, 1);
         assertFalse(t.hasRoom());
-        assertThrows(IllegalStateException.class, () -> t.add(3, 1, 0));
+        assertThrows(IllegalStateException.class, () -> t.add(3, 1, 0, 1));
     }
 
     @Test
     void entriesAreFoundByPacketIdAndBySequenceAndStartInTheRightState() {
         InflightTable t = new InflightTable(8);
-        int a = t.add(10, 1, 5);
-        int b = t.add(11, 2, 6);
+        int a = t.add(10, 1, 5, 1);
+        int b = t.add(11, 2, 6, 1);
         assertEquals(InflightTable.AWAITING_PUBACK, t.state(t.slotOfPacketId(a)));
         assertEquals(InflightTable.AWAITING_PUBREC, t.state(t.slotOfPacketId(b)));
         assertEquals(b, t.packetId(t.slotOfSequence(11)));
@@ -80,7 +80,7 @@ class InflightTableTest {
         int reserved = t.reservePacketId();
         assertEquals(-1, t.slotOfPacketId(reserved));
         assertTrue(t.hasRoom());
-        int id = t.add(1, 1, 0);
+        int id = t.add(1, 1, 0, 1);
         assertNotEquals(reserved, id);
         t.releasePacketId(reserved);
         t.remove(t.slotOfPacketId(id));
@@ -88,13 +88,16 @@ class InflightTableTest {
     }
 
     @Test
-    void entriesWhoseRecordsTheQueueDroppedAreForgotten() {
+    void anEntryRemembersTheLinkItWasLastSentOn() {
         InflightTable t = new InflightTable(8);
-        t.add(5, 1, 0);
-        t.add(6, 1, 0);
-        t.add(9, 1, 0);
-        assertEquals(2, t.removeOlderThan(9));
-        assertEquals(1, t.size());
-        assertEquals(9, t.sequence(t.slotOfSequence(9)));
+        int id = t.add(5, 1, 0, 1);
+        int slot = t.slotOfPacketId(id);
+        assertEquals(1, t.sentOnLink(slot));
+        t.resent(slot, 7, 2);
+        assertEquals(2, t.sentOnLink(slot));
+        assertEquals(7, t.proofMark(slot));
+        assertTrue(t.inUse(slot));
+        t.remove(slot);
+        assertFalse(t.inUse(slot));
     }
 }

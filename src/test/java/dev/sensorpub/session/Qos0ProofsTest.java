@@ -13,11 +13,11 @@ class Qos0ProofsTest {
 
     @Test
     void anAnswerProvesEverythingWrittenBeforeTheQuestionAndNothingAfter() {
-        Qos0Proofs p = new Qos0Proofs(8);
-        p.written(100);
-        p.written(101);
+        Qos0Proofs p = new Qos0Proofs(8, 1_000);
+        p.written(100, 10);
+        p.written(101, 10);
         long markOfPing = p.writtenCount();
-        p.written(102);
+        p.written(102, 10);
         List<Long> proven = new ArrayList<>();
         while (p.hasProvenUpTo(markOfPing)) {
             proven.add(p.takeProven());
@@ -28,10 +28,10 @@ class Qos0ProofsTest {
 
     @Test
     void anOlderAnswerArrivingLateProvesNothingTwice() {
-        Qos0Proofs p = new Qos0Proofs(8);
-        p.written(1);
+        Qos0Proofs p = new Qos0Proofs(8, 1_000);
+        p.written(1, 10);
         long early = p.writtenCount();
-        p.written(2);
+        p.written(2, 10);
         long late = p.writtenCount();
         while (p.hasProvenUpTo(late)) {
             p.takeProven();
@@ -41,15 +41,33 @@ class Qos0ProofsTest {
     }
 
     @Test
-    void theRingBoundsWhatCanBeWrittenUnproven() {
-        Qos0Proofs p = new Qos0Proofs(2);
-        p.written(1);
-        p.written(2);
+    void unprovenBytesAreBoundedTooAndAskForAProofAtHalf() {
+        Qos0Proofs p = new Qos0Proofs(100, 1_000);
+        p.written(1, 400);
+        assertFalse(p.needsProofSoon());
+        p.written(2, 200);
+        assertTrue(p.needsProofSoon());
+        assertFalse(p.isFull());
+        p.written(3, 400);
         assertTrue(p.isFull());
-        assertThrows(IllegalStateException.class, () -> p.written(3));
+        long mark = p.writtenCount();
+        while (p.hasProvenUpTo(mark)) {
+            p.takeProven();
+        }
+        assertFalse(p.isFull());
+        assertFalse(p.needsProofSoon());
+    }
+
+    @Test
+    void theRingBoundsWhatCanBeWrittenUnproven() {
+        Qos0Proofs p = new Qos0Proofs(2, 1_000);
+        p.written(1, 10);
+        p.written(2, 10);
+        assertTrue(p.isFull());
+        assertThrows(IllegalStateException.class, () -> p.written(3, 10));
         p.clear();
         assertTrue(p.isEmpty());
-        p.written(3);
+        p.written(3, 10);
         assertEquals(1, p.unproven());
     }
 }

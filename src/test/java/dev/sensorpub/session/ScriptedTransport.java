@@ -5,18 +5,35 @@ import dev.sensorpub.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
-/** A socket whose two directions the test controls: bytes to deliver, and whether writes are taken. */
+/**
+ * A socket whose two directions the test controls: bytes to deliver, whether writes are taken,
+ * and when the broker closes. Each {@link #open} is a fresh connection.
+ */
 final class ScriptedTransport implements Transport {
-    private final ByteArrayOutputStream toClient = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
+    private ByteArrayOutputStream toClient = new ByteArrayOutputStream();
+    private ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
     private int delivered;
     private boolean open;
+    private boolean closedByBroker;
+    private int opens;
     boolean writable = true;
+    /** Bytes the socket will still take; the test refills it per step to play a thin uplink. */
+    long writeBudget = Long.MAX_VALUE;
+
+    /** The next read sees the end of the stream. */
+    void brokerCloses() {
+        closedByBroker = true;
+    }
+
+    int opens() {
+        return opens;
+    }
 
     void deliver(byte[] bytes) {
         toClient.writeBytes(bytes);
     }
 
+    /** What the client wrote on the current connection. */
     byte[] written() {
         return fromClient.toByteArray();
     }
@@ -24,6 +41,11 @@ final class ScriptedTransport implements Transport {
     @Override
     public void open(Endpoint endpoint) {
         open = true;
+        opens++;
+        closedByBroker = false;
+        toClient = new ByteArrayOutputStream();
+        fromClient = new ByteArrayOutputStream();
+        delivered = 0;
     }
 
     @Override
@@ -33,6 +55,9 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) {
+        if (closedByBroker) {
+            return -1;
+        }
         byte[] all = toClient.toByteArray();
         int n = Math.min(dst.remaining(), all.length - delivered);
         dst.put(all, delivered, n);
@@ -45,7 +70,11 @@ final class ScriptedTransport implements Transport {
         if (!writable) {
             return 0;
         }
-        int n = src.remaining();
+        int n = (int) Math.min(src.remaining(), writeBudget);
+        if (n == 0) {
+            return 0;
+        }
+        writeBudget -= n;
         byte[] bytes = new byte[n];
         src.get(bytes);
         fromClient.writeBytes(bytes);

@@ -4,14 +4,18 @@ import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.context.ContextBuilder;
 import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.PullResistance;
 import com.pi4j.io.i2c.I2C;
 import com.pi4j.io.spi.Spi;
 import com.pi4j.io.spi.SpiMode;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
 import com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import com.pi4j.plugin.mock.provider.i2c.MockI2CProvider;
 import com.pi4j.plugin.mock.provider.spi.MockSpiProvider;
 import com.pi4j.provider.Provider;
@@ -33,37 +37,46 @@ public final class Pi4jHardware implements AutoCloseable {
     private final String digitalInputProvider;
     private final String i2cProvider;
     private final String spiProvider;
+    private final String digitalOutputProvider;
     private int ioCount;
 
-    private Pi4jHardware(Context context, BoardConfig board, String digital, String i2c, String spi) {
+    private Pi4jHardware(Context context, BoardConfig board, String digital, String i2c, String spi,
+                         String digitalOutput) {
         this.context = context;
         this.board = board;
         this.digitalInputProvider = digital;
         this.i2cProvider = i2c;
         this.spiProvider = spi;
+        this.digitalOutputProvider = digitalOutput;
     }
 
     public static Pi4jHardware start(BoardConfig board) {
         boolean mockDigital = BoardConfig.MOCK.equals(board.digitalInputProvider());
         boolean mockI2c = BoardConfig.MOCK.equals(board.i2cProvider());
         boolean mockSpi = BoardConfig.MOCK.equals(board.spiProvider());
+        boolean mockOutput = BoardConfig.MOCK.equals(board.digitalOutputProvider());
         List<Provider> providers = new ArrayList<>();
         providers.add(mockDigital ? MockDigitalInputProvider.newInstance() : GpioDDigitalInputProvider.newInstance());
         providers.add(mockI2c ? MockI2CProvider.newInstance() : LinuxFsI2CProvider.newInstance());
         providers.add(mockSpi ? MockSpiProvider.newInstance() : LinuxFsSpiProvider.newInstance());
-        ContextBuilder builder = Pi4J.newContextBuilder().noAutoDetect().noAutoInject();
+        providers.add(mockOutput ? MockDigitalOutputProvider.newInstance() : GpioDDigitalOutputProvider.newInstance());
+        // No Pi4J shutdown hook: on SIGTERM the agent's loop closes the sensors, then this context
+        // (which sets each output to its shutdown level), in that order; a second hook would shut
+        // I/O down under sensors still being read.
+        ContextBuilder builder = Pi4J.newContextBuilder().noAutoDetect().noAutoInject().disableShutdownHook();
         builder.add(providers.toArray(new Provider[0]));
         Context context = builder.build();
         return new Pi4jHardware(context, board,
                 mockDigital ? MockDigitalInputProvider.ID : GpioDDigitalInputProvider.ID,
                 mockI2c ? MockI2CProvider.ID : LinuxFsI2CProvider.ID,
-                mockSpi ? MockSpiProvider.ID : LinuxFsSpiProvider.ID);
+                mockSpi ? MockSpiProvider.ID : LinuxFsSpiProvider.ID,
+                mockOutput ? MockDigitalOutputProvider.ID : GpioDDigitalOutputProvider.ID);
     }
 
     /** One line for the boot log. */
     public String describe() {
         return "pi4j " + board.name() + ": digital-input=" + digitalInputProvider + " i2c=" + i2cProvider + " spi="
-                + spiProvider + " (header on " + board.gpioChip() + ", " + context.providers().all().size()
+                + spiProvider + " digital-output=" + digitalOutputProvider + " (header on " + board.gpioChip() + ", " + context.providers().all().size()
                 + " providers loaded)";
     }
 
@@ -94,6 +107,20 @@ public final class Pi4jHardware implements AutoCloseable {
                 .address(bcmPin).pull(resistance).debounce(debounceMillis, TimeUnit.MILLISECONDS)
                 .provider(digitalInputProvider).build());
         return new GpioInput(input, bcmPin, inverted);
+    }
+
+    /**
+     * A GPIO output created already at {@code initialHigh}, so a relay never flickers through the
+     * other level at start. Pi4J drives {@code shutdownHigh} when the context shuts down (null: leaves
+     * the line as it is).
+     */
+    public Pi4jDigitalOutput gpioOutput(int bcmPin, boolean initialHigh, Boolean shutdownHigh) {
+        var config = DigitalOutput.newConfigBuilder(context).id(nextId("out" + bcmPin)).address(bcmPin)
+                .initial(initialHigh ? DigitalState.HIGH : DigitalState.LOW).provider(digitalOutputProvider);
+        if (shutdownHigh != null) {
+            config.shutdown(shutdownHigh ? DigitalState.HIGH : DigitalState.LOW);
+        }
+        return new Pi4jDigitalOutput(context.create(config.build()), bcmPin);
     }
 
     private String nextId(String kind) {

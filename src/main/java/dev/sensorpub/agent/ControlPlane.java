@@ -1,0 +1,155 @@
+package dev.sensorpub.agent;
+
+import dev.sensorpub.codec.IncomingPacket;
+import dev.sensorpub.codec.Topic;
+import dev.sensorpub.config.AgentConfig;
+import dev.sensorpub.config.OutputConfig;
+import dev.sensorpub.ha.AnnouncedEntities;
+import dev.sensorpub.ha.Discovery;
+import dev.sensorpub.ha.DiscoveryMessage;
+import dev.sensorpub.ha.HomeAssistantStatus;
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
+import dev.sensorpub.output.Outputs;
+import dev.sensorpub.output.StatePublisher;
+import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.sensor.pi4j.Pi4jHardware;
+import dev.sensorpub.session.InboundHandler;
+import dev.sensorpub.session.MqttSession;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The MQTT traffic that is not readings: GPIO outputs switched by commands (with their state
+ * echoed, and a safe state when the link stays down), and Home Assistant discovery (announced at
+ * start, again when Home Assistant restarts, and cleared for entities that were removed).
+ * Everything it publishes goes through the queue, retained, like any reading.
+ */
+final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseable {
+    private static final Logger LOG = Log.logger("agent");
+
+    private final AgentConfig config;
+    private final Discovery discovery;
+    private final HomeAssistantStatus haStatus;
+    private final Outputs outputs;
+    private MessageQueue queue;
+
+    /** Opens the outputs at their initial level; {@code hardware} may be null when there are none. */
+    ControlPlane(AgentConfig config, Pi4jHardware hardware) {
+        this.config = config;
+        this.discovery = Discovery.of(config, Version.current());
+        this.haStatus = new HomeAssistantStatus(config.ha().prefix(), HomeAssistantStatus.DEFAULT_MIN_GAP_MILLIS);
+        this.outputs = Outputs.open(config.outputs(), hardware == null ? null : hardware::gpioOutput,
+                Agent.monotonicMillis());
+    }
+
+    /** The largest topic + payload this publishes, for sizing the queue and the session. */
+    int maxMessageBytes() {
+        int max = 0;
+        if (config.ha().discovery()) {
+            for (DiscoveryMessage m : discovery.configs()) {
+                max = Math.max(max, m.topic().length() + m.payload().length);
+            }
+        }
+        for (OutputConfig o : config.outputs()) {
+            max = Math.max(max, utf8(o.stateTopic()) + Math.max(utf8(o.onPayload()), utf8(o.offPayload())));
+        }
+        return max;
+    }
+
+    private static int utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Subscribes to commands and Home Assistant's status, and queues the announcement. */
+    void start(MqttSession session, MessageQueue queue) {
+        this.queue = queue;
+        if (config.ha().discovery()) {
+            session.subscribe(haStatus.subscription(), 0);
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            session.subscribe(outputs.get(i).commandFilter(), outputs.get(i).qos());
+        }
+        outputs.publishChanges(this); // the initial state of every output
+        announce();
+    }
+
+    private void announce() {
+        Path stateFile = config.ha().stateFile();
+        Set<String> before = stateFile == null ? Set.of() : AnnouncedEntities.load(stateFile);
+        List<DiscoveryMessage> clears = discovery.clearsFor(before);
+        for (DiscoveryMessage m : clears) {
+            publishRetained(m.topic(), m.payload(), DiscoveryMessage.QOS);
+        }
+        if (config.ha().discovery()) {
+            for (DiscoveryMessage m : discovery.configs()) {
+                publishRetained(m.topic(), m.payload(), DiscoveryMessage.QOS);
+            }
+            LOG.info("home assistant: " + discovery.configs().size() + " entities announced, " + clears.size()
+                    + " removed" + (stateFile == null ? " (set ha.state-file to remove deleted ones)" : ""));
+        } else if (!clears.isEmpty()) {
+            LOG.info("home assistant: discovery is off; " + clears.size() + " entities removed");
+        }
+        haStatus.announced(Agent.monotonicMillis());
+        if (stateFile != null && !before.equals(discovery.topics())) {
+            try {
+                AnnouncedEntities.save(stateFile, discovery.topics());
+            } catch (IOException e) {
+                LOG.warn("home assistant: cannot save " + stateFile + ": " + Problems.describe(e));
+            }
+        }
+    }
+
+    @Override
+    public void onMessage(IncomingPacket publish) {
+        if (!haStatus.onMessage(publish) && !outputs.onMessage(publish, Agent.monotonicMillis())) {
+            LOG.debug("message on a topic nobody handles; ignored");
+        }
+    }
+
+    /**
+     * Output timers and the safe state, state echoes, and a due re-announcement.
+     *
+     * @return true if something was queued (the loop then lets the session send it at once)
+     */
+    boolean tick(long nowMillis, boolean linkIsUp) {
+        outputs.tick(nowMillis, linkIsUp);
+        boolean queued = outputs.publishChanges(this) > 0;
+        if (config.ha().discovery() && haStatus.announcementDue(nowMillis)) {
+            for (DiscoveryMessage m : discovery.configs()) {
+                publishRetained(m.topic(), m.payload(), DiscoveryMessage.QOS);
+            }
+            haStatus.announced(nowMillis);
+            LOG.info("home assistant is online: announced " + discovery.configs().size() + " entities again");
+            queued = true;
+        }
+        return queued;
+    }
+
+    long nextDeadlineMillis() {
+        return Math.min(outputs.nextDeadlineMillis(), haStatus.nextDeadlineMillis());
+    }
+
+    /** Applies each output's safe state (unless it keeps its state) and queues the echo. */
+    void shutdown(long nowMillis) {
+        outputs.shutdown(nowMillis);
+        outputs.publishChanges(this);
+    }
+
+    @Override
+    public void publishRetained(Topic topic, byte[] payload, int qos) {
+        if (queue.append(topic.bytes(), 0, topic.length(), payload, 0, payload.length, qos, true,
+                System.currentTimeMillis(), 0) < 0) {
+            LOG.warn("could not queue the retained message for " + topic + " (queue full)");
+        }
+    }
+
+    @Override
+    public void close() {
+        outputs.close();
+    }
+}

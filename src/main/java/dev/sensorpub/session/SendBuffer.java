@@ -1,0 +1,111 @@
+package dev.sensorpub.session;
+
+import dev.sensorpub.transport.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Packets encoded but not yet taken by the socket, first in first out. Encoders write into
+ * {@link #bytes()} at {@link #reserve}'s offset and {@link #commit} what they wrote; {@link #flush}
+ * moves bytes to the socket through a preallocated direct buffer. Reading or writing a heap
+ * buffer would make the JDK stage it through a cached temporary direct buffer, and allocate a
+ * new one whenever a transfer is larger than any before: a late, rare allocation.
+ *
+ * <p>Running totals of bytes committed and written tell when a given packet has left: the
+ * session starts a PINGREQ's answer timer then, not when the ping was queued behind a backlog.
+ */
+final class SendBuffer {
+    private final byte[] bytes;
+    private final ByteBuffer stage;
+    private int start;
+    private int end;
+    private long committed;
+    private long written;
+
+    SendBuffer(int size) {
+        bytes = new byte[size];
+        stage = ByteBuffer.allocateDirect(size).flip();
+    }
+
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** Bytes that can still be encoded before the socket takes some. */
+    int free() {
+        return bytes.length - (end - start);
+    }
+
+    /** Whether {@code size} contiguous bytes can be had at the write offset, compacting if needed. */
+    boolean makeRoom(int size) {
+        if (bytes.length - end >= size) {
+            return true;
+        }
+        if (start > 0) {
+            System.arraycopy(bytes, start, bytes, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        return bytes.length - end >= size;
+    }
+
+    /** The offset where {@code size} bytes may be written now; the caller made sure they fit. */
+    int reserve(int size) {
+        if (!makeRoom(size)) {
+            throw new IllegalStateException("send buffer has no room for " + size + " bytes");
+        }
+        return end;
+    }
+
+    /** {@code length} bytes were encoded at the offset {@link #reserve} gave. */
+    void commit(int length) {
+        end += length;
+        committed += length;
+    }
+
+    /** Bytes committed since the last {@link #clear()}; a packet has left once {@link #written()} reaches its end. */
+    long committed() {
+        return committed;
+    }
+
+    long written() {
+        return written;
+    }
+
+    boolean hasUnwritten() {
+        return start < end || stage.hasRemaining();
+    }
+
+    /** Hands bytes to the socket until it takes no more; returns how many it took. */
+    int flush(Transport transport) throws IOException {
+        int total = 0;
+        while (true) {
+            if (!stage.hasRemaining()) {
+                if (start == end) {
+                    start = 0;
+                    end = 0;
+                    return total;
+                }
+                int n = Math.min(stage.capacity(), end - start);
+                stage.clear();
+                stage.put(bytes, start, n).flip();
+                start += n;
+            }
+            int n = transport.write(stage);
+            if (n <= 0) {
+                return total;
+            }
+            total += n;
+            written += n;
+        }
+    }
+
+    /** A new connection starts with nothing pending. */
+    void clear() {
+        start = 0;
+        end = 0;
+        stage.clear().flip();
+        committed = 0;
+        written = 0;
+    }
+}
