@@ -382,9 +382,10 @@ run_e2e() {
          "a mosquitto_sub (QoS 0) counts what arrived. Each row ran $E2E_REPEAT times, round-robin;" \
          "it shows the median run by msgs/s, the range, and the highest peak RSS."
     echo "Completion: Java clients time their measured run (after a $PAHO_WARMUP-message warm-up on the" \
-         "same connection) up to the last PUBACK (QoS 1) or the last PUBLISH written (QoS 0; sensorpub" \
-         "also waits for a PINGRESP after it, which proves the broker read them all). mosquitto_pub:" \
-         "until the subscriber had every message; without a subscriber, its process time."
+         "same connection) up to the last PUBACK (QoS 1) or, at QoS 0, up to the broker's answer to a" \
+         "packet sent after the last PUBLISH, which proves the broker read them all (sensorpub: a" \
+         "PINGRESP; Paho: the PUBACK of one QoS 1 marker on a sibling topic). mosquitto_pub: until the" \
+         "subscriber had every message; without a subscriber, its process time (bytes written only)."
     echo "Ratios: msgs/s over mosquitto_pub and over the fastest Paho run at the same QoS, this run." \
          "Bytes allocated: all threads of the JVM during the measured run (loop: the publishing" \
          "thread only). Peak RSS: /usr/bin/time %M of the client process (mosquitto_pub QoS 1 reads" \
