@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Runs sensorpub's benchmarks and prints Markdown tables for README.
 #   scripts/bench.sh codec     JMH: encoding a QoS 1 PUBLISH, sensorpub vs Paho vs Netty vs arraycopy
+#   scripts/bench.sh queue     JMH: queue append+next+confirm per backend, bytes written per message
+#   scripts/bench.sh e2e       end to end against a local mosquitto: sensorpub bench vs Paho Java 1.2.5
+#                              vs mosquitto_pub -l (throughput, bytes allocated, peak RSS, -Xmx16m,
+#                              10M messages under Epsilon GC, start-up with and without AppCDS)
 #   scripts/bench.sh all       every section (default)
-# Results land in bench-results/. Exits non-zero only if a run failed, never because a target
-# was missed: targets are for people reading the table.
+# Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
+# missed: targets are for people reading the table.
+# E2E_COUNT (default 200000), EPSILON_COUNT (default 10000000) and E2E_REPEAT (default 3) shorten
+# the e2e runs for a quick check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 section="${1:-all}"
 out=bench-results
 mkdir -p "$out"
+failures=0
+
+case "$section" in
+  codec|queue|e2e|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | e2e | all" >&2; exit 2 ;;
+esac
 
 mvn -B -q -ntp -DskipTests test-compile
 mvn -B -q -ntp dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
@@ -31,8 +43,381 @@ run_codec() {
   echo
 }
 
+run_queue() {
+  if [ ! -f target/test-classes/dev/sensorpub/bench/QueueBenchmark.class ]; then
+    echo "## Queue: skipped, dev.sensorpub.bench.QueueBenchmark is not in this build" | tee "$out/queue.md"
+    echo
+    return 0
+  fi
+  {
+    echo "## Queue: append + next + confirm, 25-byte topic, 32-byte payload"
+    echo
+    echo "Command: scripts/bench.sh queue (JMH QueueBenchmark, -prof gc; QueueWriteVolume)"
+    machine
+    echo
+  } | tee "$out/queue.md"
+  java -cp "$cp" org.openjdk.jmh.Main QueueBenchmark -prof gc -rf csv -rff "$out/queue.csv" > "$out/queue.log"
+  java -cp "$cp" dev.sensorpub.bench.JmhMarkdownTable "$out/queue.csv" appendNextConfirm | tee -a "$out/queue.md"
+  if [ -f target/test-classes/dev/sensorpub/bench/QueueWriteVolume.class ]; then
+    { echo; echo '```'; java -cp "$cp" dev.sensorpub.bench.QueueWriteVolume; echo '```'; } | tee -a "$out/queue.md"
+  fi
+  echo
+}
+
+# ---------------------------------------------------------------------------------------------
+# e2e: every client publishes to the same local mosquitto; an independent mosquitto_sub counts
+# what arrived. Each run uses its own topic of the same 25 bytes so counts never mix.
+
+E2E_COUNT="${E2E_COUNT:-200000}"
+EPSILON_COUNT="${EPSILON_COUNT:-10000000}"
+E2E_REPEAT="${E2E_REPEAT:-3}"
+PAYLOAD=0123456789abcdefghijklmnopqrstuv # 32 bytes, the same as PahoPublishBench sends
+JAR=target/sensorpub.jar
+SUB_GRACE_S=30        # after a client finished, how long the subscriber may take to count the rest
+CLIENT_TIMEOUT_S=900  # a client run that takes longer is killed and recorded as failed
+work=""
+broker_pid=""
+port=""
+run_no=0
+runs=""
+
+stop_e2e() {
+  if [ -n "$work" ] && [ -f "$work/sub.pid" ]; then kill "$(cat "$work/sub.pid")" 2>/dev/null || true; fi
+  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
+  broker_pid=""
+  if [ -n "$work" ]; then rm -rf "$work"; fi
+  work=""
+}
+
+accepts() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_broker() {
+  work=$(mktemp -d /tmp/sensorpub-bench.XXXXXX)
+  trap stop_e2e EXIT
+  trap 'stop_e2e; exit 130' INT TERM
+  for _ in 1 2 3 4 5; do
+    port=$(( 30000 + RANDOM % 30000 ))
+    accepts "$port" && continue
+    # max_queued_messages 0: no per-client limit, so a slow subscriber never makes mosquitto drop.
+    cat > "$work/mosquitto.conf" <<EOF
+user $(id -un)
+per_listener_settings false
+listener $port 127.0.0.1
+allow_anonymous true
+persistence false
+max_queued_messages 0
+log_dest stderr
+log_type error
+log_type warning
+log_type notice
+log_type subscribe
+EOF
+    /usr/sbin/mosquitto -c "$work/mosquitto.conf" 2>>"$work/mosquitto.log" &
+    broker_pid=$!
+    for _ in $(seq 100); do
+      accepts "$port" && return 0
+      kill -0 "$broker_pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill "$broker_pid" 2>/dev/null || true
+    broker_pid=""
+  done
+  echo "mosquitto did not start; log:" >&2
+  cat "$work/mosquitto.log" >&2
+  return 1
+}
+
+now_ns() { date +%s%N; }
+
+# start_subscriber TOPIC COUNT: mosquitto_sub prints one line (the topic) per message and exits
+# after COUNT; returns once mosquitto has logged the subscription.
+start_subscriber() {
+  local topic=$1 count=$2 id="bench-sub-$run_no"
+  rm -f "$work/sub.pid" "$work/sub.end"
+  ( mosquitto_sub -h 127.0.0.1 -p "$port" -i "$id" -t "$topic" -q 0 -C "$count" -W "$CLIENT_TIMEOUT_S" -F '%t' \
+        > "$work/sub-$run_no.txt" 2>&1 &
+    echo $! > "$work/sub.pid"
+    wait $!
+    now_ns > "$work/sub.end" ) &
+  for _ in $(seq 200); do
+    grep -q "^[0-9]*: $id 0 $topic\$" "$work/mosquitto.log" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# finish_subscriber TOPIC GRACE_S: waits up to GRACE_S for the count, then prints how many arrived.
+finish_subscriber() {
+  local topic=$1 grace=$2
+  for _ in $(seq $((grace * 20))); do
+    [ -f "$work/sub.end" ] && break
+    sleep 0.05
+  done
+  kill "$(cat "$work/sub.pid")" 2>/dev/null || true
+  for _ in $(seq 40); do [ -f "$work/sub.end" ] && break; sleep 0.05; done
+  rm -f "$work/sub.pid"
+  grep -cxF "$topic" "$work/sub-$run_no.txt" || true
+}
+
+# record LABEL KEY=VALUE...: appends one run to the table's input.
+record() {
+  local label=$1; shift
+  printf '%s\t%s\n' "$label" "$*" >> "$runs"
+  case "$*" in *status=failed*) failures=$((failures + 1)); echo "  $label: FAILED: ${*##*note=}" ;;
+                *) echo "  $label: done" ;; esac
+}
+
+# measure_client LABEL EXPECTED STDIN COMMAND...: runs the client under /usr/bin/time (peak RSS)
+# while a subscriber counts EXPECTED messages (0: no subscriber). "@TOPIC@" in COMMAND becomes
+# this run's topic. Sets: rc, seconds (wall), rss_kb, delivered, sub_seconds, output.
+measure_client() {
+  local label=$1 expected=$2 input=$3; shift 3
+  run_no=$((run_no + 1))
+  local topic
+  topic=$(printf 'sensorpub/bench/topic/%03d' "$run_no")
+  local args=()
+  for a in "$@"; do args+=("${a//@TOPIC@/$topic}"); done
+  delivered="-"; sub_seconds=""; rc=0
+  if [ "$expected" -gt 0 ] && ! start_subscriber "$topic" "$expected"; then
+    rc=99; output="mosquitto_sub did not subscribe within 10 s"; seconds=0; rss_kb=0
+    kill "$(cat "$work/sub.pid" 2>/dev/null)" 2>/dev/null || true
+    return 0
+  fi
+  local start end
+  start=$(now_ns)
+  timeout "$CLIENT_TIMEOUT_S" /usr/bin/time -f %M -o "$work/rss-$run_no" "${args[@]}" \
+      < "$input" > "$work/out-$run_no" 2>&1 || rc=$?
+  end=$(now_ns)
+  seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  rss_kb=$(grep -E '^[0-9]+$' "$work/rss-$run_no" 2>/dev/null | tail -1 || true)
+  rss_kb=${rss_kb:-0}
+  output=$(cat "$work/out-$run_no")
+  if [ "$expected" -gt 0 ]; then
+    delivered=$(finish_subscriber "$topic" "$([ "$rc" -eq 0 ] && echo "$SUB_GRACE_S" || echo 0)")
+    if [ -f "$work/sub.end" ]; then
+      sub_seconds=$(awk -v a="$start" -v b="$(cat "$work/sub.end")" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    fi
+  fi
+  cp "$work/out-$run_no" "$out/e2e-run-$run_no.log"
+}
+
+# java_run LABEL EXPECTED_ON_TOPIC COMMAND...: a client that prints a RESULT line.
+java_run() {
+  local label=$1 expected=$2; shift 2
+  measure_client "$label" "$expected" /dev/null "$@"
+  local result
+  result=$(grep -m1 '^RESULT ' <<<"$output" || true)
+  if [ "$rc" -ne 0 ] || [ -z "$result" ]; then
+    record "$label" "status=failed note=exit $rc: $(tail -1 <<<"$output" | tr -d '\t')"
+  elif [ "$expected" -gt 0 ] && [ "$delivered" != "$expected" ]; then
+    record "$label" "${result#RESULT } rss_kb=$rss_kb delivered=$delivered status=failed" \
+        "note=subscriber counted $delivered of $expected"
+  elif [ "$expected" -eq 0 ]; then
+    local proof="every PUBACK arrived"
+    case "$result" in *" qos=0 "*) proof="the broker answered after the last PUBLISH" ;; esac
+    record "$label" "${result#RESULT } rss_kb=$rss_kb status=ok note=no subscriber; $proof"
+  else
+    record "$label" "${result#RESULT } rss_kb=$rss_kb delivered=$delivered status=ok"
+  fi
+}
+
+# mosquitto_pub_run QOS EXPECTED: libmosquitto publishing one message per line of the same payload.
+# Its completion is the moment the subscriber has counted every message. At QoS 0 its own exit
+# only proves that its socket buffer took the bytes (the broker may still be reading them), while
+# sensorpub's QoS 0 run ends on a PINGRESP that proves the broker read them all; the process time
+# is kept in the note. At QoS 1, mosquitto_pub 2.0.11 disconnects at the end of its input before
+# its queued messages are out (measured: 3,397 of 200,000 arrived), so its input stays open until
+# the subscriber has counted every message. With EXPECTED 0 (QoS 0 only) no subscriber runs and
+# the process time is all there is.
+mosquitto_pub_run() {
+  local qos=$1 expected=$2 label="mosquitto_pub -l, QoS $1"
+  local pub=(mosquitto_pub -h 127.0.0.1 -p "$port" -t @TOPIC@ -q "$qos" -l)
+  if [ "$qos" = 0 ]; then
+    measure_client "$label" "$expected" "$work/lines.txt" "${pub[@]}"
+    process_seconds=$seconds
+    if [ "$expected" -gt 0 ]; then seconds=${sub_seconds:-$seconds}; fi
+  else
+    measure_client "$label" "$E2E_COUNT" /dev/null sh -c \
+        'lines=$1 done=$2; shift 2; { cat "$lines"; while [ ! -f "$done" ]; do sleep 0.01; done; } | "$@"' \
+        sh "$work/lines.txt" "$work/sub.end" "${pub[@]}"
+    seconds=${sub_seconds:-$seconds}
+  fi
+  local rate
+  rate=$(awk -v n="$E2E_COUNT" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+  local kv="client=mosquitto_pub qos=$qos count=$E2E_COUNT size=${#PAYLOAD} window=$([ "$qos" = 0 ] && echo - || echo 20)"
+  kv="$kv seconds=$seconds msgs_per_sec=$rate rss_kb=$rss_kb delivered=$delivered"
+  if [ "$rc" -ne 0 ]; then
+    record "$label" "status=failed note=exit $rc: $(tail -1 <<<"$output" | tr -d '\t')"
+  elif [ "$expected" = 0 ]; then
+    record "$label" "$kv status=ok note=process time (written), no subscriber"
+  elif [ "$delivered" != "$E2E_COUNT" ]; then
+    record "$label" "$kv status=failed note=subscriber counted $delivered of $E2E_COUNT"
+  elif [ "$qos" = 0 ]; then
+    record "$label" "$kv status=ok note=until the subscriber had all; its process exited after $process_seconds s"
+  else
+    record "$label" "$kv status=ok note=until the subscriber had all"
+  fi
+}
+
+# sensorpub_cmd JVM_FLAGS... / paho_cmd: set cmd to the client's command line up to the per-run options.
+sensorpub_cmd() { cmd=(java "$@" -jar "$JAR" bench --server "tcp://127.0.0.1:$port" --topic @TOPIC@ --size "${#PAYLOAD}"); }
+paho_cmd() {
+  cmd=(java -cp "$cp" dev.sensorpub.bench.PahoPublishBench --server "tcp://127.0.0.1:$port" --topic @TOPIC@
+       --size "${#PAYLOAD}" --warmup "$PAHO_WARMUP")
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# startup_run LABEL JVM_FLAGS...: five whole `java -jar ... bench --count 1 --qos 1` processes.
+startup_run() {
+  local label=$1; shift
+  local times=() t0 t1 i rc_s=0 last=""
+  for i in 1 2 3 4 5; do
+    t0=$(now_ns)
+    last=$(java "$@" -jar "$JAR" bench --server "tcp://127.0.0.1:$port" --qos 1 --count 1 --size "${#PAYLOAD}" 2>&1) \
+        || rc_s=$?
+    t1=$(now_ns)
+    [ "$rc_s" -ne 0 ] && break
+    times+=($(( (t1 - t0) / 1000000 )))
+  done
+  if [ "$rc_s" -ne 0 ]; then
+    record "$label" "kind=startup client=sensorpub status=failed note=exit $rc_s: $(tail -1 <<<"$last" | tr -d '\t')"
+  else
+    record "$label" "kind=startup client=sensorpub wall_ms=$(printf '%s\n' "${times[@]}" | median) runs=5 status=ok"
+  fi
+}
+
+# One round of the table's rows; the JVMs run with default flags unless the label says otherwise.
+with_subscriber_rows() {
+  local n=$1 total=$2 cmd=()
+  mosquitto_pub_run 0 "$n"
+  mosquitto_pub_run 1 "$n"
+  sensorpub_cmd
+  java_run "sensorpub QoS 0" "$total" "${cmd[@]}" --qos 0 --count "$n"
+  java_run "sensorpub QoS 1, window 32" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 32
+  java_run "sensorpub QoS 1, window 256" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 256
+  sensorpub_cmd -Xmx16m
+  java_run "sensorpub QoS 0, -Xmx16m" "$total" "${cmd[@]}" --qos 0 --count "$n"
+  java_run "sensorpub QoS 1, window 32, -Xmx16m" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 32
+  sensorpub_cmd -Xmx16m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k
+  java_run "sensorpub QoS 1, window 32, -Xmx16m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k" "$total" \
+      "${cmd[@]}" --qos 1 --count "$n" --window 32
+  paho_cmd
+  java_run "Paho QoS 0, in-flight 10" "$total" "${cmd[@]}" --qos 0 --count "$n" --window 10
+  java_run "Paho QoS 0, in-flight 256" "$total" "${cmd[@]}" --qos 0 --count "$n" --window 256
+  java_run "Paho QoS 1, in-flight 10" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 10
+  java_run "Paho QoS 1, in-flight 256" "$total" "${cmd[@]}" --qos 1 --count "$n" --window 256
+}
+
+# QoS 1 completes on the last PUBACK, QoS 0 on the broker's answer after the last PUBLISH
+# (mosquitto_pub: its exit). mosquitto_pub QoS 1 cannot run here: without a subscriber nothing
+# shows when it is done.
+broker_only_rows() {
+  local n=$1 cmd=()
+  mosquitto_pub_run 0 0
+  sensorpub_cmd
+  java_run "sensorpub QoS 0" 0 "${cmd[@]}" --qos 0 --count "$n"
+  java_run "sensorpub QoS 1, window 32" 0 "${cmd[@]}" --qos 1 --count "$n" --window 32
+  java_run "sensorpub QoS 1, window 256" 0 "${cmd[@]}" --qos 1 --count "$n" --window 256
+  paho_cmd
+  java_run "Paho QoS 0, in-flight 10" 0 "${cmd[@]}" --qos 0 --count "$n" --window 10
+  java_run "Paho QoS 0, in-flight 256" 0 "${cmd[@]}" --qos 0 --count "$n" --window 256
+  java_run "Paho QoS 1, in-flight 10" 0 "${cmd[@]}" --qos 1 --count "$n" --window 10
+  java_run "Paho QoS 1, in-flight 256" 0 "${cmd[@]}" --qos 1 --count "$n" --window 256
+}
+
+run_e2e() {
+  scripts/require-tools.sh mosquitto mosquitto-clients time
+  local n="$E2E_COUNT"
+  # Both JVM clients warm up on the same connection and topic first: sensorpub bench sends a tenth
+  # of the count (at most 20,000) before its measured run; Paho is told to do the same.
+  PAHO_WARMUP=$(( n / 10 < 1 ? 1 : n / 10 > 20000 ? 20000 : n / 10 ))
+  local total=$(( n + PAHO_WARMUP ))
+  : > "$out/e2e-runs.tsv"
+  rm -f "$out"/e2e-run-*.log
+  mvn -B -q -ntp -DskipTests package || return 1
+  start_broker || return 1
+  yes "$PAYLOAD" | head -n "$n" > "$work/lines.txt"
+  echo "e2e: mosquitto $(/usr/sbin/mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') on 127.0.0.1:$port," \
+       "$n messages of ${#PAYLOAD} bytes per run"
+
+  # The machine may be busy with other work: every row runs E2E_REPEAT times, round-robin so that
+  # a busy spell hits all clients alike, and the table shows the median and the range.
+  local i
+  runs="$out/e2e-runs.tsv"
+  for i in $(seq "$E2E_REPEAT"); do with_subscriber_rows "$n" "$total"; done
+  # The same clients with no subscriber: what each client and the broker's intake can do alone.
+  runs="$out/e2e-broker-only-runs.tsv"
+  : > "$runs"
+  for i in $(seq "$E2E_REPEAT"); do broker_only_rows "$n"; done
+
+  local cmd=()
+  sensorpub_cmd -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xmx64m
+  java_run "sensorpub QoS 1, window 32, $EPSILON_COUNT msgs, Epsilon GC -Xmx64m" 0 \
+      "${cmd[@]}" --qos 1 --count "$EPSILON_COUNT" --window 32
+
+  # Start-up: the JDK's default CDS archive only, then an AppCDS archive made by one training run.
+  startup_run "without AppCDS (JDK default CDS)"
+  local jsa="$work/sensorpub.jsa"
+  java -XX:ArchiveClassesAtExit="$jsa" -jar "$JAR" bench --server "tcp://127.0.0.1:$port" --qos 1 --count 1 \
+      --size "${#PAYLOAD}" > "$out/e2e-appcds-training.log" 2>&1 || true
+  if [ -f "$jsa" ]; then
+    local shared
+    shared=$(java -XX:SharedArchiveFile="$jsa" -Xlog:class+load=info -jar "$JAR" bench \
+        --server "tcp://127.0.0.1:$port" --qos 1 --count 1 --size "${#PAYLOAD}" 2>/dev/null \
+        | grep -c 'source: shared objects file (top)' || true)
+    startup_run "with AppCDS ($shared classes from the app archive)" -XX:SharedArchiveFile="$jsa"
+  else
+    record "with AppCDS" "kind=startup client=sensorpub status=failed note=no archive; see e2e-appcds-training.log"
+  fi
+  local floor_kb
+  floor_kb=$(/usr/bin/time -f %M java -Xmx16m -jar "$JAR" --version 2>&1 >/dev/null | tail -1)
+  stop_e2e
+
+  {
+    echo "## End to end: $n messages, ${#PAYLOAD}-byte payload, 25-byte topic, local mosquitto"
+    echo
+    echo "Command: scripts/bench.sh e2e. Each run publishes to its own topic on one mosquitto" \
+         "$(/usr/sbin/mosquitto -h 2>/dev/null | head -1 | awk '{print $3}') (127.0.0.1);" \
+         "a mosquitto_sub (QoS 0) counts what arrived. Each row ran $E2E_REPEAT times, round-robin;" \
+         "it shows the median run by msgs/s, the range, and the highest peak RSS."
+    echo "Completion: Java clients time their measured run (after a $PAHO_WARMUP-message warm-up on the" \
+         "same connection) up to the last PUBACK (QoS 1) or, at QoS 0, up to the broker's answer to a" \
+         "packet sent after the last PUBLISH, which proves the broker read them all (sensorpub: a" \
+         "PINGRESP; Paho: the PUBACK of one QoS 1 marker on a sibling topic). mosquitto_pub: until the" \
+         "subscriber had every message; without a subscriber, its process time (bytes written only)."
+    echo "Ratios: msgs/s over mosquitto_pub and over the fastest Paho run at the same QoS, this run." \
+         "Bytes allocated: all threads of the JVM during the measured run (loop: the publishing" \
+         "thread only). Peak RSS: /usr/bin/time %M of the client process (mosquitto_pub QoS 1 reads" \
+         "its whole input into memory ahead of sending)."
+    machine
+    echo
+    java -cp "$cp" dev.sensorpub.bench.EndToEndTable "$out/e2e-runs.tsv"
+    echo
+    echo "JVM floor for comparison: \`java -Xmx16m -jar sensorpub.jar --version\` peaks at" \
+         "$(awk -v k="$floor_kb" 'BEGIN { printf "%.1f", k / 1024 }') MB RSS."
+    echo
+    echo "### Broker only: the same clients with no subscriber"
+    echo
+    java -cp "$cp" dev.sensorpub.bench.EndToEndTable "$out/e2e-broker-only-runs.tsv"
+  } | tee "$out/e2e.md"
+  echo
+}
+
+section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
+
 case "$section" in
-  codec) run_codec ;;
-  all) run_codec ;;
-  *) echo "unknown section '$section'; use: codec | all" >&2; exit 2 ;;
+  codec) run_codec || section_failed codec ;;
+  queue) run_queue || section_failed queue ;;
+  e2e) run_e2e || section_failed e2e ;;
+  all)
+    run_codec || section_failed codec
+    run_queue || section_failed queue
+    run_e2e || section_failed e2e
+    ;;
 esac
+
+if [ "$failures" -gt 0 ]; then
+  echo "bench.sh: $failures run(s) FAILED (see the tables above and $out/*.log)" >&2
+  exit 1
+fi
