@@ -5,6 +5,7 @@
 #   scripts/bench.sh e2e       end to end against a local mosquitto: sensorpub bench vs Paho Java 1.2.5
 #                              vs mosquitto_pub -l (throughput, bytes allocated, peak RSS, -Xmx16m,
 #                              10M messages under Epsilon GC, start-up with and without AppCDS)
+#   scripts/bench.sh backlog   the offline queue's drain of a 100,000-message QoS 1 backlog vs live
 #   scripts/bench.sh all       every section (default)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
@@ -19,8 +20,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|e2e|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | e2e | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -404,15 +405,50 @@ run_e2e() {
   echo
 }
 
+# The offline queue's drain: BACKLOG_COUNT QoS 1 messages queued while there is no link, timed from
+# CONNACK until the broker acknowledged the last one, next to the live QoS 1 rate measured by the
+# same process just before (sensorpub bench --backlog).
+run_backlog() {
+  scripts/require-tools.sh mosquitto
+  local n="${BACKLOG_COUNT:-100000}"
+  mvn -B -q -ntp -DskipTests package || return 1
+  start_broker || return 1
+  local lines
+  lines=$(java -jar "$JAR" bench --server "tcp://127.0.0.1:$port" --qos 1 --count "$n" --window 32 \
+      --size "${#PAYLOAD}" --topic sensorpub/bench/backlog01 --backlog "$n" 2> "$out/backlog.log") || {
+    stop_e2e
+    return 1
+  }
+  stop_e2e
+  local live drained
+  live=$(echo "$lines" | grep -v 'mode=backlog' | grep -o 'msgs_per_sec=[0-9]*' | cut -d= -f2)
+  drained=$(echo "$lines" | grep 'mode=backlog' | grep -o 'msgs_per_sec=[0-9]*' | cut -d= -f2)
+  {
+    echo "## Offline queue: draining a $n-message backlog, QoS 1, window 32, broker only"
+    echo
+    echo "Command: scripts/bench.sh backlog (sensorpub bench --backlog $n: one process, live run first)"
+    machine
+    echo
+    echo "| run | msgs/s | vs live |"
+    echo "|---|---|---|"
+    echo "| live QoS 1 ($n messages handed in while connected) | $live | 1.00x |"
+    echo "| backlog drain ($n messages queued offline, timed from CONNACK) | $drained |" \
+         "$(awk -v a="$drained" -v b="$live" 'BEGIN { printf "%.2fx", a / b }') |"
+  } | tee "$out/backlog.md"
+  echo
+}
+
 section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
 
 case "$section" in
   codec) run_codec || section_failed codec ;;
   queue) run_queue || section_failed queue ;;
   e2e) run_e2e || section_failed e2e ;;
+  backlog) run_backlog || section_failed backlog ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue
+    run_backlog || section_failed backlog
     run_e2e || section_failed e2e
     ;;
 esac
