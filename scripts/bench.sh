@@ -6,7 +6,8 @@
 #                              vs mosquitto_pub -l (throughput, bytes allocated, peak RSS, -Xmx16m,
 #                              10M messages under Epsilon GC, start-up with and without AppCDS)
 #   scripts/bench.sh backlog   the offline queue's drain of a 100,000-message QoS 1 backlog vs live
-#   scripts/bench.sh all       every section (default)
+#   scripts/bench.sh fuzz      the decoder fuzz test's long mode (FUZZ_INPUTS per kind, default 3,000,000)
+#   scripts/bench.sh all       every section (default; without fuzz)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
 # E2E_COUNT (default 200000), EPSILON_COUNT (default 10000000) and E2E_REPEAT (default 3) shorten
@@ -20,8 +21,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|backlog|e2e|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|fuzz|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -438,6 +439,16 @@ run_backlog() {
   echo
 }
 
+# The decoder's fuzz test with many more inputs than the test suite's 100,000 per kind.
+run_fuzz() {
+  local n="${FUZZ_INPUTS:-3000000}"
+  echo "## Decoder fuzzing: $n valid, $n mutated and $n random inputs, random splits"
+  mvn -B -q -ntp test -Dtest=PacketDecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.inputs="$n" \
+      > "$out/fuzz.log" 2>&1 || { echo "fuzzing FAILED: see $out/fuzz.log"; return 1; }
+  grep -h "Tests run" target/surefire-reports/dev.sensorpub.codec.PacketDecoderFuzzTest.txt | tee "$out/fuzz.md"
+  echo
+}
+
 section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
 
 case "$section" in
@@ -445,6 +456,7 @@ case "$section" in
   queue) run_queue || section_failed queue ;;
   e2e) run_e2e || section_failed e2e ;;
   backlog) run_backlog || section_failed backlog ;;
+  fuzz) run_fuzz || section_failed fuzz ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue
