@@ -31,10 +31,20 @@ class BlackHoleProxyTest {
             byte[] connect = RawPackets.connect("through-proxy");
             client.send(connect);
             assertArrayEquals(RawPackets.CONNACK_ACCEPTED, client.receive(4, 5_000), broker.log());
-            assertEquals(connect.length, proxy.bytesToServer());
-            assertEquals(4, proxy.bytesToClient());
+            // The proxy counts after its write returns, so the client may see the bytes first.
+            assertEquals(connect.length, settled(proxy::bytesToServer, connect.length));
+            assertEquals(4, settled(proxy::bytesToClient, 4));
             assertEquals(1, proxy.connectionsAccepted());
         }
+    }
+
+    /** The counter's value once it reached {@code expected}, or after 5 s; bounded either way. */
+    private static long settled(java.util.function.LongSupplier counter, long expected) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (counter.getAsLong() != expected && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return counter.getAsLong();
     }
 
     @Test
