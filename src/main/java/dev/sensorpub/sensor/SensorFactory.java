@@ -40,7 +40,13 @@ public final class SensorFactory {
         return false;
     }
 
+    /** The driver for {@code c}; one whose reads block runs on a worker (see {@link OffLoopSensor}). */
     public Sensor create(SensorConfig c) {
+        Sensor driver = driver(c);
+        return driver.readBlocks() ? new OffLoopSensor(c.name(), driver) : driver;
+    }
+
+    private Sensor driver(SensorConfig c) {
         String unit = c.unit() == null ? "" : c.unit();
         switch (c.type()) {
             case SIM_COUNTER:

@@ -64,6 +64,28 @@ class SensorFactoryTest {
     }
 
     @Test
+    void driversWhoseReadsBlockRunOffTheLoop() throws Exception {
+        AgentConfig c = config("sensor.t.type = ds18b20", "sensor.t.topic = x/t",
+                "sensor.h.type = dht22", "sensor.h.topic = x/h",
+                "sensor.f.type = cpu-temperature", "sensor.f.topic = x/f");
+        SensorFactory factory = new SensorFactory(c.board(), null);
+        java.util.Map<String, SensorConfig> byName = new java.util.HashMap<>();
+        c.sensors().forEach(s -> byName.put(s.name(), s));
+        Sensor ds18b20 = factory.create(byName.get("t"));
+        Sensor dht22 = factory.create(byName.get("h"));
+        Sensor cpu = factory.create(byName.get("f"));
+        try {
+            assertInstanceOf(OffLoopSensor.class, ds18b20);
+            assertInstanceOf(OffLoopSensor.class, dht22);
+            assertInstanceOf(CpuTemperature.class, cpu, "a quick sysfs read stays on the loop");
+        } finally {
+            ds18b20.close();
+            dht22.close();
+            cpu.close();
+        }
+    }
+
+    @Test
     void sysfsAndSimSensorsNeedNoPi4jContext() throws Exception {
         AgentConfig c = config("sensor.f.type = cpu-temperature", "sensor.f.topic = x/f",
                 "sensor.g.type = sim-counter", "sensor.g.topic = x/g");

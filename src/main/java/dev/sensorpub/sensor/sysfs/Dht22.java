@@ -39,6 +39,12 @@ public final class Dht22 implements Sensor {
         this.attempts = attempts;
     }
 
+    /** Yes: each attempt waits 20-30 ms for the sensor, and EIO is retried. */
+    @Override
+    public boolean readBlocks() {
+        return true;
+    }
+
     @Override
     public java.util.List<Quantity> quantities() {
         return QUANTITIES;

@@ -35,6 +35,12 @@ public final class Ds18b20 implements Sensor {
         this.deviceId = deviceId;
     }
 
+    /** Yes: the kernel converts for about 750 ms while read() waits. */
+    @Override
+    public boolean readBlocks() {
+        return true;
+    }
+
     @Override
     public List<Quantity> quantities() {
         return quantities;

@@ -1,0 +1,123 @@
+package dev.sensorpub.sensor;
+
+import java.util.List;
+
+/**
+ * Runs a driver whose read blocks (the kernel's 1-wire conversion takes about 750 ms; a DHT22
+ * read retries on EIO) on a worker thread of its own, so the loop never waits for it.
+ *
+ * <p>Each {@link #read} hands out the result of the read that finished since the last call,
+ * stamped with the time it was measured, and asks the worker for the next one: a value is at
+ * most one interval old. The first call has nothing yet, so it publishes nothing. A failed
+ * background read is reported by the next call, as the driver's own reason.
+ */
+public final class OffLoopSensor implements Sensor {
+    private final Sensor driver;
+    private final Reading workerReading;
+    private final double[] result;
+    private final Thread worker;
+    // guarded by this
+    private long resultTimestampMillis;
+    private String resultError;
+    private boolean resultReady;
+    private boolean requested;
+    private boolean closed;
+
+    public OffLoopSensor(String name, Sensor driver) {
+        this.driver = driver;
+        int quantities = driver.quantities().size();
+        this.workerReading = new Reading(quantities);
+        this.result = new double[quantities];
+        this.worker = new Thread(this::work, "sensor-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    @Override
+    public List<Quantity> quantities() {
+        return driver.quantities();
+    }
+
+    /** Never blocks: takes the last finished result, if any, and asks for the next. */
+    @Override
+    public void read(Reading out) throws SensorReadException {
+        String error;
+        synchronized (this) {
+            boolean ready = resultReady;
+            if (!requested) {
+                requested = true;
+                notifyAll();
+            }
+            if (!ready) {
+                return; // nothing measured yet: every value stays NaN, nothing is published
+            }
+            resultReady = false;
+            error = resultError;
+            if (error == null) {
+                out.begin(resultTimestampMillis);
+                for (int q = 0; q < result.length; q++) {
+                    out.set(q, result[q]);
+                }
+            }
+        }
+        if (error != null) {
+            throw new SensorReadException(error);
+        }
+    }
+
+    private void work() {
+        while (true) {
+            synchronized (this) {
+                while (!requested && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+            }
+            long measuredAt = System.currentTimeMillis();
+            workerReading.begin(measuredAt);
+            String error = null;
+            try {
+                driver.read(workerReading);
+            } catch (SensorReadException e) {
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            synchronized (this) {
+                for (int q = 0; q < result.length; q++) {
+                    result[q] = workerReading.value(q);
+                }
+                resultTimestampMillis = measuredAt;
+                resultError = error;
+                resultReady = true;
+                requested = false;
+            }
+        }
+    }
+
+    /** Whether the worker thread is still running (for tests). */
+    boolean workerAlive() {
+        return worker.isAlive();
+    }
+
+    /** Stops the worker (waiting up to a second for a read in progress), then closes the driver. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        try {
+            worker.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        driver.close();
+    }
+}
