@@ -1,0 +1,84 @@
+package dev.sensorpub.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.MemoryQueue;
+import dev.sensorpub.queue.OverflowPolicy;
+import dev.sensorpub.queue.QueuedRecord;
+import dev.sensorpub.sensor.EventHandoff;
+import dev.sensorpub.sensor.SensorSchedule;
+import dev.sensorpub.sensor.sim.SimCounter;
+import dev.sensorpub.sensor.sim.SimSine;
+import dev.sensorpub.testing.AllocationMeter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The first half of the publishing path, measured as one: the schedule reads the sensors, the
+ * sink formats each reading into its payload and appends it to the queue. (The second half,
+ * queue to socket, is measured through mosquitto in PublishBenchTest.)
+ */
+class QueueingSinkTest {
+    private final MemoryQueue queue = new MemoryQueue(1 << 20, 10_000, OverflowPolicy.DROP_OLDEST, 512);
+    private final QueueingSink sink = new QueueingSink(new String[] {"beat", "wave"},
+            new byte[][][] {{bytes("pi/beat")}, {bytes("pi/wave")}},
+            new PayloadFormatter[][] {{PayloadFormatter.number(false, 0, 1, 0, "")},
+                {PayloadFormatter.number(true, 2, 1, 0, "C")}},
+            new int[] {1, 0}, new boolean[] {false, true}, new long[] {0, 60_000}, queue);
+    private final SensorSchedule schedule = new SensorSchedule(List.of(
+            new SensorSchedule.Entry("beat", new SimCounter(0), 100, 0, 0),
+            new SensorSchedule.Entry("wave", new SimSine("C", 60_000, 1, 20), 100, 0, 0)),
+            sink, new EventHandoff(16), 0);
+    private final QueuedRecord record = new QueuedRecord();
+    private long now;
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One interval: both sensors read, formatted and queued; the queue is then emptied. */
+    private int round() {
+        now += 100;
+        schedule.poll(now);
+        int n = 0;
+        while (queue.next(record, now)) {
+            queue.confirm(record.sequence());
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void readingsBecomeQueuedMessagesWithTheirTopicQosRetainAndExpiry() {
+        schedule.poll(0);
+        assertTrue(queue.next(record, 0));
+        assertEquals("pi/beat 0", text(record) + " " + payload(record));
+        assertEquals(1, record.qos());
+        assertTrue(queue.next(record, 0));
+        assertEquals("pi/wave", text(record));
+        assertTrue(payload(record).startsWith("{\"value\":20.00,\"unit\":\"C\""), payload(record));
+        assertTrue(record.retain());
+        assertEquals(record.timestampMillis() + 60_000, record.expiresAtMillis());
+    }
+
+    @Test
+    void readingFormattingAndQueueingAllocateNothing() {
+        long allocated = AllocationMeter.steadyStateBytes(50_000, () -> {
+            if (round() != 2) {
+                throw new AssertionError("both sensors publish every round");
+            }
+        });
+        assertEquals(0, allocated, "bytes allocated by 50,000 rounds of two readings each");
+    }
+
+    private static String text(QueuedRecord r) {
+        return new String(r.buffer(), r.topicOffset(), r.topicLength(), StandardCharsets.UTF_8);
+    }
+
+    private static String payload(QueuedRecord r) {
+        return new String(r.buffer(), r.payloadOffset(), r.payloadLength(), StandardCharsets.UTF_8);
+    }
+}
