@@ -47,7 +47,12 @@ public final class MosquittoSubscriber implements AutoCloseable {
             command.addAll(List.of("-i", clientId, "-c"));
         }
         MosquittoSubscriber s = new MosquittoSubscriber(command);
-        s.awaitSubscribed(10_000);
+        try {
+            s.awaitSubscribed(10_000);
+        } catch (RuntimeException | InterruptedException e) {
+            s.close(); // a subscriber that never got going must not outlive the test
+            throw e;
+        }
         return s;
     }
 
