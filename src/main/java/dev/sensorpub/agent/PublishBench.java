@@ -69,14 +69,14 @@ final class PublishBench {
 
     /** Connects; false if the broker did not accept within the timeout. */
     boolean connect(long timeoutMillis) {
-        long deadline = now() + timeoutMillis;
-        while (now() < deadline) {
-            long t = now();
+        long deadline = Agent.monotonicMillis() + timeoutMillis;
+        while (Agent.monotonicMillis() < deadline) {
+            long t = Agent.monotonicMillis();
             session.service(t);
             if (session.state() == LinkState.CONNECTED) {
                 return true;
             }
-            session.await(Math.max(0, Math.min(session.nextDeadlineMillis(t), deadline) - now()));
+            session.await(Math.max(0, Math.min(session.nextDeadlineMillis(t), deadline) - Agent.monotonicMillis()));
         }
         return session.state() == LinkState.CONNECTED;
     }
@@ -89,7 +89,7 @@ final class PublishBench {
         THREADS.getCurrentThreadAllocatedBytes();
         long loopBefore = THREADS.getCurrentThreadAllocatedBytes();
         long start = System.nanoTime();
-        boolean done = publish(count, now() + timeoutMillis);
+        boolean done = publish(count, Agent.monotonicMillis() + timeoutMillis);
         long nanos = System.nanoTime() - start;
         long loopAllocated = THREADS.getCurrentThreadAllocatedBytes() - loopBefore;
         long allAllocated = sum(THREADS.getThreadAllocatedBytes(ids)) - allBefore;
@@ -119,7 +119,7 @@ final class PublishBench {
             throw new IllegalStateException("could not connect");
         }
         long start = System.nanoTime();
-        boolean done = publish(count, now() + timeoutMillis, count);
+        boolean done = publish(count, Agent.monotonicMillis() + timeoutMillis, count);
         long nanos = System.nanoTime() - start;
         if (!done) {
             throw new IllegalStateException("backlog not drained within " + timeoutMillis + " ms");
@@ -137,7 +137,7 @@ final class PublishBench {
         QueueCounters counters = queue.counters();
         long confirmedAtStart = counters.confirmed();
         while (counters.confirmed() - confirmedAtStart < count) {
-            long t = now();
+            long t = Agent.monotonicMillis();
             if (t >= deadlineMillis || session.state() != LinkState.CONNECTED) {
                 return false;
             }
@@ -150,7 +150,7 @@ final class PublishBench {
                 session.requestProof(); // the last QoS 0 messages need a PINGRESP to count as delivered
             }
             if (counters.queuedMessages() >= ahead || produced == count) {
-                session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - now())));
+                session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - Agent.monotonicMillis())));
             }
         }
         return true;
@@ -158,10 +158,6 @@ final class PublishBench {
 
     void close() {
         session.drainAndDisconnect(1_000);
-    }
-
-    private static long now() {
-        return System.nanoTime() / 1_000_000;
     }
 
     private static long sum(long[] values) {

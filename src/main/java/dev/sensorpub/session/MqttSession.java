@@ -252,7 +252,7 @@ public final class MqttSession implements AutoCloseable {
             try {
                 current.await(timeoutMillis, out.hasUnwritten() || state == LinkState.CONNECTING);
             } catch (IOException e) {
-                lost(System.nanoTime() / 1_000_000, "wait on socket failed: " + Problems.describe(e));
+                lost(monotonicMillis(), "wait on socket failed: " + Problems.describe(e));
             }
         } else {
             LockSupport.parkNanos(this, timeoutMillis * 1_000_000);
@@ -465,9 +465,7 @@ public final class MqttSession implements AutoCloseable {
         }
         backlogEndSequence = queue.nextSequence();
         if (statusTopic != null) {
-            int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), ONLINE.length, 0));
-            out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, 0, false, true, 0, ONLINE, 0,
-                    ONLINE.length));
+            publishStatus(ONLINE);
         }
         // A SUBSCRIBE the last link lost before its SUBACK is sent again even to a kept session.
         boolean subackMissing = subscribePacketId != 0;
@@ -481,6 +479,13 @@ public final class MqttSession implements AutoCloseable {
             out.commit(PacketEncoder.encodeSubscribe(out.bytes(), p, subscribePacketId, subscriptions, subscriptionQos,
                     subscriptionCount));
         }
+    }
+
+    /** The retained status, QoS 0: written straight into the send buffer, not through the queue. */
+    private void publishStatus(byte[] payload) {
+        int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, 0));
+        out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, 0, false, true, 0, payload, 0,
+                payload.length));
     }
 
     private void onPuback() {
@@ -809,27 +814,25 @@ public final class MqttSession implements AutoCloseable {
      * @return true if everything queued was delivered
      */
     public boolean drainAndDisconnect(long timeoutMillis) {
-        long deadline = System.nanoTime() / 1_000_000 + timeoutMillis;
-        long now = System.nanoTime() / 1_000_000;
+        long deadline = monotonicMillis() + timeoutMillis;
+        long now = monotonicMillis();
         while (state == LinkState.CONNECTED && !isDrained() && now < deadline) {
             service(now);
             requestProof(); // the last QoS 0 messages need an answer to count as delivered
             await(Math.min(50, deadline - now));
-            now = System.nanoTime() / 1_000_000;
+            now = monotonicMillis();
         }
         boolean drained = isDrained();
         if (state == LinkState.CONNECTED) {
             try {
                 if (statusTopic != null) {
-                    int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), OFFLINE.length, 0));
-                    out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, 0, false, true, 0, OFFLINE, 0,
-                            OFFLINE.length));
+                    publishStatus(OFFLINE);
                 }
                 out.commit(PacketEncoder.encodeDisconnect(out.bytes(), out.reserve(PacketEncoder.DISCONNECT_SIZE)));
                 while (out.hasUnwritten() && now < deadline + 1000) {
                     flush(now);
                     transport.await(Math.min(50, deadline + 1000 - now), true);
-                    now = System.nanoTime() / 1_000_000;
+                    now = monotonicMillis();
                 }
                 LOG.info("disconnected from " + endpoints.current().hostAndPort()
                         + (drained ? "" : " with " + queue.counters().queuedMessages() + " messages still queued"));
@@ -839,6 +842,10 @@ public final class MqttSession implements AutoCloseable {
         }
         close();
         return drained;
+    }
+
+    private static long monotonicMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     @Override

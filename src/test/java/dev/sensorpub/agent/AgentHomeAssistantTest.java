@@ -8,7 +8,6 @@ import dev.sensorpub.testing.MosquittoSubscriber;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,9 +50,7 @@ class AgentHomeAssistantTest {
                 "output.relay.type = gpio-output",
                 "output.relay.pin = 23",
                 "output.relay.safe-after = 1s"), StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-Dsensorpub.board-dir=" + Path.of("board-configs").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), "dev.sensorpub.agent.Main", mapping.toString()));
+        List<String> command = AgentProcessTest.javaCommand("dev.sensorpub.agent.Main", mapping.toString());
         agent = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile())
                 .start();
     }

@@ -65,7 +65,8 @@ class AgentProcessTest {
         return p;
     }
 
-    private static List<String> javaCommand(String... args) {
+    /** The agent's JVM as the tests start it: this test classpath, small heap, the repository's board configs. */
+    static List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-Dsensorpub.board-dir=" + Path.of("board-configs").toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path")));
