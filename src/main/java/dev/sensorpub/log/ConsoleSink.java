@@ -1,5 +1,6 @@
 package dev.sensorpub.log;
 
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -17,13 +18,13 @@ public final class ConsoleSink implements Log.Sink {
 
     private final Level threshold;
     private final boolean stackTraces;
-    private final LogClock clock;
+    private final Clock clock;
     private final RepeatFolder folder;
     private final RepeatFolder.Summaries summaries = this::printSummary;
     private final LineOutput stdout;
     private LineOutput serial;
 
-    private ConsoleSink(LogSettings settings, LogClock clock, LineOutput stdout, LineOutput serial) {
+    private ConsoleSink(LogSettings settings, Clock clock, LineOutput stdout, LineOutput serial) {
         this.threshold = settings.level();
         this.stackTraces = settings.printsStackTraces();
         this.clock = clock;
@@ -37,7 +38,7 @@ public final class ConsoleSink implements Log.Sink {
      * warning (whatever the level) and continues with stdout alone: a missing console cable
      * must not stop the agent.
      */
-    static ConsoleSink open(LogSettings settings, LogClock clock, LineOutput stdout) {
+    static ConsoleSink open(LogSettings settings, Clock clock, LineOutput stdout) {
         LineOutput serial = null;
         String problem = null;
         if (settings.serialPath() != null) {
@@ -63,7 +64,7 @@ public final class ConsoleSink implements Log.Sink {
     @Override
     public synchronized void write(Level level, String component, String message) {
         String text = String.valueOf(message);   // a null message is a bug to see, not a crash
-        if (enabled(level) && folder.admit(level, component, text, clock.nanoTime(), summaries)) {
+        if (enabled(level) && folder.admit(level, component, text, clock.monotonicNanos(), summaries)) {
             print(level, component, text);
         }
     }
@@ -75,7 +76,7 @@ public final class ConsoleSink implements Log.Sink {
         }
         String text = message + ": " + Problems.describe(problem);
         synchronized (this) {
-            if (folder.admit(level, component, text, clock.nanoTime(), summaries)) {
+            if (folder.admit(level, component, text, clock.monotonicNanos(), summaries)) {
                 print(level, component, text);
                 if (stackTraces) {
                     printStackTrace(component, problem);
@@ -86,7 +87,7 @@ public final class ConsoleSink implements Log.Sink {
 
     @Override
     public synchronized void tick() {
-        folder.tick(clock.nanoTime(), summaries);
+        folder.tick(clock.monotonicNanos(), summaries);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sensorpub.log;
 
+import dev.sensorpub.time.Clock;
+
 /**
  * Entry point for logging. Until the agent calls {@link #configure} with the configuration's
  * values, lines go to stdout at INFO and above, folded with the default window.
@@ -33,7 +35,7 @@ public final class Log {
     /** Component names are short so the header stays 38 columns and common lines fit 80. */
     public static final int MAX_COMPONENT = 6;
 
-    private static volatile Sink sink = ConsoleSink.open(LogSettings.defaults(), LogClock.SYSTEM, LineOutput.systemOut());
+    private static volatile Sink sink = ConsoleSink.open(LogSettings.defaults(), Clock.SYSTEM, LineOutput.systemOut());
 
     private Log() {
     }
@@ -69,10 +71,10 @@ public final class Log {
 
     /** Applies the configuration: a new sink replaces the current one, which is closed. */
     public static ConsoleSink configure(LogSettings settings) {
-        return configure(settings, LogClock.SYSTEM, LineOutput.systemOut());
+        return configure(settings, Clock.SYSTEM, LineOutput.systemOut());
     }
 
-    static ConsoleSink configure(LogSettings settings, LogClock clock, LineOutput stdout) {
+    static ConsoleSink configure(LogSettings settings, Clock clock, LineOutput stdout) {
         Sink old = sink;
         old.flush();
         ConsoleSink configured = ConsoleSink.open(settings, clock, stdout);

@@ -1,5 +1,6 @@
 package dev.sensorpub.log;
 
+import dev.sensorpub.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConsoleSinkTest {
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:15:02.123Z"));
     private final Captured stdout = new Captured();
 
     @TempDir

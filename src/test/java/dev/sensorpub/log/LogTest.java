@@ -1,5 +1,6 @@
 package dev.sensorpub.log;
 
+import dev.sensorpub.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,7 +46,7 @@ class LogTest {
 
     @Test
     void loggersWriteThroughTheConfiguredSink() {
-        FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:15:02.123Z"));
         Captured stdout = new Captured();
         ConsoleSink sink = Log.configure(new LogSettings(Level.DEBUG, null, Duration.ofSeconds(10), false), clock,
                 LineOutput.stdout(stdout));
@@ -62,7 +63,7 @@ class LogTest {
 
     @Test
     void tickAndFlushReachTheInstalledSink() {
-        FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:15:02.123Z"));
         Captured stdout = new Captured();
         Log.configure(new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock,
                 LineOutput.stdout(stdout));
@@ -83,7 +84,7 @@ class LogTest {
         PrintStream original = System.out;
         Captured redirected = new Captured();
         try {
-            Log.configure(LogSettings.defaults(), new FakeClock(Instant.parse("2026-11-21T10:15:02.123Z")),
+            Log.configure(LogSettings.defaults(), new ManualClock(Instant.parse("2026-11-21T10:15:02.123Z")),
                     LineOutput.systemOut());
             System.setOut(new PrintStream(redirected, true, StandardCharsets.US_ASCII));
             Log.logger("agent").info("after redirect");

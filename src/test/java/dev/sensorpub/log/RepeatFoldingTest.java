@@ -1,5 +1,6 @@
 package dev.sensorpub.log;
 
+import dev.sensorpub.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RepeatFoldingTest {
     private static final String FAILED = "bme280 read failed: IOException: I2C NACK";
 
-    private final FakeClock clock = new FakeClock(Instant.parse("2026-11-21T10:00:00.000Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00.000Z"));
     private final Captured stdout = new Captured();
     private final ConsoleSink sink = ConsoleSink.open(
             new LogSettings(Level.INFO, null, Duration.ofSeconds(10), false), clock, LineOutput.stdout(stdout));
