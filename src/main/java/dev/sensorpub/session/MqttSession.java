@@ -14,6 +14,7 @@ import dev.sensorpub.log.Problems;
 import dev.sensorpub.queue.FlushRateLimiter;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.QueuedRecord;
+import dev.sensorpub.time.Clock;
 import dev.sensorpub.transport.Endpoint;
 import dev.sensorpub.transport.Endpoints;
 import dev.sensorpub.transport.TcpTransport;
@@ -57,6 +58,7 @@ public final class MqttSession implements AutoCloseable {
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
 
     private final SessionSettings settings;
+    private final Clock clock;
     private final MessageQueue queue;
     private final InboundHandler inbound;
     private final Endpoints endpoints;
@@ -120,11 +122,17 @@ public final class MqttSession implements AutoCloseable {
     private boolean lastSessionPresent;
 
     public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound) {
-        this(settings, queue, inbound, new TcpTransport());
+        this(settings, queue, inbound, Clock.SYSTEM);
+    }
+
+    /** Monotonic time from {@code clock} for every deadline; its epoch time only for expiry stamps. */
+    public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound, Clock clock) {
+        this(settings, queue, inbound, new TcpTransport(), clock);
     }
 
     /** With another transport for tcp:// servers: for tests that script what the socket does. */
-    MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound, Transport plain) {
+    MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound, Transport plain, Clock clock) {
+        this.clock = clock;
         this.tcp = plain;
         this.settings = settings;
         this.queue = queue;
@@ -157,7 +165,7 @@ public final class MqttSession implements AutoCloseable {
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
         this.backoff = new Backoff(settings.reconnectMinDelayMillis, settings.reconnectMaxDelayMillis,
-                settings.reconnectResetAfterMillis, System.nanoTime());
+                settings.reconnectResetAfterMillis, clock.monotonicNanos());
     }
 
     private static boolean anyTls(Endpoints endpoints) {
@@ -633,7 +641,7 @@ public final class MqttSession implements AutoCloseable {
     /** Moves records from the queue into the send buffer while the window, buffer and pacing allow. */
     private void fillFromQueue(long nowMillis) {
         flushBlockedUntilMillis = 0;
-        long wallMillis = System.currentTimeMillis();
+        long wallMillis = clock.epochMillis();
         long nowNanos = nowMillis * 1_000_000;
         while (true) {
             if (qos0Proofs.isFull() || out.free() < maxPublishPacketSize + CONTROL_RESERVE) {
@@ -844,8 +852,8 @@ public final class MqttSession implements AutoCloseable {
         return drained;
     }
 
-    private static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
+    private long monotonicMillis() {
+        return clock.monotonicMillis();
     }
 
     @Override
