@@ -80,4 +80,58 @@ class SessionThinLinkTest {
         assertEquals(1, session.counters().deadLinksDetected());
         assertTrue(elapsed() <= 1 + 3_000, "found within 1.5 keep alives: " + elapsed() + " ms");
     }
+
+    /**
+     * The issue's case: a socket buffer far larger than what the link carries in an answer
+     * timeout. Everything the socket took counts as "on the wire" from our side, so a PINGREQ
+     * behind 30 KB on a 2 kB/s link would need 15 s to arrive. Pacing the unproven QoS 0 bytes
+     * by the measured proof round trip keeps it behind no more than the link crosses in time.
+     */
+    @Test
+    void aQos0BacklogThroughADeepSocketBufferOnAThinLinkIsDeliveredWithoutAFalseDeadLink() {
+        ManualClock thinClock = new ManualClock();
+        ScriptedTransport thin = new ScriptedTransport();
+        MemoryQueue backlog = TestQueues.memory();
+        MqttSession paced = new MqttSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(10).build(), backlog, p -> { }, thin, thinClock);
+        paced.service(thinClock.monotonicMillis());
+        thin.deliver(CONNACK);
+        thinClock.advanceMillis(1);
+        paced.service(thinClock.monotonicMillis());
+        assertEquals(LinkState.CONNECTED, paced.state());
+        byte[] topic = "pi/backlog".getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = new byte[100];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        for (int i = 0; i < 300; i++) {
+            backlog.append(topic, 0, topic.length, payload, 0, payload.length, 0, false, 0, 0);
+        }
+        long kernelBuffer = 128 * 1024;
+        long crossed = 0;
+        int parsedUpTo = 0;
+        long start = thinClock.monotonicMillis();
+        for (int step = 0; step < 12_000 && !paced.isDrained(); step++) {
+            byte[] sent = thin.written();
+            crossed = Math.min(sent.length, crossed + 20); // 20 bytes per 10 ms: 2 kB/s
+            thin.writeBudget = kernelBuffer - (sent.length - crossed);
+            while (parsedUpTo + 2 <= crossed) { // the broker answers each PINGREQ once it arrived
+                int end = ScriptedSession.packetEnd(sent, parsedUpTo);
+                if (end > crossed) {
+                    break;
+                }
+                if ((sent[parsedUpTo] & 0xFF) == 0xC0) {
+                    thin.deliver(PINGRESP);
+                }
+                parsedUpTo = end;
+            }
+            thinClock.advanceMillis(10);
+            paced.service(thinClock.monotonicMillis());
+        }
+        long tookMillis = thinClock.monotonicMillis() - start;
+        assertEquals(0, paced.counters().deadLinksDetected(), "slow is not dead");
+        assertEquals(1, thin.opens());
+        assertEquals(300, paced.counters().acknowledged(), "all proven, after " + tookMillis + " ms");
+        // 300 PUBLISH of 114 bytes = 34,200 bytes: 17.1 s at 2 kB/s if the link were always busy.
+        assertTrue(tookMillis < 40_000, "the link stays busy: " + tookMillis + " ms");
+        System.out.println("thin link QoS 0 backlog: 300 x 114 B over 2 kB/s proven in " + tookMillis + " ms");
+    }
 }
