@@ -8,6 +8,7 @@ import dev.sensorpub.codec.Topic;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.time.Clock;
 import dev.sensorpub.transport.Endpoint;
@@ -63,12 +64,23 @@ public final class MqttSession implements AutoCloseable {
 
     /** Monotonic time from {@code clock} for every deadline; its epoch time only for expiry stamps. */
     public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound, Clock clock) {
-        this(settings, queue, inbound, new TcpTransport(), clock);
+        this(settings, queue, new ControlLane(1, 1), inbound, new TcpTransport(), clock);
+    }
+
+    /** With a lane of control messages that go out before the queue's backlog. */
+    public MqttSession(SessionSettings settings, MessageQueue queue, ControlLane lane, InboundHandler inbound,
+            Clock clock) {
+        this(settings, queue, lane, inbound, new TcpTransport(), clock);
     }
 
     /** With another transport for tcp:// servers: for tests that script what the socket does. */
     MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler application, Transport plain,
             Clock clock) {
+        this(settings, queue, new ControlLane(1, 1), application, plain, clock);
+    }
+
+    MqttSession(SessionSettings settings, MessageQueue queue, ControlLane lane, InboundHandler application,
+            Transport plain, Clock clock) {
         this.clock = clock;
         this.queue = queue;
         this.statusTopic = settings.statusTopic == null ? null : Topic.name(settings.statusTopic);
@@ -91,7 +103,7 @@ public final class MqttSession implements AutoCloseable {
         this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, clock, maxPublishPacketSize,
-                warnings, keepAlive.answerTimeoutMillis() / 3);
+                warnings, keepAlive.answerTimeoutMillis() / 3, lane);
         this.inbound = new InboundDispatch(link, outbound, keepAlive, application, out, counters, warnings);
         link.events(new BrokerLink.LinkEvents() {
             @Override

@@ -5,6 +5,7 @@ import dev.sensorpub.codec.PacketType;
 import dev.sensorpub.codec.Topic;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.FlushRateLimiter;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.QueuedRecord;
@@ -13,7 +14,7 @@ import dev.sensorpub.time.Clock;
 /**
  * Records from the queue to the broker, and back to the queue as confirmed: the in-flight
  * window, QoS 0 proofs, the resend after a reconnect, and the broker's PUBACK, PUBREC and
- * PUBCOMP.
+ * PUBCOMP. Control messages from the {@link ControlLane} go first, at QoS 1.
  *
  * <p>Invariants a reader can check here:
  * <ul>
@@ -39,6 +40,7 @@ final class OutboundDelivery {
     static final int MAX_QOS2_IN_FLIGHT = 20;
 
     private final MessageQueue queue;
+    private final ControlLane lane;
     private final SendBuffer out;
     private final InflightTable inflight;
     private final Qos0Proofs qos0Proofs;
@@ -71,7 +73,9 @@ final class OutboundDelivery {
     private final Qos0Proofs.Confirmations confirmations = this::confirm;
 
     OutboundDelivery(SessionSettings settings, MessageQueue queue, SendBuffer out, SessionCounters counters,
-            Clock clock, int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis) {
+            Clock clock, int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis,
+            ControlLane lane) {
+        this.lane = lane;
         this.warnings = warnings;
         this.proofTargetMillis = proofTargetMillis;
         this.queue = queue;
@@ -95,7 +99,8 @@ final class OutboundDelivery {
 
     /** Nothing left to deliver: no unsent record, nothing in flight, no unproven QoS 0. */
     boolean isDrained() {
-        return inflight.size() == 0 && qos0Proofs.isEmpty() && queue.counters().queuedMessages() == 0;
+        return inflight.size() == 0 && qos0Proofs.isEmpty() && queue.counters().queuedMessages() == 0
+                && lane.isEmpty();
     }
 
     boolean somethingUnproven() {
@@ -130,9 +135,10 @@ final class OutboundDelivery {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
         } else {
-            // A status message of the last link: the new link publishes its own.
+            // Status and control messages of the last link: the status is published anew, and
+            // the lane (rewound at link loss) sends its messages again with new packet ids.
             for (int slot = 0; slot < inflight.capacity(); slot++) {
-                if (inflight.inUse(slot) && inflight.sequence(slot) == InflightTable.NO_RECORD) {
+                if (inflight.inUse(slot) && inflight.sequence(slot) <= InflightTable.NO_RECORD) {
                     inflight.remove(slot);
                 }
             }
@@ -144,6 +150,7 @@ final class OutboundDelivery {
         // Everything not proven goes out again, oldest first, once we are back.
         resendUpToSequence = highestSentSequence;
         queue.rewind();
+        lane.rewind();
         qos0Proofs.clear();
     }
 
@@ -169,6 +176,7 @@ final class OutboundDelivery {
     /** Moves records from the queue into the send buffer while the window, buffer and pacing allow. */
     void fill(long nowMillis) {
         flushBlockedUntilMillis = 0;
+        fillFromLane(nowMillis);
         long wallMillis = clock.epochMillis();
         long nowNanos = nowMillis * 1_000_000;
         while (true) {
@@ -200,6 +208,45 @@ final class OutboundDelivery {
     }
 
     /**
+     * Control messages first, each QoS 1 (a broker may discard a retained QoS 0 one) with a
+     * window slot; its in-flight entry carries a negative sequence naming the lane slot and the
+     * version sent (see {@link #laneSequence}).
+     */
+    private void fillFromLane(long nowMillis) {
+        while (!lane.isEmpty() && inflight.hasRoom()
+                && out.free() >= maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
+            int slot = lane.nextPending();
+            if (slot < 0) {
+                return;
+            }
+            int size = PacketEncoder.publishSize(lane.topicLength(slot), lane.payloadLength(slot), 1);
+            if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
+                return;
+            }
+            int id = inflight.nextPacketId();
+            int version = lane.version(slot);
+            lane.sent(slot);
+            try {
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), lane.topic(slot), 0,
+                        lane.topicLength(slot), 1, false, lane.retain(slot), id, lane.payload(slot), 0,
+                        lane.payloadLength(slot)));
+            } catch (IllegalArgumentException e) {
+                LOG.error("control message cannot be sent (" + e.getMessage() + "); dropped");
+                lane.confirmed(slot, version);
+                continue;
+            }
+            startAckTimer(nowMillis);
+            inflight.add(laneSequence(slot, version), 1, qos0Proofs.writtenCount(), link);
+            counters.published++;
+        }
+    }
+
+    /** Below {@link InflightTable#NO_RECORD}: a lane slot and version, never a queue sequence. */
+    static long laneSequence(int slot, int version) {
+        return -1 - ((version & 0xFFFF_FFFFL) << 16 | slot);
+    }
+
+    /**
      * The resend after a reconnect is over once a record newer than what was on the wire comes
      * up. In-flight entries not sent again on this link lost their record (it expired, or
      * drop-oldest dropped it): a QoS 2 message the broker already has still gets its PUBREL,
@@ -210,7 +257,7 @@ final class OutboundDelivery {
             return true;
         }
         for (int slot = 0; slot < inflight.capacity(); slot++) {
-            if (!inflight.inUse(slot) || inflight.sequence(slot) == InflightTable.NO_RECORD
+            if (!inflight.inUse(slot) || inflight.sequence(slot) <= InflightTable.NO_RECORD
                     || inflight.sentOnLink(slot) == link) {
                 continue;
             }
@@ -373,7 +420,10 @@ final class OutboundDelivery {
     }
 
     private void confirm(long sequence) {
-        if (sequence != InflightTable.NO_RECORD) {
+        if (sequence < InflightTable.NO_RECORD) {
+            long v = -1 - sequence;
+            lane.confirmed((int) (v & 0xFFFF), (int) (v >>> 16));
+        } else if (sequence != InflightTable.NO_RECORD) {
             queue.confirm(sequence);
             counters.acknowledged++;
         }
