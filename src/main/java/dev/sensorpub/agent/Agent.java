@@ -9,6 +9,7 @@ import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
 import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.MessageQueues;
 import dev.sensorpub.queue.QueueSettings;
@@ -21,6 +22,7 @@ import dev.sensorpub.sensor.pi4j.Pi4jHardware;
 import dev.sensorpub.session.LinkState;
 import dev.sensorpub.session.MqttSession;
 import dev.sensorpub.session.SessionSettings;
+import dev.sensorpub.time.Clock;
 import dev.sensorpub.transport.TlsSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,9 +108,10 @@ final class Agent {
         }
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
+        ControlLane lane = new ControlLane(control.laneSlots(), maxMessageBytes);
         this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
-                queue, controls);
-        controls.start(session, queue);
+                queue, lane, controls, Clock.SYSTEM);
+        controls.start(session, queue, lane);
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
         this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
