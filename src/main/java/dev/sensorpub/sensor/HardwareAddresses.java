@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds hardware the mapping uses twice: a GPIO pin claimed by two inputs or outputs, a pin
- * that an enabled I2C or SPI bus already drives, two chips at one I2C address. Several MCP3008
- * sensors on one chip select are one chip read on several channels, not a conflict.
+ * Finds hardware the mapping uses twice once the board is known: a GPIO pin that an enabled
+ * I2C or SPI bus already drives, two chips at one I2C address when one names the board's bus
+ * and the other leaves it out. (The mapping file itself rejects a pin or an address written
+ * twice.) Several MCP3008 sensors on one chip select are one chip read on several channels,
+ * and an SPI chip select shares nothing with the GPIO of the same number: neither is a conflict.
  *
  * <p>The bus pins are those of the Raspberry Pi's 40-pin header (all models alike); they are
  * only checked for a bus whose board provider is real hardware, since Pi4J's mock buses have
