@@ -86,6 +86,31 @@ public final class DeviceNodes {
         return accessProblem(node);
     }
 
+    /**
+     * The GPIO chips this process has open ("gpiochip0"), from /proc/self/fd: which chip Pi4J's
+     * gpiod provider chose, since it picks by label and does not say.
+     */
+    public List<String> openGpioChips() {
+        List<String> open = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(root.resolve("proc/self/fd"))) {
+            for (Path fd : fds) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fd).toString();
+                } catch (IOException | UnsupportedOperationException e) {
+                    continue; // closed meanwhile, or not a link
+                }
+                if (target.startsWith("/dev/gpiochip") && !open.contains(target.substring(5))) {
+                    open.add(target.substring(5));
+                }
+            }
+        } catch (IOException e) {
+            return open;
+        }
+        open.sort(null);
+        return open;
+    }
+
     /** The /dev/gpiochip* names, sorted. */
     List<String> gpioChips() {
         List<String> names = new ArrayList<>();

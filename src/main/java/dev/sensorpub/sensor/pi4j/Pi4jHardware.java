@@ -25,6 +25,8 @@ import com.pi4j.plugin.mock.provider.spi.MockSpi;
 import com.pi4j.plugin.mock.provider.spi.MockSpiProvider;
 import com.pi4j.provider.Provider;
 import dev.sensorpub.config.BoardConfig;
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
 import dev.sensorpub.sensor.DeviceNodes;
 import dev.sensorpub.sensor.HardwareException;
 import dev.sensorpub.sensor.chip.RegisterDevice;
@@ -51,6 +53,7 @@ import java.util.concurrent.TimeUnit;
  * closed here.
  */
 public final class Pi4jHardware implements AutoCloseable {
+    private static final Logger LOG = Log.logger("sensor");
     private final Context context;
     private final BoardConfig board;
     private final String digitalInputProvider;
@@ -100,6 +103,12 @@ public final class Pi4jHardware implements AutoCloseable {
             throw new HardwareException("cannot start Pi4J: " + (reason != null ? reason : IoErrors.innermostMessage(e)), e);
         }
         NativeLibraryFiles.deleteLoaded();
+        if (!mockDigital) {
+            String mismatch = gpioChipMismatch(board, nodes);
+            if (mismatch != null) {
+                LOG.warn(mismatch);
+            }
+        }
         return new Pi4jHardware(context, board, nodes,
                 mockDigital ? MockDigitalInputProvider.ID : GpioDDigitalInputProvider.ID,
                 mockI2c ? MockI2CProvider.ID : LinuxFsI2CProvider.ID,
@@ -207,6 +216,20 @@ public final class Pi4jHardware implements AutoCloseable {
             return "line busy (EBUSY): another program or an overlay holds it; gpioinfo shows which";
         }
         return null;
+    }
+
+    /**
+     * Pi4J 2.8.0's gpiod provider opens the chip labelled "pinctrl..." at start and cannot be
+     * told another; the board file's gpio.chip states which chip that is. When the chip open
+     * in this process is another one, the board file is wrong: said, not silently ignored.
+     */
+    static String gpioChipMismatch(BoardConfig board, DeviceNodes nodes) {
+        List<String> open = nodes.openGpioChips();
+        if (open.isEmpty() || open.contains(board.gpioChip())) {
+            return null;
+        }
+        return "gpio.chip = " + board.gpioChip() + " in board " + board.name() + ", but Pi4J opened "
+                + String.join(", ", open) + " (the pinctrl chip); set gpio.chip = " + open.get(0);
     }
 
     /** A board's check before anything is opened: the model Pi4J must know for GPIO; null when it does. */

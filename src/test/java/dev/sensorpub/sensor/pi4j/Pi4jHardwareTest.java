@@ -147,4 +147,23 @@ class Pi4jHardwareTest {
         assertEquals("i2c-1 0x76: cannot open: permission denied on /dev/i2c-1: user pi is not in group " + group
                 + "; run: sudo usermod -aG " + group + " pi, then log in again", e.getMessage());
     }
+
+    @Test
+    void aBoardFilesGpioChipThatIsNotTheOnePi4jOpenedIsSaid() throws Exception {
+        Path boardFile = dir.resolve("pi5.properties");
+        Files.writeString(boardFile, "name = pi5\ngpio.chip = gpiochip4\n");
+        BoardConfig board = BoardConfig.load(boardFile);
+        Path root = dir.resolve("root");
+        Files.createDirectories(root.resolve("proc/self/fd"));
+        DeviceNodes nodes = new DeviceNodes(root, "pi");
+        assertEquals(null, Pi4jHardware.gpioChipMismatch(board, nodes), "no chip open: nothing to compare");
+
+        Files.createSymbolicLink(root.resolve("proc/self/fd/0"), Path.of("/dev/null"));
+        Files.createSymbolicLink(root.resolve("proc/self/fd/23"), Path.of("/dev/gpiochip0"));
+        assertEquals("gpio.chip = gpiochip4 in board pi5, but Pi4J opened gpiochip0 (the pinctrl chip); set"
+                + " gpio.chip = gpiochip0", Pi4jHardware.gpioChipMismatch(board, nodes));
+
+        Files.createSymbolicLink(root.resolve("proc/self/fd/24"), Path.of("/dev/gpiochip4"));
+        assertEquals(null, Pi4jHardware.gpioChipMismatch(board, nodes));
+    }
 }
