@@ -1,6 +1,7 @@
 package dev.sensorpub.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.sensor.DeviceNodes;
 import java.io.ByteArrayOutputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +103,20 @@ class MainCheckTest {
         Path m = mapping("sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 17");
         assertEquals(Main.FATAL, check(m, new DeviceNodes(root, "pi")));
         assertEquals(m + ": 1 device problem; nothing was started\n"
-                + "  sensor door: board model unknown (no /proc/device-tree/model) is not one Pi4J 2.8.0 knows, so it"
-                + " opens no GPIO chip\n", text(err));
+                + "  sensor door: board model (no /proc/device-tree/model) unknown to Pi4J 2.8.0, so it opens no"
+                + " GPIO chip\n", text(err));
+    }
+
+    @Test
+    void aGpioThatCannotOpenStopsTheStartWithTheReasonInOneLine() throws Exception {
+        Path m = mapping("sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 17");
+        Process agent = new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main", m.toString()))
+                .redirectErrorStream(true).start();
+        String output = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(agent.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(Main.FATAL, agent.exitValue(), output);
+        String last = output.lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.endsWith(" cannot start: sensor door: GPIO 17: board model (no"
+                + " /proc/device-tree/model) unknown to Pi4J 2.8.0, so it opens no GPIO chip"), output);
     }
 }

@@ -238,8 +238,8 @@ public final class Pi4jHardware implements AutoCloseable {
             return null;
         }
         String model = nodes.model();
-        return "board model " + (model == null ? "unknown (no /proc/device-tree/model)" : "'" + model + "'")
-                + " is not one Pi4J 2.8.0 knows, so it opens no GPIO chip";
+        return "board model " + (model == null ? "(no /proc/device-tree/model)" : "'" + model + "'")
+                + " unknown to Pi4J 2.8.0, so it opens no GPIO chip";
     }
 
     private String nextId(String kind) {

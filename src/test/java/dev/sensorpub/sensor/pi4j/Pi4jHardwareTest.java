@@ -87,8 +87,8 @@ class Pi4jHardwareTest {
         DeviceNodes nodes = new DeviceNodes(dir.resolve("root"), "pi");
         try (Pi4jHardware hardware = Pi4jHardware.start(BoardConfig.load(boardFile), nodes)) {
             HardwareException e = assertThrows(HardwareException.class, () -> hardware.gpioInput(17, "up", false, 10));
-            assertEquals("GPIO 17: board model 'Pine64 RockPro64 v2.1' is not one Pi4J 2.8.0 knows, so it opens"
-                    + " no GPIO chip", e.getMessage());
+            assertEquals("GPIO 17: board model 'Pine64 RockPro64 v2.1' unknown to Pi4J 2.8.0, so it opens no"
+                    + " GPIO chip", e.getMessage());
         }
     }
 
