@@ -140,7 +140,7 @@ public final class DeviceNodes {
         } catch (IOException | UnsupportedOperationException e) {
             return "cannot read the permissions of " + node + " (" + e.getMessage() + ")";
         }
-        Process self = Process.read(root.resolve("proc/self/status"));
+        Credentials self = Credentials.read(root.resolve("proc/self/status"));
         if (self == null || self.uid == 0) {
             return null; // root may open anything; without /proc the open itself will tell
         }
@@ -162,8 +162,8 @@ public final class DeviceNodes {
     }
 
     /** The uid and groups of this process, from /proc/self/status. */
-    private record Process(int uid, Set<Integer> groups) {
-        static Process read(Path status) {
+    private record Credentials(int uid, Set<Integer> groups) {
+        static Credentials read(Path status) {
             List<String> lines;
             try {
                 lines = Files.readAllLines(status, StandardCharsets.US_ASCII);
@@ -184,7 +184,7 @@ public final class DeviceNodes {
                     }
                 }
             }
-            return uid < 0 ? null : new Process(uid, groups);
+            return uid < 0 ? null : new Credentials(uid, groups);
         }
     }
 }
