@@ -75,9 +75,8 @@ public final class SensorFactory {
                 try {
                     return hardware().gpioInput(c.intOption("pin", -1), c.option("pull"), c.boolOption("inverted", false),
                             c.longOption("debounce", 10));
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("sensor " + c.name() + ": cannot open GPIO " + c.option("pin")
-                            + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+                } catch (HardwareException e) {
+                    throw new HardwareException("sensor " + c.name() + ": " + e.getMessage(), e);
                 }
             default:
                 throw new IllegalArgumentException("no driver for " + c.type().key());
