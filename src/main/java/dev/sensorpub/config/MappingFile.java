@@ -6,10 +6,10 @@ import dev.sensorpub.log.LogSettings;
 import dev.sensorpub.queue.FsyncPolicy;
 import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.Endpoints;
 import java.time.Duration;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -199,39 +199,21 @@ public final class MappingFile {
                 verifyHostname);
     }
 
+    /** Parsed by the session's own parser, so --check accepts exactly the brokers the runtime connects to. */
     private static List<ServerAddress> servers(KeyReader r) {
         String value = r.required("mqtt.server", "the broker, e.g. tcp://192.168.1.10:1883 (several: comma-separated)");
         List<ServerAddress> servers = new ArrayList<>();
         if (value == null) {
             return servers;
         }
-        for (String part : value.split(",")) {
-            String url = part.trim();
-            try {
-                URI uri = new URI(url);
-                String scheme = uri.getScheme();
-                if (!"tcp".equals(scheme) && !"ssl".equals(scheme)) {
-                    throw new IllegalArgumentException("'" + url + "' must start with tcp:// or ssl://");
-                }
-                String host = uri.getHost();
-                if (host == null || host.isEmpty() || uri.getPath() != null && !uri.getPath().isEmpty()
-                        || uri.getQuery() != null || uri.getUserInfo() != null) {
-                    throw new IllegalArgumentException("'" + url + "' is not tcp://host:port or ssl://host:port");
-                }
-                boolean tls = "ssl".equals(scheme);
-                int port = uri.getPort() == -1 ? (tls ? 8883 : 1883) : uri.getPort();
-                if (port < 1 || port > 65_535) {
-                    throw new IllegalArgumentException("'" + url + "' has port out of range 1 to 65535");
-                }
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                servers.add(new ServerAddress(tls, host, port));
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                r.problem("mqtt.server", e instanceof URISyntaxException
-                        ? "'" + url + "' is not a valid URL (" + ((URISyntaxException) e).getReason() + ")"
-                        : e.getMessage());
+        try {
+            Endpoints endpoints = Endpoints.parse(value);
+            for (int i = 0; i < endpoints.size(); i++) {
+                Endpoint e = endpoints.get(i);
+                servers.add(new ServerAddress(e.isTls(), e.host(), e.port()));
             }
+        } catch (IllegalArgumentException e) {
+            r.problem("mqtt.server", e.getMessage());
         }
         return servers;
     }

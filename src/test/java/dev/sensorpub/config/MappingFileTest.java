@@ -11,6 +11,8 @@ import dev.sensorpub.log.LogSettings;
 import dev.sensorpub.queue.FsyncPolicy;
 import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.Endpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -409,12 +411,36 @@ class MappingFileTest {
     }
 
     @Test
-    void serverUrlsAreChecked() throws IOException {
+    void serverUrlsAreCheckedByTheSessionsOwnParser() throws IOException {
         List<String> lines = without("mqtt.server");
-        lines.add("mqtt.server = http://h:80, tcp://h:99999, tcp://h/path, ssl://ok:8883");
-        assertEquals(List.of("mqtt.server: 'http://h:80' must start with tcp:// or ssl://",
-                "mqtt.server: 'tcp://h:99999' has port out of range 1 to 65535",
-                "mqtt.server: 'tcp://h/path' is not tcp://host:port or ssl://host:port"), problemsOf(lines));
+        lines.add("mqtt.server = ssl://ok:8883, tcp://h:99999");
+        assertEquals(List.of("mqtt.server: broker URL 'tcp://h:99999' has port 99999; expected a number from 1 "
+                + "to 65535"), problemsOf(lines));
+        lines.set(lines.size() - 1, "mqtt.server = http://h:80");
+        assertEquals(List.of("mqtt.server: broker URL 'http://h:80' has unknown scheme 'http': use tcp:// (plain) "
+                + "or ssl:// (TLS)"), problemsOf(lines));
+    }
+
+    /** Each of these once passed --check and then failed at start, or the reverse. */
+    @Test
+    void whatCheckAcceptsTheSessionConnectsTo() throws Exception {
+        for (String url : List.of("tcp://[fe80::1%eth0]:1883", "tcp://mqtt_broker:1883", "ssl://[::1]")) {
+            List<String> lines = without("mqtt.server");
+            lines.add("mqtt.server = " + url);
+            AgentConfig c = MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+            ServerAddress s = c.mqtt().servers().get(0);
+            Endpoint e = Endpoints.parse(s.toString()).current(); // what the agent hands the session
+            assertEquals(List.of(s.tls(), s.host(), s.port()), List.of(e.isTls(), e.host(), e.port()), url);
+        }
+    }
+
+    @Test
+    void userInfoInAServerUrlIsRejectedWithoutPrintingIt() throws IOException {
+        List<String> lines = without("mqtt.server");
+        lines.add("mqtt.server = tcp://garage:hunter2@broker:1883");
+        List<String> report = problemsOf(lines);
+        assertEquals(List.of("mqtt.server: broker URL 'tcp://...@broker:1883' has user info before '@' (not shown): "
+                + "put the user in mqtt.username and the password in mqtt.password"), report);
     }
 
     @Test
