@@ -10,6 +10,7 @@ import dev.sensorpub.transport.Endpoint;
 import dev.sensorpub.transport.Endpoints;
 import java.time.Duration;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,6 +54,13 @@ public final class MappingFile {
     private static final long DAY_MILLIS = 86_400_000L;
     /** Home Assistant's node and object ids, and so our sensor and output names. */
     private static final String HA_ID = "[A-Za-z0-9_-]+";
+    /** Every MQTT string (user name, password) has a two-byte length. */
+    static final int MQTT_MAX_STRING = 65_535;
+    /**
+     * MQTT 3.1.1 only promises 1 to 23 bytes; mosquitto 2.0 takes 65,535; AWS IoT Core and Azure IoT
+     * Hub take 128. The longest that works on all of them, so a mapping file moves between brokers.
+     */
+    static final int MAX_CLIENT_ID_BYTES = 128;
     /** MQTT's remaining-length field tops out at 268,435,455 plus up to 5 header bytes. */
     private static final long MQTT_MAX_PACKET = 268_435_460L;
 
@@ -140,14 +148,13 @@ public final class MappingFile {
     private static MqttSettings mqtt(KeyReader r, Path baseDir) {
         List<ServerAddress> servers = servers(r);
         String clientId = r.required("mqtt.client-id", "the MQTT client id, unique per broker");
-        if (clientId != null) {
-            try {
-                // Same UTF-8 rules as a topic: no U+0000, at most 65,535 bytes.
-                Topic.name(clientId.replace('+', 'x').replace('#', 'x'));
-            } catch (IllegalArgumentException e) {
-                r.problem("mqtt.client-id", e.getMessage().replace("topic name", "client id"));
-                clientId = null;
-            }
+        if (clientId != null && !clientId.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            r.problem("mqtt.client-id", "may not contain control characters");
+            clientId = null;
+        } else if (clientId != null && utf8Length(clientId) > MAX_CLIENT_ID_BYTES) {
+            r.problem("mqtt.client-id", "is " + utf8Length(clientId) + " bytes; at most " + MAX_CLIENT_ID_BYTES
+                    + " (AWS IoT Core's limit; MQTT 3.1.1 promises only 23, mosquitto takes 65,535)");
+            clientId = null;
         }
         long keepAlive = r.durationMillis("mqtt.keep-alive", 30_000, 0, 65_535_000);
         if (keepAlive % 1000 != 0) {
@@ -158,8 +165,16 @@ public final class MappingFile {
         }
         boolean cleanSession = r.bool("mqtt.clean-session", false);
         String username = r.string("mqtt.username", null);
+        if (username != null && (utf8Length(username) > MQTT_MAX_STRING || username.indexOf('\0') >= 0)) {
+            r.problem("mqtt.username", "is " + utf8Length(username) + " bytes or holds U+0000; MQTT carries at most "
+                    + MQTT_MAX_STRING + " bytes without U+0000");
+        }
         r.secret("mqtt.password");
         String password = r.string("mqtt.password", null);
+        if (password != null && utf8Length(password) > MQTT_MAX_STRING) {
+            r.problem("mqtt.password", "is " + utf8Length(password) + " bytes; MQTT carries at most "
+                    + MQTT_MAX_STRING + " (check that the right file or line was pasted)");
+        }
         if (password != null && username == null) {
             r.problem("mqtt.password", "set without mqtt.username; MQTT 3.1.1 sends a password only with a user name");
         }
@@ -216,6 +231,10 @@ public final class MappingFile {
             r.problem("mqtt.server", e.getMessage());
         }
         return servers;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Path existingFile(KeyReader r, String key, Path baseDir) {

@@ -435,6 +435,22 @@ class MappingFileTest {
     }
 
     @Test
+    void sizesTheBrokerWouldRefuseAreRejected() throws IOException {
+        String megabyte = "p".repeat(1 << 20);
+        List<String> report = problems("mqtt.username = u", "mqtt.password = " + megabyte);
+        assertEquals(List.of("mqtt.password: is 1048576 bytes; MQTT carries at most 65535 (check that the right "
+                + "file or line was pasted)"), report);
+        List<String> lines = without("mqtt.client-id");
+        lines.add("mqtt.client-id = " + "c".repeat(40_000));
+        assertEquals(List.of("mqtt.client-id: is 40000 bytes; at most 128 (AWS IoT Core's limit; MQTT 3.1.1 "
+                + "promises only 23, mosquitto takes 65,535)"), problemsOf(lines));
+        lines.set(lines.size() - 1, "mqtt.client-id = " + "c".repeat(128));
+        assertEquals(List.of(), problemsOf(lines));
+        assertEquals(List.of("mqtt.username: is 70000 bytes or holds U+0000; MQTT carries at most 65535 bytes "
+                + "without U+0000"), problems("mqtt.username = " + "u".repeat(70_000)));
+    }
+
+    @Test
     void userInfoInAServerUrlIsRejectedWithoutPrintingIt() throws IOException {
         List<String> lines = without("mqtt.server");
         lines.add("mqtt.server = tcp://garage:hunter2@broker:1883");
