@@ -1,15 +1,10 @@
 package dev.sensorpub.config;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -49,15 +44,16 @@ public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, 
 
     /** Adds this board's problems to {@code problems}; returns null when the file is unusable. */
     static BoardConfig load(Path file, List<String> problems) {
-        Map<String, String> values;
+        byte[] bytes;
         try {
-            values = readProperties(file);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             problems.add("board: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
             return null;
         }
-        List<String> own = new ArrayList<>();
-        KeyReader r = new KeyReader(values, own);
+        PropertiesFile properties = PropertiesFile.parse(bytes);
+        List<String> own = new ArrayList<>(properties.problems());
+        KeyReader r = new KeyReader(properties.values(), properties.lines(), own);
         String fallbackName = file.getFileName().toString().replaceFirst("\\.properties$", "");
         String name = r.string("name", fallbackName);
         String gpioChip = r.string("gpio.chip", "gpiochip0");
@@ -89,15 +85,4 @@ public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, 
         return dir.resolve(p).normalize();
     }
 
-    static Map<String, String> readProperties(Path file) throws IOException {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        }
-        Map<String, String> values = new HashMap<>();
-        for (String key : props.stringPropertyNames()) {
-            values.put(key.trim(), props.getProperty(key).trim());
-        }
-        return values;
-    }
 }

@@ -17,17 +17,26 @@ import java.util.function.ToLongFunction;
  */
 final class KeyReader {
     private final Map<String, String> values;
+    private final Map<String, Integer> lines;
     private final List<String> problems;
     private final Set<String> knownKeys = new LinkedHashSet<>();
     private final Set<String> secretKeys = new LinkedHashSet<>();
 
     KeyReader(Map<String, String> values, List<String> problems) {
+        this(values, Map.of(), problems);
+    }
+
+    /** @param lines the line each key is on, so a report can point at it */
+    KeyReader(Map<String, String> values, Map<String, Integer> lines, List<String> problems) {
         this.values = new TreeMap<>(values);
+        this.lines = lines;
         this.problems = problems;
     }
 
+    /** Reports "line N: key: reason", or "key: reason" for a key the file does not have. */
     void problem(String key, String reason) {
-        problems.add(key + ": " + reason);
+        Integer line = lines.get(key);
+        problems.add((line == null ? "" : "line " + line + ": ") + key + ": " + reason);
     }
 
     /** Marks a key as one whose value must never appear in a report. */

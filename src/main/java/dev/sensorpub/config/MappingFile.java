@@ -79,21 +79,27 @@ public final class MappingFile {
     }
 
     public static AgentConfig load(Path mapping, List<Path> boardDirs) throws ConfigException {
-        Map<String, String> values;
+        byte[] bytes;
         try {
-            values = BoardConfig.readProperties(mapping);
+            bytes = Files.readAllBytes(mapping);
         } catch (NoSuchFileException e) {
             throw new ConfigException(List.of(mapping + ": file not found"));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(List.of(mapping + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(mapping + ": cannot read (" + e.getMessage() + ")"));
         }
-        return parse(values, mapping, boardDirs);
+        PropertiesFile file = PropertiesFile.parse(bytes);
+        return parse(file.values(), file.lines(), file.problems(), mapping, boardDirs);
     }
 
     /** Validates already-read key/value pairs; {@code mapping} is used to resolve relative paths. */
     static AgentConfig parse(Map<String, String> values, Path mapping, List<Path> boardDirs) throws ConfigException {
-        List<String> problems = new ArrayList<>();
-        KeyReader r = new KeyReader(values, problems);
+        return parse(values, Map.of(), List.of(), mapping, boardDirs);
+    }
+
+    private static AgentConfig parse(Map<String, String> values, Map<String, Integer> lines, List<String> syntax,
+                                     Path mapping, List<Path> boardDirs) throws ConfigException {
+        List<String> problems = new ArrayList<>(syntax);
+        KeyReader r = new KeyReader(values, lines, problems);
         Path baseDir = mapping.toAbsolutePath().getParent();
 
         BoardConfig board = board(r, baseDir, boardDirs, problems);
@@ -104,7 +110,7 @@ public final class MappingFile {
         HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);
         List<SensorConfig> sensors = sensors(r, mqtt.clientId());
         List<OutputConfig> outputs = outputs(r, mqtt.clientId());
-        checkConflicts(sensors, outputs, mqtt.statusTopic(), problems);
+        checkConflicts(sensors, outputs, mqtt.statusTopic(), r);
 
         Set<String> candidates = new TreeSet<>(TOP_KEYS);
         candidates.addAll(r.knownKeys());
@@ -700,7 +706,7 @@ public final class MappingFile {
     }
 
     private static void checkConflicts(List<SensorConfig> sensors, List<OutputConfig> outputs, String statusTopic,
-                                       List<String> problems) {
+                                       KeyReader r) {
         Map<String, String> topicOwner = new HashMap<>();
         if (statusTopic != null) {
             topicOwner.put(statusTopic, "mqtt.status-topic");
@@ -712,7 +718,7 @@ public final class MappingFile {
                 for (String t : s.topics()) {
                     String previous = topicOwner.putIfAbsent(t, key + "topic");
                     if (previous != null) {
-                        problems.add(key + "topic: '" + t + "' is already used by " + previous);
+                        r.problem(key + "topic", "'" + t + "' is already used by " + previous);
                     }
                 }
             }
@@ -720,7 +726,7 @@ public final class MappingFile {
             if (resource != null) {
                 String previous = resourceOwner.putIfAbsent(resource, key + "type");
                 if (previous != null) {
-                    problems.add(key + resourceKey(s) + ": " + resource + " is already used by "
+                    r.problem(key + resourceKey(s), resource + " is already used by "
                             + previous.substring(0, previous.length() - "type".length() - 1));
                 }
             }
@@ -730,13 +736,13 @@ public final class MappingFile {
             String key = "output." + o.name() + ".";
             String previousPin = resourceOwner.putIfAbsent("GPIO " + o.pin(), key + "type");
             if (previousPin != null) {
-                problems.add(key + "pin: GPIO " + o.pin() + " is already used by "
+                r.problem(key + "pin", "GPIO " + o.pin() + " is already used by "
                         + previousPin.substring(0, previousPin.length() - "type".length() - 1));
             }
             if (o.stateTopic() != null) {
                 String previous = topicOwner.putIfAbsent(o.stateTopic(), key + "state-topic");
                 if (previous != null) {
-                    problems.add(key + "state-topic: '" + o.stateTopic() + "' is already used by " + previous);
+                    r.problem(key + "state-topic", "'" + o.stateTopic() + "' is already used by " + previous);
                 }
             }
         }
@@ -748,10 +754,10 @@ public final class MappingFile {
             String published = topicOwner.get(o.commandTopic());
             String previous = commandOwner.putIfAbsent(o.commandTopic(), key);
             if (published != null) {
-                problems.add(key + ": '" + o.commandTopic() + "' is published to by " + published
+                r.problem(key, "'" + o.commandTopic() + "' is published to by " + published
                         + "; it would read its own messages as commands");
             } else if (previous != null) {
-                problems.add(key + ": '" + o.commandTopic() + "' is already used by " + previous);
+                r.problem(key, "'" + o.commandTopic() + "' is already used by " + previous);
             }
         }
     }

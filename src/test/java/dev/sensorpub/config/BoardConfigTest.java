@@ -45,7 +45,7 @@ class BoardConfigTest {
         assertEquals("mock", b.digitalOutputProvider(), "relays simulated on a real Pi");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> BoardConfig.load(write(dir, "provider.digital-output = pigpio")));
-        assertEquals(List.of("board board.properties provider.digital-output: 'pigpio' is not one of gpiod, mock"),
+        assertEquals(List.of("board board.properties line 1: provider.digital-output: 'pigpio' is not one of gpiod, mock"),
                 e.problems());
     }
 
@@ -62,10 +62,10 @@ class BoardConfigTest {
         Path file = write(dir, "i2c.bus = one", "spi.bus = 9", "provider.i2c = pigpio", "provder.spi = mock");
         ConfigException e = assertThrows(ConfigException.class, () -> BoardConfig.load(file));
         assertEquals(List.of(
-                "board board.properties i2c.bus: 'one' is not a whole number",
-                "board board.properties spi.bus: '9' is out of range 0 to 6",
-                "board board.properties provider.i2c: 'pigpio' is not one of linuxfs, mock",
-                "board board.properties provder.spi: unknown key; did you mean 'provider.spi'?"), e.problems());
+                "board board.properties line 1: i2c.bus: 'one' is not a whole number",
+                "board board.properties line 2: spi.bus: '9' is out of range 0 to 6",
+                "board board.properties line 3: provider.i2c: 'pigpio' is not one of linuxfs, mock",
+                "board board.properties line 4: provder.spi: unknown key; did you mean 'provider.spi'?"), e.problems());
     }
 
     private static Path write(Path dir, String... lines) throws IOException {

@@ -41,19 +41,38 @@ class MappingFileTest {
     }
 
     private AgentConfig load(String... extra) throws Exception {
-        List<String> lines = new ArrayList<>(MINIMAL);
-        lines.addAll(Arrays.asList(extra));
-        return MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+        return MappingFile.load(write(with(extra)), List.of(Path.of("board-configs")));
     }
 
     /** The problems a file with the minimal lines plus {@code extra} produces. */
     private List<String> problems(String... extra) throws IOException {
-        List<String> lines = new ArrayList<>(MINIMAL);
-        lines.addAll(Arrays.asList(extra));
-        return problemsOf(lines);
+        return problemsOf(with(extra));
     }
 
+    /** The minimal lines with {@code extra} added; an extra line replaces a minimal line of the same key. */
+    private static List<String> with(String... extra) {
+        List<String> lines = new ArrayList<>(MINIMAL);
+        for (String line : extra) {
+            String key = line.substring(0, line.indexOf('=') + 1);
+            lines.removeIf(l -> !key.isEmpty() && l.startsWith(key));
+        }
+        lines.addAll(Arrays.asList(extra));
+        return lines;
+    }
+
+    /**
+     * The reasons a file with {@code lines} is rejected for, without the "line N: " each starts
+     * with (aProblemNamesItsLine checks those), so these tests state the reason alone.
+     */
     private List<String> problemsOf(List<String> lines) throws IOException {
+        List<String> reasons = new ArrayList<>();
+        for (String problem : reportOf(lines)) {
+            reasons.add(problem.replaceFirst("^line [0-9]+: ", ""));
+        }
+        return reasons;
+    }
+
+    private List<String> reportOf(List<String> lines) throws IOException {
         Path file = write(lines);
         try {
             MappingFile.load(file, List.of(Path.of("board-configs")));
@@ -112,6 +131,19 @@ class MappingFileTest {
     }
 
     @Test
+    void aProblemNamesItsLine() throws IOException {
+        assertEquals(List.of("line 6: sensor.beat.qos: '3' is out of range 0 to 2"),
+                reportOf(with("sensor.beat.qos = 3")));
+    }
+
+    @Test
+    void aFileSavedWithAByteOrderMarkLoads() throws Exception {
+        Path file = write(MINIMAL);
+        Files.writeString(file, "\uFEFF" + Files.readString(file));
+        assertEquals("simulator", MappingFile.load(file, List.of(Path.of("board-configs"))).board().name());
+    }
+
+    @Test
     void theExampleFromTheIssueLoads() throws Exception {
         Path file = write(List.of(
                 "board = raspberry-pi-4b            # a file in board-configs/, or a path",
@@ -125,11 +157,12 @@ class MappingFileTest {
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.topic = garage/heartbeat",
                 "sensor.beat.interval = 100ms"));
-        // Properties has no end-of-line comments: the board value keeps its comment and is not found.
+        // Properties has no end-of-line comments: said once, with the line and the fix.
         ConfigException e = assertThrows(ConfigException.class,
                 () -> MappingFile.load(file, List.of(Path.of("board-configs"))));
-        assertEquals(1, e.problems().size(), e.problems().toString());
-        assertTrue(e.problems().get(0).startsWith("board: board file not found"), e.problems().toString());
+        assertEquals(List.of("line 1: board: '# a file in board-configs/, or a path' is not a comment in a "
+                + "properties file but part of the value; put the comment on a line of its own, or write \\# if "
+                + "the # belongs to the value"), e.problems());
 
         Files.write(file, Files.readAllLines(file).subList(1, 11));
         Files.writeString(file, "board = raspberry-pi-4b\n" + Files.readString(file));
@@ -501,7 +534,7 @@ class MappingFileTest {
                 "provider.i2c = mock", "w1.base = fixtures/w1"));
         List<String> lines = without("board");
         lines.add("board = boards/mine.properties");
-        assertEquals(List.of("board mine.properties i2c.bus: '-1' is out of range 0 to 255"), problemsOf(lines));
+        assertEquals(List.of("board mine.properties line 2: i2c.bus: '-1' is out of range 0 to 255"), problemsOf(lines));
         Files.write(dir.resolve("boards/mine.properties"), List.of("name = mine", "w1.base = fixtures/w1"));
         AgentConfig c = MappingFile.load(write(lines), List.of());
         assertEquals(dir.resolve("boards/fixtures/w1"), c.board().w1Base());
