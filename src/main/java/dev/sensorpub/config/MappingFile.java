@@ -122,33 +122,34 @@ public final class MappingFile {
     }
 
     private static BoardConfig board(KeyReader r, Path baseDir, List<Path> boardDirs, List<String> problems) {
-        String value = r.required("board", "name a board (raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, "
-                + "raspberry-pi-zero-2w, simulator) or a board file path");
+        String builtIn = String.join(", ", BoardConfig.BUILT_IN);
+        String value = r.required("board", "name a board (" + builtIn + ") or a board file path");
         if (value == null) {
             return null;
         }
-        Path file = null;
         if (value.contains("/") || value.endsWith(".properties")) {
-            file = baseDir.resolve(value);
+            Path file = baseDir.resolve(value);
             if (!Files.isRegularFile(file)) {
                 r.problem("board", "board file not found: " + file);
                 return null;
             }
-        } else {
-            for (Path dir : boardDirs) {
-                Path candidate = dir.resolve(value + ".properties");
-                if (Files.isRegularFile(candidate)) {
-                    file = candidate;
-                    break;
-                }
-            }
-            if (file == null) {
-                r.problem("board", "board '" + value + "' not found; looked for " + value + ".properties in "
-                        + boardDirs);
-                return null;
+            return BoardConfig.load(file, problems);
+        }
+        // A file in a board directory overrides the built-in board of the same name.
+        for (Path dir : boardDirs) {
+            Path candidate = dir.resolve(value + ".properties");
+            if (Files.isRegularFile(candidate)) {
+                return BoardConfig.load(candidate, problems);
             }
         }
-        return BoardConfig.load(file, problems);
+        if (BoardConfig.BUILT_IN.contains(value)) {
+            return BoardConfig.loadBuiltIn(value, problems);
+        }
+        String near = DidYouMean.closest(value, BoardConfig.BUILT_IN);
+        r.problem("board", "'" + value + "' is not a board; " + (near == null ? "" : "did you mean '" + near + "'? ")
+                + "built in: " + builtIn + "; or a path to a board file (no " + value + ".properties in "
+                + boardDirs + ")");
+        return null;
     }
 
     private static MqttSettings mqtt(KeyReader r, Path baseDir) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,21 @@ class BoardConfigTest {
             assertEquals(Path.of("/sys/bus/w1/devices"), b.w1Base(), name);
             assertTrue(b.notes().contains("dtoverlay=w1-gpio"), name);
             assertFalse(b.simulated(), name);
+        }
+    }
+
+    @Test
+    void theBuiltInBoardsAreExactlyTheShippedFilesAndTheJarHoldsThemUnchanged() throws IOException, ConfigException {
+        List<String> shipped;
+        try (var files = Files.list(SHIPPED)) {
+            shipped = files.map(f -> f.getFileName().toString().replaceFirst("\\.properties$", "")).sorted().toList();
+        }
+        assertEquals(shipped, BoardConfig.BUILT_IN);
+        for (String name : BoardConfig.BUILT_IN) {
+            List<String> problems = new ArrayList<>();
+            BoardConfig fromJar = BoardConfig.loadBuiltIn(name, problems);
+            assertEquals(List.of(), problems, name);
+            assertEquals(BoardConfig.load(SHIPPED.resolve(name + ".properties")), fromJar, name);
         }
     }
 

@@ -520,11 +520,30 @@ class MappingFileTest {
     void boardNotFoundByNameOrPath() throws IOException {
         List<String> lines = without("board");
         lines.add("board = raspberry-pi-9");
-        assertEquals(List.of("board: board 'raspberry-pi-9' not found; looked for raspberry-pi-9.properties in "
-                + "[board-configs]"), problemsOf(lines));
+        assertEquals(List.of("board: 'raspberry-pi-9' is not a board; did you mean 'raspberry-pi-5'? built in: "
+                + "raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a "
+                + "board file (no raspberry-pi-9.properties in [board-configs])"), problemsOf(lines));
         lines.set(lines.size() - 1, "board = boards/mine.properties");
         assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")),
                 problemsOf(lines));
+    }
+
+    /** Outside the repository no board-configs/ is near: the jar's own board files answer. */
+    @Test
+    void aBuiltInBoardNeedsNoBoardDirectory() throws Exception {
+        AgentConfig c = MappingFile.load(write(MINIMAL), List.of(dir.resolve("nowhere")));
+        assertEquals("simulator", c.board().name());
+        assertTrue(c.board().simulated());
+    }
+
+    @Test
+    void aBoardFileInABoardDirectoryOverridesTheBuiltInOne() throws Exception {
+        Path boards = Files.createDirectories(dir.resolve("boards"));
+        Files.write(boards.resolve("simulator.properties"), List.of("name = my-simulator", "provider.digital-input = mock",
+                "provider.i2c = mock", "provider.spi = mock", "i2c.bus = 3"));
+        AgentConfig c = MappingFile.load(write(MINIMAL), List.of(boards));
+        assertEquals("my-simulator", c.board().name());
+        assertEquals(3, c.board().i2cBus());
     }
 
     @Test
@@ -569,7 +588,9 @@ class MappingFileTest {
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.interval = 1ms"));
         assertEquals(List.of(
-                "board: board 'raspberry-pi-6' not found; looked for raspberry-pi-6.properties in [board-configs]",
+                "board: 'raspberry-pi-6' is not a board; did you mean 'raspberry-pi-5'? built in: raspberry-pi-3b, "
+                        + "raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a board file "
+                        + "(no raspberry-pi-6.properties in [board-configs])",
                 "mqtt.client-id: missing; the MQTT client id, unique per broker",
                 "mqtt.password: set without mqtt.username; MQTT 3.1.1 sends a password only with a user name",
                 "mqtt.inflight-window: 'lots' is not a whole number",
