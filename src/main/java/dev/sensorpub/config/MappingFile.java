@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +107,7 @@ public final class MappingFile {
         LogSettings log = log(r);
         long statusIntervalMillis = statusInterval(r);
         HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);
-        List<SensorConfig> sensors = sensors(r, mqtt.clientId());
+        List<SensorConfig> sensors = sensors(r, mqtt.clientId(), board);
         List<OutputConfig> outputs = outputs(r, mqtt.clientId());
         checkConflicts(sensors, outputs, mqtt.statusTopic(), r);
 
@@ -363,10 +362,10 @@ public final class MappingFile {
         return p;
     }
 
-    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
+    private static List<SensorConfig> sensors(KeyReader r, String clientId, BoardConfig board) {
         List<SensorConfig> sensors = new ArrayList<>();
         for (String name : blockNames(r, "sensor.")) {
-            SensorConfig s = sensor(r, name, clientId);
+            SensorConfig s = sensor(r, name, clientId, board);
             if (s != null) {
                 sensors.add(s);
             }
@@ -374,7 +373,7 @@ public final class MappingFile {
         return sensors;
     }
 
-    private static SensorConfig sensor(KeyReader r, String name, String clientId) {
+    private static SensorConfig sensor(KeyReader r, String name, String clientId, BoardConfig board) {
         String p = block(r, "sensor", name, COMMON_SENSOR_KEYS);
         String typeKey = r.required(p + "type", "one of " + SensorType.allKeys());
         SensorType type = typeKey == null ? null : SensorType.fromKey(typeKey);
@@ -411,7 +410,7 @@ public final class MappingFile {
                     : r.has(p + "offset") ? "offset" : "deadband"), type.key()
                     + " is digital and publishes its on/off payloads; decimals, scale, offset and deadband do not apply");
         }
-        Map<String, String> options = options(r, p, type);
+        SensorOptions options = SensorOptionsReader.read(r, p, type, board);
         HaOverrides ha = haOverrides(r, p, type);
         for (String key : r.keysUnder(p)) {
             String option = key.substring(p.length());
@@ -429,80 +428,6 @@ public final class MappingFile {
         return new SensorConfig(name, type, topic, qos, retain, interval,
                 "json".equals(format) ? SensorConfig.Format.JSON : SensorConfig.Format.PLAIN, decimals, scale, offset,
                 deadband, maxSilence, maxAge, unit, options, ha);
-    }
-
-    /** Reads and normalises the type-specific keys; defaults that depend on the board stay absent. */
-    private static Map<String, String> options(KeyReader r, String p, SensorType type) {
-        Map<String, String> o = new LinkedHashMap<>();
-        switch (type) {
-            case GPIO_INPUT:
-                if (r.required(p + "pin", "the BCM GPIO number (0-27) the input is wired to") != null) {
-                    o.put("pin", Long.toString(r.integer(p + "pin", 0, 0, 27)));
-                }
-                o.put("pull", r.choice(p + "pull", "off", "up", "down", "off"));
-                o.put("inverted", Boolean.toString(r.bool(p + "inverted", false)));
-                o.put("debounce", Long.toString(r.durationMillis(p + "debounce", 10, 0, 10_000)));
-                onOff(r, p, o);
-                break;
-            case SIM_SWITCH:
-                onOff(r, p, o);
-                break;
-            case DS18B20:
-                String device = r.string(p + "device", null);
-                if (device != null && !device.matches("[0-9a-fA-F]{2}-[0-9a-fA-F]{12}")) {
-                    r.problem(p + "device", "'" + device + "' is not a 1-wire id like 28-0123456789ab");
-                } else if (device != null) {
-                    o.put("device", device.toLowerCase(Locale.ROOT));
-                }
-                break;
-            case BME280:
-                if (r.has(p + "bus")) {
-                    o.put("bus", Long.toString(r.integer(p + "bus", 1, 0, 255)));
-                }
-                long address = r.integer(p + "address", 0x76, 0, 0x7f);
-                if (address != 0x76 && address != 0x77) {
-                    r.problem(p + "address", "a BME280 answers on 0x76 or 0x77 only");
-                }
-                o.put("address", Long.toString(address));
-                break;
-            case MCP3008:
-                if (r.has(p + "bus")) {
-                    o.put("bus", Long.toString(r.integer(p + "bus", 0, 0, 6)));
-                }
-                o.put("chip-select", Long.toString(r.integer(p + "chip-select", 0, 0, 1)));
-                if (r.required(p + "channel", "the MCP3008 input, 0-7") != null) {
-                    o.put("channel", Long.toString(r.integer(p + "channel", 0, 0, 7)));
-                }
-                o.put("output", r.choice(p + "output", "raw", "raw", "volts"));
-                o.put("reference-voltage", Double.toString(r.decimal(p + "reference-voltage", 3.3, 0.1, 10.0)));
-                break;
-            case DHT22:
-                String name = r.string(p + "name", "dht11");
-                o.put("name", name);
-                o.put("attempts", Long.toString(r.integer(p + "attempts", 3, 1, 10)));
-                break;
-            case CPU_TEMPERATURE:
-                o.put("zone", Long.toString(r.integer(p + "zone", 0, 0, 63)));
-                break;
-            case SIM_COUNTER:
-                o.put("start", Long.toString(r.integer(p + "start", 0, 0, 1L << 52)));
-                break;
-            case SIM_SINE:
-                o.put("period", Long.toString(r.durationMillis(p + "period", 60_000, 20, DAY_MILLIS)));
-                o.put("amplitude", Double.toString(r.decimal(p + "amplitude", 1.0, 0, 1e9)));
-                o.put("center", Double.toString(r.decimal(p + "center", 0.0, -1e9, 1e9)));
-                break;
-            case SIM_RANDOM_WALK:
-                if (r.has(p + "seed")) {
-                    o.put("seed", Long.toString(r.integer(p + "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)));
-                }
-                o.put("step", Double.toString(r.decimal(p + "step", 0.1, 0, 1e9)));
-                o.put("start", Double.toString(r.decimal(p + "start", 0.0, -1e9, 1e9)));
-                break;
-            default:
-                throw new IllegalStateException(type.key());
-        }
-        return o;
     }
 
     private static HaSettings ha(KeyReader r, String clientId, QueueSettings queue, Path baseDir) {
@@ -613,7 +538,7 @@ public final class MappingFile {
                 clientId, "output", name);
         String state = topic(r, p + "state-topic", r.string(p + "state-topic", "${client-id}/${output}/state"),
                 clientId, "output", name);
-        String[] onOff = onOffPayloads(r, p);
+        String[] onOff = SensorOptionsReader.onOffPayloads(r, p);
         for (int i = 0; i < 2; i++) {
             if (onOff[i].isEmpty()) {
                 r.problem(p + (i == 0 ? "on-payload" : "off-payload"), "may not be empty");
@@ -639,22 +564,6 @@ public final class MappingFile {
             }
         }
         return sb.toString();
-    }
-
-    private static void onOff(KeyReader r, String p, Map<String, String> o) {
-        String[] onOff = onOffPayloads(r, p);
-        o.put("on-payload", onOff[0]);
-        o.put("off-payload", onOff[1]);
-    }
-
-    /** {@code <p>on-payload} and {@code <p>off-payload}, ON and OFF by default, told apart. */
-    private static String[] onOffPayloads(KeyReader r, String p) {
-        String on = r.string(p + "on-payload", "ON");
-        String off = r.string(p + "off-payload", "OFF");
-        if (on.equals(off)) {
-            r.problem(p + "on-payload", "equals off-payload; a subscriber could not tell the states apart");
-        }
-        return new String[] {on, off};
     }
 
     /**
@@ -765,19 +674,16 @@ public final class MappingFile {
 
     /** The piece of hardware a sensor claims, so two sensors cannot both claim it. */
     private static String resource(SensorConfig s) {
-        switch (s.type()) {
-            case GPIO_INPUT:
-                return s.option("pin") == null ? null : "GPIO " + s.option("pin");
-            case BME280:
-                return "I2C bus " + (s.option("bus") == null ? "(board)" : s.option("bus")) + " address 0x"
-                        + Integer.toHexString(s.intOption("address", 0x76));
-            case MCP3008:
-                return s.option("channel") == null ? null : "MCP3008 on SPI bus "
-                        + (s.option("bus") == null ? "(board)" : s.option("bus")) + " chip-select "
-                        + s.option("chip-select") + " channel " + s.option("channel");
-            default:
-                return null;
+        if (s.options() instanceof SensorOptions.GpioInput g) {
+            return g.pin() < 0 ? null : "GPIO " + g.pin(); // a missing pin is reported already
         }
+        if (s.options() instanceof SensorOptions.Bme280 b) {
+            return "I2C bus " + b.bus() + " address 0x" + Integer.toHexString(b.address());
+        }
+        if (s.options() instanceof SensorOptions.Mcp3008 m) {
+            return m.channel() < 0 ? null : "MCP3008 on SPI bus " + m.bus() + " chip-select " + m.chipSelect() + " channel " + m.channel();
+        }
+        return null;
     }
 
     private static String resourceKey(SensorConfig s) {

@@ -6,6 +6,7 @@ import dev.sensorpub.config.HaOverrides;
 import dev.sensorpub.config.HaSettings;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -136,7 +137,8 @@ public final class Discovery {
             json.string("state_class", "measurement");
         }
         if (binary) {
-            json.string("payload_on", s.option("on-payload")).string("payload_off", s.option("off-payload"));
+            SensorOptions.Digital d = s.options(SensorOptions.Digital.class);
+            json.string("payload_on", d.onPayload()).string("payload_off", d.offPayload());
         }
         long expire = expireAfterSeconds(s);
         if (expire > 0) {

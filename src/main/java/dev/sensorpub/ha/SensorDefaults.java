@@ -1,6 +1,7 @@
 package dev.sensorpub.ha;
 
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.config.SensorType;
 import java.util.Locale;
 
@@ -29,7 +30,7 @@ final class SensorDefaults {
                     default -> "hPa";
                 };
             case MCP3008:
-                return s.unit() != null ? s.unit() : "volts".equals(s.option("output")) ? "V" : "";
+                return s.unit() != null ? s.unit() : s.options(SensorOptions.Mcp3008.class).volts() ? "V" : "";
             default:
                 return s.unit() == null ? "" : s.unit();
         }

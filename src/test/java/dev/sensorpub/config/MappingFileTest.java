@@ -170,9 +170,7 @@ class MappingFileTest {
         assertEquals(10, c.mqtt().keepAliveSeconds());
         SensorConfig door = c.sensors().get(1);
         assertEquals("door", door.name());
-        assertEquals(17, door.intOption("pin", -1));
-        assertEquals("off", door.option("pull"));
-        assertEquals("ON", door.option("on-payload"));
+        assertEquals(new SensorOptions.GpioInput(17, "off", false, 10, "ON", "OFF"), door.options());
         assertEquals(100, c.sensors().get(0).intervalMillis());
     }
 
@@ -249,9 +247,7 @@ class MappingFileTest {
         assertEquals(300_000, s.maxSilenceMillis());
         assertEquals(3_600_000, s.maxAgeMillis());
         assertEquals("F", s.unit());
-        assertEquals(30_000, s.longOption("period", 0));
-        assertEquals(2.5, s.doubleOption("amplitude", 0));
-        assertEquals(20.0, s.doubleOption("center", 0));
+        assertEquals(new SensorOptions.SimSine(30_000, 2.5, 20.0), s.options());
     }
 
     @Test
@@ -268,27 +264,44 @@ class MappingFileTest {
                 "sensor.door.pull = up", "sensor.door.inverted = yes", "sensor.door.debounce = 50ms",
                 "sensor.door.on-payload = open", "sensor.door.off-payload = closed").sensors();
         SensorConfig env = find(s, "env");
-        assertEquals(0x77, env.intOption("address", 0));
-        assertEquals(3, env.intOption("bus", 1));
+        assertEquals(new SensorOptions.Bme280(3, 0x77), env.options());
         assertEquals(List.of("garage/env/temperature", "garage/env/humidity", "garage/env/pressure"), env.topics());
         assertNull(env.unit());
         SensorConfig adc = find(s, "adc");
-        assertEquals(7, adc.intOption("channel", 0));
-        assertEquals("volts", adc.option("output"));
-        assertEquals(5.0, adc.doubleOption("reference-voltage", 0));
-        assertNull(adc.option("bus"), "bus left to the board");
-        assertEquals("28-0123456789ab", find(s, "w1").option("device"));
+        assertEquals(new SensorOptions.Mcp3008(0, 0, 7, true, 5.0), adc.options(), "the bus is the board's");
+        assertEquals(new SensorOptions.Ds18b20("28-0123456789ab"), find(s, "w1").options());
         assertEquals("C", find(s, "w1").unit());
-        assertEquals("dht11", find(s, "dht").option("name"));
+        assertEquals(new SensorOptions.Dht22("dht11", 3), find(s, "dht").options());
         assertEquals(List.of("garage/dht/temperature", "garage/dht/humidity"), find(s, "dht").topics());
-        assertEquals(0, find(s, "cpu").intOption("zone", -1));
-        assertEquals(7, find(s, "walk").longOption("seed", 0));
+        assertEquals(new SensorOptions.CpuTemperature(0), find(s, "cpu").options());
+        assertEquals(new SensorOptions.SimRandomWalk(7L, 0.1, 0.0), find(s, "walk").options());
         SensorConfig door = find(s, "door");
-        assertEquals("up", door.option("pull"));
-        assertTrue(door.boolOption("inverted", false));
-        assertEquals(50, door.longOption("debounce", 0));
-        assertEquals("open", door.option("on-payload"));
-        assertThrows(IllegalArgumentException.class, () -> door.option("address"));
+        assertEquals(new SensorOptions.GpioInput(4, "up", true, 50, "open", "closed"), door.options());
+        assertThrows(IllegalArgumentException.class, () -> door.options(SensorOptions.Bme280.class));
+    }
+
+    /** The bus a block does not name is the board's, resolved here and not in the driver. */
+    @Test
+    void busesDefaultToTheBoardFilesBuses() throws Exception {
+        Path boards = Files.createDirectories(dir.resolve("boards"));
+        Files.write(boards.resolve("simulator.properties"), List.of("provider.digital-input = mock",
+                "provider.i2c = mock", "provider.spi = mock", "i2c.bus = 3", "spi.bus = 2"));
+        List<String> lines = with("sensor.env.type = bme280", "sensor.env.topic = e",
+                "sensor.adc.type = mcp3008", "sensor.adc.topic = a", "sensor.adc.channel = 1");
+        List<SensorConfig> s = MappingFile.load(write(lines), List.of(boards)).sensors();
+        assertEquals(new SensorOptions.Bme280(3, 0x76), find(s, "env").options());
+        assertEquals(new SensorOptions.Mcp3008(2, 0, 1, false, 3.3), find(s, "adc").options());
+    }
+
+    @Test
+    void optionsBuiltByHandGoThroughTheFilesReader() {
+        SensorConfig sine = new SensorConfig("s", SensorType.SIM_SINE, "t", 0, false, 1000, SensorConfig.Format.PLAIN,
+                2, 1, 0, 0, 0, 0, null, java.util.Map.of("period", "2s"));
+        assertEquals(new SensorOptions.SimSine(2000, 1.0, 0.0), sine.options());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SensorConfig("s",
+                SensorType.SIM_SINE, "t", 0, false, 1000, SensorConfig.Format.PLAIN, 2, 1, 0, 0, 0, 0, null,
+                java.util.Map.of("perod", "2s")));
+        assertEquals("perod: unknown key; did you mean 'period'?", e.getMessage());
     }
 
     private static SensorConfig find(List<SensorConfig> sensors, String name) {
@@ -439,7 +452,7 @@ class MappingFileTest {
                         "sensor.t.type = sim-sine", "sensor.t.topic = env/temperature"));
         assertEquals(List.of("sensor.beat.topic: 'garage-pi/status' is already used by mqtt.status-topic"),
                 problems("sensor.beat.topic = ${client-id}/status"));
-        assertEquals(List.of("sensor.f.address: I2C bus (board) address 0x76 is already used by sensor.e"),
+        assertEquals(List.of("sensor.f.address: I2C bus 1 address 0x76 is already used by sensor.e"),
                 problems("sensor.e.type = bme280", "sensor.e.topic = e", "sensor.f.type = bme280", "sensor.f.topic = f"));
     }
 

@@ -39,6 +39,10 @@ class DiscoveryTest {
 
     private AgentConfig config(String... extra) throws Exception {
         List<String> lines = new ArrayList<>(GARAGE);
+        for (String line : extra) { // an extra line replaces the garage's line of the same key
+            String key = line.substring(0, line.indexOf('=') + 1);
+            lines.removeIf(l -> l.startsWith(key));
+        }
         lines.addAll(Arrays.asList(extra));
         Path file = dir.resolve("mapping.properties");
         Files.write(file, lines);
