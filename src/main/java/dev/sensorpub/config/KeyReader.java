@@ -36,7 +36,10 @@ final class KeyReader {
     /** Reports "line N: key: reason", or "key: reason" for a key the file does not have. */
     void problem(String key, String reason) {
         Integer line = lines.get(key);
-        problems.add((line == null ? "" : "line " + line + ": ") + key + ": " + reason);
+        String problem = (line == null ? "" : "line " + line + ": ") + key + ": " + reason;
+        if (!problems.contains(problem)) { // one key shared by several quantities is said once
+            problems.add(problem);
+        }
     }
 
     /** Marks a key as one whose value must never appear in a report. */

@@ -43,10 +43,10 @@ public final class MappingFile {
             "ha.node-id", "ha.device-name", "ha.state-file");
     static final List<String> COMMON_SENSOR_KEYS = List.of("type", "topic", "qos", "retain", "interval", "format",
             "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit", "ha.enabled", "ha.component",
-            "ha.device-class", "ha.unit", "ha.name", "ha.expire-after");
+            "ha.device-class", "ha.unit", "ha.name", "ha.expire-after", "ha.state-class", "ha.icon", "ha.entity-category");
     static final List<String> OUTPUT_KEYS = List.of("type", "pin", "inverted", "initial", "command-topic",
             "state-topic", "on-payload", "off-payload", "on-for", "safe-state", "safe-after", "qos", "ha.enabled",
-            "ha.device-class", "ha.name");
+            "ha.device-class", "ha.name", "ha.icon", "ha.entity-category");
     /** The session holds 16 subscriptions; one is Home Assistant's status topic. */
     static final int MAX_OUTPUTS = 15;
 
@@ -110,6 +110,7 @@ public final class MappingFile {
         List<SensorConfig> sensors = sensors(r, mqtt.clientId(), board);
         List<OutputConfig> outputs = outputs(r, mqtt.clientId());
         checkConflicts(sensors, outputs, mqtt.statusTopic(), r);
+        HaChecks.check(r, ha, sensors, outputs);
 
         Set<String> candidates = new TreeSet<>(TOP_KEYS);
         candidates.addAll(r.knownKeys());
@@ -462,18 +463,15 @@ public final class MappingFile {
         boolean enabled = r.bool(p + "ha.enabled", true);
         String name = printable(r, p + "ha.name", r.string(p + "ha.name", null));
         String deviceClass = r.string(p + "ha.device-class", null);
-        if (deviceClass != null && !deviceClass.isEmpty() && !deviceClass.matches("[a-z0-9_]+")) {
-            r.problem(p + "ha.device-class", "'" + deviceClass + "' is not a Home Assistant device class "
-                    + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)");
-            deviceClass = null;
-        }
+        String icon = r.string(p + "ha.icon", null);
+        String category = r.string(p + "ha.entity-category", null);
         if (type == null) {
-            for (String key : List.of("ha.component", "ha.unit", "ha.expire-after")) {
+            for (String key : List.of("ha.component", "ha.unit", "ha.expire-after", "ha.state-class")) {
                 if (r.has(p + key)) {
                     r.problem(p + key, "outputs are announced as switches; " + key + " does not apply");
                 }
             }
-            return new HaOverrides(enabled, null, deviceClass, null, name, HaOverrides.DERIVED);
+            return new HaOverrides(enabled, null, deviceClass, null, name, HaOverrides.DERIVED, null, icon, category);
         }
         String component = r.choice(p + "ha.component", null, "sensor", "binary_sensor");
         if ("binary_sensor".equals(component) && !type.digital()) {
@@ -488,6 +486,7 @@ public final class MappingFile {
         if (expire > 0 && expire % 1000 != 0) {
             r.problem(p + "ha.expire-after", "Home Assistant counts it in whole seconds");
         }
+        String stateClass = r.string(p + "ha.state-class", null);
         if (!type.topicSuffixes().isEmpty()) {
             for (String key : List.of("ha.component", "ha.device-class", "ha.unit")) {
                 if (r.has(p + key)) {
@@ -496,7 +495,7 @@ public final class MappingFile {
                 }
             }
         }
-        return new HaOverrides(enabled, component, deviceClass, unit, name, expire);
+        return new HaOverrides(enabled, component, deviceClass, unit, name, expire, stateClass, icon, category);
     }
 
     /** {@code value} unless it holds control characters (then reported, and null). */

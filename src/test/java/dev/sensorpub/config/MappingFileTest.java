@@ -645,7 +645,7 @@ class MappingFileTest {
                 "sensor.beat.ha.unit = s", "sensor.beat.ha.name = Heartbeat", "sensor.beat.ha.expire-after = 5m",
                 "sensor.beat.ha.enabled = false");
         assertEquals(new HaSettings(true, "ha/test", "pi_7", "Garage Pi", dir.resolve("state/ha.txt")), c.ha());
-        assertEquals(new HaOverrides(false, "sensor", "duration", "s", "Heartbeat", 300_000), c.sensors().get(0).ha());
+        assertEquals(new HaOverrides(false, "sensor", "duration", "s", "Heartbeat", 300_000, null, null, null), c.sensors().get(0).ha());
     }
 
     @Test
@@ -667,9 +667,8 @@ class MappingFileTest {
                 problems("sensor.beat.ha.component = light"));
         assertEquals(List.of("sensor.beat.ha.component: sim-counter publishes numbers; binary_sensor needs a "
                 + "digital type (gpio-input, sim-switch)"), problems("sensor.beat.ha.component = binary_sensor"));
-        assertEquals(List.of("sensor.beat.ha.device-class: 'Temperature' is not a Home Assistant device class "
-                + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)"),
-                problems("sensor.beat.ha.device-class = Temperature"));
+        assertEquals(List.of("sensor.beat.ha.device-class: 'Temperature' is not a Home Assistant sensor device class; "
+                + "did you mean 'temperature'?"), problems("sensor.beat.ha.device-class = Temperature"));
         assertEquals(List.of("sensor.beat.ha.expire-after: Home Assistant counts it in whole seconds"),
                 problems("sensor.beat.ha.expire-after = 1500ms"));
         assertEquals(List.of("sensor.e.ha.unit: bme280 announces [temperature, humidity, pressure] each with its "
@@ -698,7 +697,7 @@ class MappingFileTest {
                 "output.gate.ha.device-class = switch", "output.gate.ha.enabled = no").outputs().get(0);
         assertEquals(new OutputConfig("gate", 5, true, true, "site/gate/cmd", "site/garage-pi/gate", "open", "shut",
                 500, OutputConfig.SafeState.KEEP, 120_000, 2,
-                new HaOverrides(false, null, "switch", null, "Gate", HaOverrides.DERIVED)), o);
+                new HaOverrides(false, null, "switch", null, "Gate", HaOverrides.DERIVED, null, null, null)), o);
     }
 
     @Test

@@ -194,6 +194,29 @@ class DiscoveryTest {
     }
 
     @Test
+    void stateClassIconAndEntityCategoryAreAnnouncedAsChecked() throws Exception {
+        Discovery d = discovery("sensor.beat.ha.device-class = energy", "sensor.beat.ha.unit = kWh",
+                "sensor.beat.ha.state-class = total_increasing", "sensor.beat.ha.icon = mdi:flash",
+                "sensor.cpu.ha.entity-category = diagnostic", "output.pump.ha.icon = mdi:water-pump",
+                "output.pump.ha.entity-category = config");
+        Map<String, Object> beat = fields(d, "homeassistant/sensor/garage-pi/beat/config");
+        assertEquals("energy", beat.get("device_class"));
+        assertEquals("total_increasing", beat.get("state_class"));
+        assertEquals("mdi:flash", beat.get("icon"));
+        assertEquals("diagnostic", fields(d, "homeassistant/sensor/garage-pi/cpu/config").get("entity_category"));
+        Map<String, Object> pump = fields(d, "homeassistant/switch/garage-pi/pump/config");
+        assertEquals("mdi:water-pump", pump.get("icon"));
+        assertEquals("config", pump.get("entity_category"));
+    }
+
+    @Test
+    void aDeviceClassWithoutStateClassesGetsNone() throws Exception {
+        Map<String, Object> beat = fields(discovery("sensor.beat.ha.device-class = wind_direction",
+                "sensor.beat.ha.unit = °"), "homeassistant/sensor/garage-pi/beat/config");
+        assertFalse(beat.containsKey("state_class"), "Home Assistant gives wind_direction no state class");
+    }
+
+    @Test
     void aDeadbandWithoutMaxSilenceNeverExpires() throws Exception {
         Map<String, Object> beat = fields(discovery("sensor.beat.deadband = 1"), "homeassistant/sensor/garage-pi/beat/config");
         assertFalse(beat.containsKey("expire_after"));
