@@ -124,8 +124,8 @@ final class Agent {
     private static PayloadFormatter formatter(SensorConfig c, Quantity q) {
         boolean json = c.format() == SensorConfig.Format.JSON;
         if (q.digital()) {
-            return PayloadFormatter.digital(json, c.options(SensorOptions.Digital.class).onPayload(),
-                    c.options(SensorOptions.Digital.class).offPayload());
+            SensorOptions.Digital payloads = c.options(SensorOptions.Digital.class);
+            return PayloadFormatter.digital(json, payloads.onPayload(), payloads.offPayload());
         }
         return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
     }

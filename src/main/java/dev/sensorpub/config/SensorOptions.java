@@ -4,7 +4,7 @@ package dev.sensorpub.config;
  * The type-specific keys of one sensor, parsed, range-checked and defaulted once, here in
  * config (board-dependent defaults such as the I2C bus come from the board file), so a driver
  * reads typed values and never parses or defaults anything itself. One record per
- * {@link SensorType}; {@link SensorType#optionsType()} says which.
+ * {@link SensorType}, named after it; {@link SensorOptionsReader} reads them.
  */
 public sealed interface SensorOptions {
 
