@@ -33,9 +33,16 @@ final class KeyReader {
         this.problems = problems;
     }
 
-    /** Reports "line N: key: reason", or "key: reason" for a key the file does not have. */
+    /**
+     * Reports "line N: key: reason". A key the file does not have (a missing or defaulted one)
+     * points at its block's {@code type} line; a top-level key the file lacks has no line.
+     */
     void problem(String key, String reason) {
         Integer line = lines.get(key);
+        int blockEnd = key.indexOf('.', key.indexOf('.') + 1);
+        if (line == null && blockEnd > 0) {
+            line = lines.get(key.substring(0, blockEnd + 1) + "type");
+        }
         String problem = (line == null ? "" : "line " + line + ": ") + key + ": " + reason;
         if (!problems.contains(problem)) { // one key shared by several quantities is said once
             problems.add(problem);

@@ -134,6 +134,10 @@ class MappingFileTest {
     void aProblemNamesItsLine() throws IOException {
         assertEquals(List.of("line 6: sensor.beat.qos: '3' is out of range 0 to 2"),
                 reportOf(with("sensor.beat.qos = 3")));
+        assertEquals(List.of("line 6: sensor.door.pin: missing; the BCM GPIO number (0-27) the input is wired to"),
+                reportOf(with("sensor.door.type = gpio-input", "sensor.door.topic = d")), "the block's type line");
+        assertEquals(List.of("mqtt.client-id: missing; the MQTT client id, unique per broker"),
+                reportOf(without("mqtt.client-id")), "no line to point at");
     }
 
     @Test
