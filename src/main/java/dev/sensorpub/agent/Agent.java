@@ -4,6 +4,7 @@ import dev.sensorpub.codec.Topic;
 import dev.sensorpub.config.AgentConfig;
 import dev.sensorpub.config.MqttSettings;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.config.ServerAddress;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
@@ -126,7 +127,8 @@ final class Agent {
     private static PayloadFormatter formatter(SensorConfig c, Quantity q) {
         boolean json = c.format() == SensorConfig.Format.JSON;
         if (q.digital()) {
-            return PayloadFormatter.digital(json, c.option("on-payload"), c.option("off-payload"));
+            SensorOptions.Digital payloads = c.options(SensorOptions.Digital.class);
+            return PayloadFormatter.digital(json, payloads.onPayload(), payloads.offPayload());
         }
         return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
     }

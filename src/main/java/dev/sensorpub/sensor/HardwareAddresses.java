@@ -3,6 +3,7 @@ package dev.sensorpub.sensor;
 import dev.sensorpub.config.BoardConfig;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.config.SensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,9 +12,8 @@ import java.util.Map;
 
 /**
  * Finds hardware the mapping uses twice once the board is known: a GPIO pin that an enabled
- * I2C or SPI bus already drives, two chips at one I2C address when one names the board's bus
- * and the other leaves it out. (The mapping file itself rejects a pin or an address written
- * twice.) Several MCP3008 sensors on one chip select are one chip read on several channels,
+ * I2C or SPI bus already drives. (The mapping file itself rejects a pin, or an I2C address on
+ * one bus, used twice: it defaults every bus to the board's before comparing.) Several MCP3008 sensors on one chip select are one chip read on several channels,
  * and an SPI chip select shares nothing with the GPIO of the same number: neither is a conflict.
  *
  * <p>The bus pins are those of the Raspberry Pi's 40-pin header (all models alike); they are
@@ -27,32 +27,27 @@ public final class HardwareAddresses {
     /** One "key: reason" line per conflict, in mapping order; empty when there are none. */
     public static List<String> conflicts(List<SensorConfig> sensors, List<OutputConfig> outputs, BoardConfig board) {
         Map<Integer, String> pinOwners = new HashMap<>();
-        Map<String, String> i2cOwners = new HashMap<>();
         List<String> problems = new ArrayList<>();
         // Buses first: their pins are taken whatever order the mapping lists things in.
         for (SensorConfig s : sensors) {
             String owner = "sensor " + s.name();
             if (s.type() == SensorType.BME280) {
-                int bus = s.intOption("bus", board.i2cBus());
-                int address = s.intOption("address", 0x76);
-                String device = "i2c-" + bus + " 0x" + Integer.toHexString(address);
-                String first = i2cOwners.putIfAbsent(device, owner);
-                if (first != null) {
-                    problems.add("sensor." + s.name() + ".address: " + device + " is also used by " + first);
-                }
+                // Two chips at one address are the mapping file's to find: it knows each bus by then.
+                int bus = s.options(SensorOptions.Bme280.class).bus();
                 if (!BoardConfig.MOCK.equals(board.i2cProvider())) {
                     claimBusPins(pinOwners, i2cPins(bus), "i2c-" + bus + " (" + owner + ")");
                 }
             } else if (s.type() == SensorType.MCP3008
                     && !BoardConfig.MOCK.equals(board.spiProvider())) {
-                int bus = s.intOption("bus", board.spiBus());
-                int chipSelect = s.intOption("chip-select", 0);
+                SensorOptions.Mcp3008 adc = s.options(SensorOptions.Mcp3008.class);
+                int bus = adc.bus();
+                int chipSelect = adc.chipSelect();
                 claimBusPins(pinOwners, spiPins(bus, chipSelect), "spi" + bus + "." + chipSelect + " (" + owner + ")");
             }
         }
         for (SensorConfig s : sensors) {
             if (s.type() == SensorType.GPIO_INPUT) {
-                claimPin(pinOwners, s.intOption("pin", -1), "sensor " + s.name(), "sensor." + s.name() + ".pin", problems);
+                claimPin(pinOwners, s.options(SensorOptions.GpioInput.class).pin(), "sensor " + s.name(), "sensor." + s.name() + ".pin", problems);
             }
         }
         for (OutputConfig o : outputs) {

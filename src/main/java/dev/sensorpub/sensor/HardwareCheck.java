@@ -3,6 +3,7 @@ package dev.sensorpub.sensor;
 import dev.sensorpub.config.BoardConfig;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,17 +43,17 @@ public record HardwareCheck(List<String> checked, List<String> problems) {
                 }
                 case BME280 -> {
                     if (!BoardConfig.MOCK.equals(board.i2cProvider())) {
-                        devices.putIfAbsent("i2c " + s.intOption("bus", board.i2cBus()), user);
+                        devices.putIfAbsent("i2c " + s.options(SensorOptions.Bme280.class).bus(), user);
                     }
                 }
                 case MCP3008 -> {
                     if (!BoardConfig.MOCK.equals(board.spiProvider())) {
-                        devices.putIfAbsent("spi " + s.intOption("bus", board.spiBus()) + " "
-                                + s.intOption("chip-select", 0), user);
+                        devices.putIfAbsent("spi " + s.options(SensorOptions.Mcp3008.class).bus() + " "
+                                + s.options(SensorOptions.Mcp3008.class).chipSelect(), user);
                     }
                 }
                 case DS18B20 -> {
-                    String device = s.option("device");
+                    String device = s.options(SensorOptions.Ds18b20.class).device();
                     sysfs.putIfAbsent(board.w1Base().toString(), user);
                     if (device != null) {
                         sysfs.putIfAbsent(board.w1Base().resolve(device).resolve("w1_slave").toString(), user);
@@ -60,7 +61,7 @@ public record HardwareCheck(List<String> checked, List<String> problems) {
                 }
                 case DHT22 -> sysfs.putIfAbsent(board.iioBase().toString(), user);
                 case CPU_TEMPERATURE -> sysfs.putIfAbsent(board.thermalBase().resolve("thermal_zone"
-                        + s.intOption("zone", 0)).resolve("temp").toString(), user);
+                        + s.options(SensorOptions.CpuTemperature.class).zone()).resolve("temp").toString(), user);
                 default -> {
                     // simulated sensors need nothing
                 }
