@@ -15,7 +15,8 @@ import java.util.Set;
  *
  * @param gpioChip  the gpiochip of the 40-pin header ("gpiochip0"); Pi4J 2.8.0's gpiod
  *                  provider finds it itself (the chip whose label contains "pinctrl"), so this
- *                  is for the boot log and for people running gpioinfo
+ *                  is checked, not chosen: --check --hardware looks for /dev/&lt;gpio.chip&gt;, and
+ *                  at start the chip Pi4J opened is compared with it
  * @param providers Pi4J provider per IO kind: "gpiod", "linuxfs" or "mock"; digital outputs use
  *                  the digital-input provider unless {@code provider.digital-output} says otherwise
  */
