@@ -194,7 +194,8 @@ final class SystemdNotifier implements AutoCloseable {
         }
         if (problem != null && !failing) {
             failing = true;
-            LOG.warn("systemd: " + command + " failed (" + problem + "); with WatchdogSec= set, systemd will restart us");
+            LOG.warn("systemd: " + command + " failed (" + problem + ")"
+                    + (pingEveryMillis > 0 ? "; without pings the watchdog will restart sensorpub" : ""));
         } else if (problem == null && failing) {
             failing = false;
             LOG.info("systemd: " + command + " works again");
