@@ -4,9 +4,9 @@
 #
 # A jlink runtime is platform specific: for a Raspberry Pi it must be linked from aarch64
 # (or armhf for a 32-bit OS) jmods. Either run this script on the Pi itself (Raspberry Pi
-# OS Bookworm: sudo apt install openjdk-17-jdk-headless, which holds jlink, jdeps and the
-# jmods), or cross-link here with --target-jmods pointing at the jmods directory of an
-# aarch64 JDK of the same feature version (17) as this machine's jlink.
+# OS: sudo apt install default-jdk-headless, JDK 17 on Bookworm and 21 on Trixie, which holds
+# jlink, jdeps and the jmods), or cross-link here with --target-jmods pointing at the jmods
+# directory of an aarch64 JDK of the same feature version as this machine's jlink.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,8 +47,8 @@ and size. Run the agent with it: DIR/bin/java -jar sensorpub.jar mapping.propert
   --add-modules M,...  more modules, e.g. jdk.jfr for flight recordings
   -h, --help           this text
 
-Needs a JDK with jlink, jdeps and jmods (Debian/Raspberry Pi OS Bookworm:
-openjdk-17-jdk-headless; where a JDK package ships without jmods/, its openjdk-NN-jmods).
+Needs a JDK with jlink, jdeps and jmods (Debian/Raspberry Pi OS: default-jdk-headless, 17 on
+Bookworm, 21 on Trixie; where a JDK package ships without jmods/, its openjdk-NN-jmods).
 EOF
 }
 
@@ -84,10 +84,10 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jlink" ]; then
 elif command -v jlink >/dev/null; then
   JDK="$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")"
 else
-  die "no jlink found: install a JDK (apt install openjdk-17-jdk-headless) or set JAVA_HOME"
+  die "no jlink found: install a JDK (apt install default-jdk-headless) or set JAVA_HOME"
 fi
 JMODS="${TARGET_JMODS:-$JDK/jmods}"
-[ -f "$JMODS/java.base.jmod" ] || die "no java.base.jmod in $JMODS (install the JDK's jmods, e.g. openjdk-17-jdk-headless)"
+[ -f "$JMODS/java.base.jmod" ] || die "no java.base.jmod in $JMODS (install the JDK's jmods, e.g. default-jdk-headless)"
 
 if [ ! -f "$JAR" ]; then
   [ "$JAR" = "$ROOT/target/sensorpub.jar" ] || die "jar '$JAR' does not exist"

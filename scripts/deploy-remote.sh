@@ -96,6 +96,11 @@ fi
 
 systemctl daemon-reload
 systemctl enable sensorpub.service
-systemctl restart sensorpub.service
+# Type=notify: restart waits until the agent reports ready, and fails if it exits before.
+if ! systemctl restart sensorpub.service; then
+  systemctl --no-pager --lines=15 status sensorpub.service || true
+  echo "install: sensorpub did not start; the lines above say why (systemd retries it)" >&2
+  exit 1
+fi
 sleep 2
 systemctl --no-pager --lines=15 status sensorpub.service || true

@@ -3,9 +3,9 @@ package dev.sensorpub.agent;
 /**
  * The periodic one-line summary a person at an 80-column serial console reads to know all is
  * well. At most {@link #MAX_LENGTH} characters: the link, the backlog, then only what went
- * wrong (failing sensors by name, losses, storage trouble, dead links), then traffic. What does
- * not fit ends in {@code ...}; the retained health message carries every number. Built once per
- * status interval, so it may allocate.
+ * wrong (failing sensors by name, losses, storage trouble, dead links), then traffic
+ * (confirmed, in flight). What does not fit ends in {@code ...}; the retained health message
+ * carries every number. Built once per status interval, so it may allocate.
  */
 final class StatusLine {
     static final int MAX_LENGTH = 80;
@@ -29,8 +29,8 @@ final class StatusLine {
             v.deadLinks > 0 ? "dead links " + v.deadLinks : null,
             v.reconnects > 0 ? "reconnects " + v.reconnects : null,
             v.sensorErrors > 0 ? "sensor errors " + v.sensorErrors : null,
-            "in flight " + v.inFlight,
             "confirmed " + v.confirmed,
+            "in flight " + v.inFlight,
         };
         for (int i = 0; i < optional.length; i++) {
             String segment = optional[i];

@@ -17,7 +17,7 @@ class StatusLineTest {
 
     @Test
     void aHealthyAgentSaysLinkBacklogAndTrafficOnly() {
-        assertEquals("status: link up, queued 0, in flight 2, confirmed 612", StatusLine.of(healthy()));
+        assertEquals("status: link up, queued 0, confirmed 612, in flight 2", StatusLine.of(healthy()));
     }
 
     @Test

@@ -109,6 +109,17 @@ class DeployRemoteScriptTest {
     }
 
     @Test
+    void aServiceThatNeverReportsReadyFailsTheInstallAndShowsItsStatus() throws Exception {
+        stub(dir.resolve("bin/systemctl"), "echo \"systemctl $*\" >> \"$CALLS\"; [ \"$1\" != restart ]");
+        Run run = install(java.toString(), "none");
+        assertEquals(1, run.status, run.output);
+        assertTrue(run.output.contains("install: sensorpub did not start"), run.output);
+        List<String> calls = calls();
+        assertTrue(calls.indexOf("systemctl --no-pager --lines=15 status sensorpub.service")
+                > calls.indexOf("systemctl restart sensorpub.service"), String.join("\n", calls));
+    }
+
+    @Test
     void aFirstDeploymentWithoutMappingStopsBeforeAnyChange() throws Exception {
         assumeFalse(Files.exists(Path.of("/etc/sensorpub/sensorpub.properties")), "this machine has a sensorpub install");
         Files.delete(stage.resolve("etc/sensorpub.properties"));
