@@ -128,6 +128,31 @@ class AgentHealthProcessTest {
     }
 
     @Test
+    void aFreshReportFollowsEveryConnectWithoutWaitingForTheInterval() throws Exception {
+        thermalTemp();
+        try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
+            MosquittoSubscriber health = MosquittoSubscriber.start(broker, "e2e-pi/health", 1, null);
+            Path log = dir.resolve("agent.log");
+            start(new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main",
+                    mapping(broker, "log.status-interval = 1h", "mqtt.reconnect.min-delay = 200ms",
+                            "mqtt.reconnect.max-delay = 500ms").toString())), log);
+            List<String> first = health.awaitMessages(1, TIMEOUT);
+            assertEquals(1, first.size(), Files.readString(log));
+            assertTrue(first.get(0).contains("\"connects\":1,\"reconnects\":0"), first.get(0));
+            health.close();
+
+            broker.stop();
+            broker.start(); // same port: the agent reconnects
+            try (MosquittoSubscriber after = MosquittoSubscriber.start(broker, "e2e-pi/health", 1, null)) {
+                List<String> got = after.awaitMessages(1, TIMEOUT);
+                assertEquals(1, got.size(), Files.readString(log));
+                assertTrue(got.get(0).contains("\"connects\":2,\"reconnects\":1"), got.get(0));
+            }
+            assertFalse(Files.readString(log).contains(" status: "), "no status line within the hour");
+        }
+    }
+
+    @Test
     void watchdogPingsStopWhileTheLoopIsStuckAndComeBackWhenItRuns() throws Exception {
         Path temp = thermalTemp();
         // systemd-notify replaced by a script that records its arguments, one line per run.
