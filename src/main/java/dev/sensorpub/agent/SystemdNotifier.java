@@ -72,6 +72,11 @@ final class SystemdNotifier implements AutoCloseable {
      * WATCHDOG_PID, if set, naming this process) turns on the pings.
      */
     static SystemdNotifier fromEnvironment(Map<String, String> env, long pid) {
+        return fromEnvironment(env, pid, "systemd-notify");
+    }
+
+    /** With another program in systemd-notify's place (tests). */
+    static SystemdNotifier fromEnvironment(Map<String, String> env, long pid, String command) {
         String socket = env.get("NOTIFY_SOCKET");
         if (socket == null || socket.isEmpty()) {
             return off();
@@ -91,7 +96,7 @@ final class SystemdNotifier implements AutoCloseable {
         }
         LOG.info("systemd: notify on" + (pingEvery > 0
                 ? ", watchdog " + parse(usec) / 1000 + " ms, a ping every " + pingEvery + " ms" : ", no watchdog"));
-        return new SystemdNotifier(true, pingEvery, "systemd-notify");
+        return new SystemdNotifier(true, pingEvery, command);
     }
 
     private static long parse(String number) {

@@ -14,7 +14,7 @@ class SystemdNotifierTest {
 
     @Test
     void withoutNotifySocketNothingIsSentAndTheLoopIsNeverWokenForIt() {
-        try (SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("WATCHDOG_USEC", "30000000"), PID)) {
+        try (SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("WATCHDOG_USEC", "30000000"), PID, "true")) {
             assertFalse(n.enabled());
             n.iterationDone(0);
             assertEquals(Long.MAX_VALUE, n.nextDeadlineMillis());
@@ -24,7 +24,7 @@ class SystemdNotifierTest {
     @Test
     void theWatchdogPingsThreeTimesPerPeriodFromTheFirstIterationOn() {
         try (SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
-                "WATCHDOG_USEC", "60000000", "WATCHDOG_PID", "4242"), PID)) {
+                "WATCHDOG_USEC", "60000000", "WATCHDOG_PID", "4242"), PID, "true")) {
             assertTrue(n.enabled());
             assertEquals(20_000, n.pingEveryMillis());
             assertEquals(Long.MAX_VALUE, n.nextDeadlineMillis());
@@ -40,9 +40,9 @@ class SystemdNotifierTest {
     @Test
     void aWatchdogMeantForAnotherProcessOrWithoutANumberIsNotPinged() {
         try (SystemdNotifier other = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
-                "WATCHDOG_USEC", "60000000", "WATCHDOG_PID", "1"), PID);
+                "WATCHDOG_USEC", "60000000", "WATCHDOG_PID", "1"), PID, "true");
              SystemdNotifier garbled = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
-                     "WATCHDOG_USEC", "60s"), PID)) {
+                     "WATCHDOG_USEC", "60s"), PID, "true")) {
             assertTrue(other.enabled());
             assertEquals(0, other.pingEveryMillis());
             other.iterationDone(0);
@@ -54,7 +54,7 @@ class SystemdNotifierTest {
     @Test
     void askingForPingsAllocatesNothingOnTheLoop() {
         try (SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
-                "WATCHDOG_USEC", "300000"), PID)) {
+                "WATCHDOG_USEC", "300000"), PID, "true")) {
             long[] now = {0};
             long bytes = AllocationMeter.steadyStateBytes(10_000, () -> n.iterationDone(now[0] += 100));
             assertEquals(0, bytes);
