@@ -4,9 +4,9 @@
 #
 # A jlink runtime is platform specific: for a Raspberry Pi it must be linked from aarch64
 # (or armhf for a 32-bit OS) jmods. Either run this script on the Pi itself (Raspberry Pi
-# OS Bookworm: sudo apt install openjdk-17-jdk-headless, which holds jlink, jdeps and the
-# jmods), or cross-link here with --target-jmods pointing at the jmods directory of an
-# aarch64 JDK of the same feature version (17) as this machine's jlink.
+# OS: sudo apt install default-jdk-headless, JDK 17 on Bookworm and 21 on Trixie, which holds
+# jlink, jdeps and the jmods), or cross-link here with --target-jmods pointing at the jmods
+# directory of an aarch64 JDK of the same feature version as this machine's jlink.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,8 +47,8 @@ and size. Run the agent with it: DIR/bin/java -jar sensorpub.jar mapping.propert
   --add-modules M,...  more modules, e.g. jdk.jfr for flight recordings
   -h, --help           this text
 
-Needs a JDK with jlink, jdeps and jmods (Debian/Raspberry Pi OS Bookworm:
-openjdk-17-jdk-headless; where a JDK package ships without jmods/, its openjdk-NN-jmods).
+Needs a JDK with jlink, jdeps and jmods (Debian/Raspberry Pi OS: default-jdk-headless, 17 on
+Bookworm, 21 on Trixie; where a JDK package ships without jmods/, its openjdk-NN-jmods).
 EOF
 }
 
@@ -84,10 +84,10 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/jlink" ]; then
 elif command -v jlink >/dev/null; then
   JDK="$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")"
 else
-  die "no jlink found: install a JDK (apt install openjdk-17-jdk-headless) or set JAVA_HOME"
+  die "no jlink found: install a JDK (apt install default-jdk-headless) or set JAVA_HOME"
 fi
 JMODS="${TARGET_JMODS:-$JDK/jmods}"
-[ -f "$JMODS/java.base.jmod" ] || die "no java.base.jmod in $JMODS (install the JDK's jmods, e.g. openjdk-17-jdk-headless)"
+[ -f "$JMODS/java.base.jmod" ] || die "no java.base.jmod in $JMODS (install the JDK's jmods, e.g. default-jdk-headless)"
 
 if [ ! -f "$JAR" ]; then
   [ "$JAR" = "$ROOT/target/sensorpub.jar" ] || die "jar '$JAR' does not exist"
@@ -135,11 +135,29 @@ else
   COMPRESS="2"
 fi
 
+# --strip-debug also strips the native libraries' debug symbols with this machine's objcopy,
+# which cannot read another CPU's ELF files: cross-linking for a Pi printed one "strip failed"
+# error per native file (14). Cross-linking strips the Java debug attributes only; that loses
+# nothing with Debian's jmods, whose native files carry no debug sections (measured with
+# aarch64-linux-gnu-objcopy: 37,137,935 bytes either way).
+platform_of() {
+  "$JDK/bin/jmod" describe "$1/java.base.jmod" | sed -n 's/^platform //p'
+}
+TARGET_PLATFORM="$(platform_of "$JMODS")"
+HOST_PLATFORM="$(platform_of "$JDK/jmods")"
+if [ "$TARGET_PLATFORM" = "$HOST_PLATFORM" ]; then
+  STRIP="--strip-debug"
+  STRIPPED="Java debug attributes and native debug symbols"
+else
+  STRIP="--strip-java-debug-attributes"
+  STRIPPED="Java debug attributes ($TARGET_PLATFORM native files are left as they are)"
+fi
+
 rm -rf "$OUTPUT"
 "$JDK/bin/jlink" \
   --module-path "$JMODS" \
   --add-modules "$MODULES" \
-  --strip-debug --no-header-files --no-man-pages \
+  "$STRIP" --no-header-files --no-man-pages \
   --compress="$COMPRESS" \
   --output "$OUTPUT"
 
@@ -147,10 +165,11 @@ echo "jdeps found:   $FOUND"
 echo "left out:      ${DROPPED:-(none)} (optional code in dependencies, see the script)"
 echo "added:         $EXTRA_MODULES${ADD:+,$ADD}"
 echo "linked:        $MODULES"
+echo "stripped:      $STRIPPED"
 echo "runtime:       $OUTPUT ($(du -sh "$OUTPUT" | cut -f1), $(du -sb "$OUTPUT" | cut -f1) bytes)"
 if [ -z "$TARGET_JMODS" ]; then
   echo "platform:      $(uname -m), runs on this machine only"
   "$OUTPUT/bin/java" --list-modules | sed 's/^/  /'
 else
-  echo "platform:      linked from $TARGET_JMODS (copy it to the Pi, or: deploy.sh --runtime $OUTPUT)"
+  echo "platform:      $TARGET_PLATFORM, linked from $TARGET_JMODS (copy it to the Pi, or: deploy.sh --runtime $OUTPUT)"
 fi

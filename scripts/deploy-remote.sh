@@ -24,11 +24,20 @@ if [ -d "$STAGE/runtime" ]; then
 else
   java_to_try="$JAVA"
 fi
+# default-jre-headless is Java 17 on Bookworm and 21 on Trixie (which has no openjdk-17).
 if ! "$java_to_try" -version >/dev/null 2>&1; then
   echo "install: $java_to_try does not run here; install a JRE (sudo apt install" >&2
-  echo "         openjdk-17-jre-headless) or link the runtime from aarch64 jmods" >&2
+  echo "         default-jre-headless) or build the runtime for this CPU (build-runtime.sh)" >&2
   exit 1
 fi
+java_version="$("$java_to_try" -XshowSettings:properties -version 2>&1 \
+  | sed -n 's/^ *java\.specification\.version = //p')"
+case "$java_version" in
+  ''|1.*|[0-9]|1[0-6])
+    echo "install: $java_to_try is Java ${java_version:-of unknown version}; sensorpub needs 17 or newer" >&2
+    echo "         (sudo apt install default-jre-headless on Bookworm or Trixie)" >&2
+    exit 1 ;;
+esac
 
 if [ -d "$STAGE/runtime" ]; then
   rm -rf /opt/sensorpub/runtime.new
@@ -87,6 +96,11 @@ fi
 
 systemctl daemon-reload
 systemctl enable sensorpub.service
-systemctl restart sensorpub.service
+# Type=notify: restart waits until the agent reports ready, and fails if it exits before.
+if ! systemctl restart sensorpub.service; then
+  systemctl --no-pager --lines=15 status sensorpub.service || true
+  echo "install: sensorpub did not start; the lines above say why (systemd retries it)" >&2
+  exit 1
+fi
 sleep 2
 systemctl --no-pager --lines=15 status sensorpub.service || true

@@ -50,7 +50,9 @@ final class Agent {
     private final QueueingSink sink;
     private final SensorSchedule schedule;
     private final MqttSession session;
-    private final StatusLine status;
+    private final Vitals vitals;
+    private final HealthReport health;
+    private final SystemdNotifier systemd;
     private final ControlPlane controls;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -87,7 +89,9 @@ final class Agent {
         int[] qos = new int[n];
         boolean[] retain = new boolean[n];
         long[] maxAge = new long[n];
-        int maxMessageBytes = Math.max(256, control.maxMessageBytes());
+        String healthTopic = config.mqtt().clientId() + "/health";
+        int maxMessageBytes = Math.max(Math.max(256, control.maxMessageBytes()),
+                HealthReport.maxMessageBytes(healthTopic, n));
         List<SensorSchedule.Entry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SensorConfig c = config.sensors().get(i);
@@ -116,7 +120,9 @@ final class Agent {
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
         this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
-        this.status = new StatusLine(queue, session, schedule);
+        this.vitals = Vitals.of(schedule);
+        this.health = new HealthReport(Topic.name(healthTopic), Version.current(), names);
+        this.systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
     }
 
     /** Builds everything; a sensor that cannot be opened or a queue that cannot be made is fatal. */
@@ -167,6 +173,8 @@ final class Agent {
         long statusEveryMillis = config.statusIntervalMillis();
         long nextStatus = monotonicMillis() + (statusEveryMillis == 0 ? Long.MAX_VALUE / 4 : statusEveryMillis);
         long nextLogTick = monotonicMillis() + 1_000;
+        long startedMillis = monotonicMillis();
+        boolean wasUp = false;
         try {
             while (!stopRequested) {
                 long wall = System.currentTimeMillis();
@@ -177,16 +185,30 @@ final class Agent {
                     session.service(mono); // send a state echo now, not after the sleep
                 }
                 queue.tick(wall);
+                boolean up = session.state() == LinkState.CONNECTED;
+                boolean healthDue = statusEveryMillis > 0 && up && !wasUp; // a fresh report after every connect
+                wasUp = up;
+                if (mono >= nextStatus || healthDue) {
+                    vitals.capture(queue, config.queue().type() == QueueSettings.Type.FILE, session, schedule,
+                            Runtime.getRuntime(), mono - startedMillis);
+                }
                 if (mono >= nextStatus) {
-                    LOG.info(status.line(Runtime.getRuntime()));
+                    String line = StatusLine.of(vitals);
+                    LOG.info(line);
+                    systemd.status(line);
+                    healthDue |= up; // queued only while the link is up: one queued offline would be stale
                     nextStatus = mono + statusEveryMillis;
+                }
+                if (healthDue && health.publish(vitals, wall, queue)) {
+                    session.service(mono);
                 }
                 if (mono >= nextLogTick) {
                     Log.tick();
                     nextLogTick = mono + 1_000;
                 }
+                systemd.iterationDone(mono);
                 long monotonicDue = Math.min(Math.min(session.nextDeadlineMillis(mono), controls.nextDeadlineMillis()),
-                        Math.min(nextStatus, nextLogTick));
+                        Math.min(Math.min(nextStatus, nextLogTick), systemd.nextDeadlineMillis()));
                 long wait = Math.min(sensorsDue - System.currentTimeMillis(), monotonicDue - monotonicMillis());
                 if (!stopRequested) {
                     session.await(Math.max(0, wait));
@@ -198,6 +220,7 @@ final class Agent {
             exitStatus = 1;
             closeQuietly();
         } finally {
+            systemd.close();
             Log.flush();
             stopped.countDown();
         }

@@ -43,7 +43,7 @@ class DeployRemoteScriptTest {
         }
         stub(bin.resolve("id"), "exit 1");   // the sensorpub user does not exist yet
         stub(bin.resolve("getent"), "case \"$2\" in gpio|i2c|dialout) exit 0;; *) exit 2;; esac");   // no spi group
-        java = stub(dir.resolve("java"), "exit 0");
+        java = stub(dir.resolve("java"), "echo '    java.specification.version = 17' >&2");
 
         stage = Files.createDirectories(dir.resolve("stage"));
         Files.createDirectories(stage.resolve("etc/board-configs"));
@@ -96,6 +96,27 @@ class DeployRemoteScriptTest {
         assertEquals(1, run.status, run.output);
         assertTrue(run.output.contains("install: " + foreign + " does not run here"), run.output);
         assertEquals(List.of("rm -rf " + stage), calls());
+    }
+
+    @Test
+    void aJavaOlderThan17StopsTheInstallWithThePackageThatWorksOnBookwormAndTrixie() throws Exception {
+        Path old = stub(dir.resolve("java11"), "echo '    java.specification.version = 11' >&2");
+        Run run = install(old.toString(), "none");
+        assertEquals(1, run.status, run.output);
+        assertTrue(run.output.contains("install: " + old + " is Java 11; sensorpub needs 17 or newer"), run.output);
+        assertTrue(run.output.contains("sudo apt install default-jre-headless"), run.output);
+        assertEquals(List.of("rm -rf " + stage), calls());
+    }
+
+    @Test
+    void aServiceThatNeverReportsReadyFailsTheInstallAndShowsItsStatus() throws Exception {
+        stub(dir.resolve("bin/systemctl"), "echo \"systemctl $*\" >> \"$CALLS\"; [ \"$1\" != restart ]");
+        Run run = install(java.toString(), "none");
+        assertEquals(1, run.status, run.output);
+        assertTrue(run.output.contains("install: sensorpub did not start"), run.output);
+        List<String> calls = calls();
+        assertTrue(calls.indexOf("systemctl --no-pager --lines=15 status sensorpub.service")
+                > calls.indexOf("systemctl restart sensorpub.service"), String.join("\n", calls));
     }
 
     @Test

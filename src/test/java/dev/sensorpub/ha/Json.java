@@ -9,7 +9,7 @@ import java.util.Map;
  * A strict little JSON reader for tests: objects (as ordered maps), arrays, strings, whole
  * numbers (as Long), true, false. Anything else, or trailing text, fails the test.
  */
-final class Json {
+public final class Json {
     private final String text;
     private int pos;
 
@@ -17,7 +17,7 @@ final class Json {
         this.text = text;
     }
 
-    static Map<String, Object> object(String text) {
+    public static Map<String, Object> object(String text) {
         Json j = new Json(text);
         Object value = j.value();
         j.skipSpace();
