@@ -207,6 +207,11 @@ abstract class RingQueue implements MessageQueue {
         return count == 0 ? tail : positions[head];
     }
 
+    /** Storage position where the next record goes if it fits before the end. */
+    final int tailPosition() {
+        return tail;
+    }
+
     /** Sets where an empty ring writes next and which sequence it hands out next (recovery). */
     final void startAt(int position, long sequence) {
         if (count != 0) {

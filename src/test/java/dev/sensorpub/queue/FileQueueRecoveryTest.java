@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -276,8 +275,8 @@ class FileQueueRecoveryTest {
                 random.nextBytes(checkpoint);
                 Files.write(directory.resolve(FileRing.CHECKPOINT_FILE), checkpoint);
             } else {
-                try (FileChannel channel = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
-                    new Checkpoint(channel).write(random.nextLong(), random.nextInt(), random.nextInt(), false);
+                try (StorageFile file = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
+                    new Checkpoint(file).write(random.nextLong(), random.nextInt());
                 }
             }
             try (FileQueue queue = open(directory)) {
