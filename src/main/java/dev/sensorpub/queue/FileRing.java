@@ -3,10 +3,8 @@ package dev.sensorpub.queue;
 import dev.sensorpub.log.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 
@@ -90,9 +88,9 @@ final class FileRing extends RingQueue {
      */
     static FileRing open(Path directory, int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes,
                          QueueCounters counters, StorageOpener opener) throws IOException {
-        Files.createDirectories(directory);
+        opener.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
-        boolean created = !Files.exists(file);
+        boolean created = !opener.exists(file);
         StorageFile data = opener.open(file);
         StorageFile checkpointFile = null;
         try {
@@ -111,7 +109,7 @@ final class FileRing extends RingQueue {
                     counters);
             ring.recover();
             if (created) {
-                syncDirectory(directory);
+                opener.syncDirectory(directory);
             }
             return ring;
         } catch (IOException | RuntimeException e) {
@@ -120,7 +118,7 @@ final class FileRing extends RingQueue {
                 checkpointFile.close();
             }
             if (created) {
-                Files.deleteIfExists(file);
+                opener.deleteCreated(file);
             }
             throw e;
         }
@@ -145,16 +143,6 @@ final class FileRing extends RingQueue {
             return Files.getFileStore(directory).getUsableSpace();
         } catch (IOException | RuntimeException e) {
             return -1;
-        }
-    }
-
-    /** Makes the new files' directory entries durable, so a power cut cannot lose the files themselves. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
-            entries.force(true);
-        } catch (IOException e) {
-            // Not every platform can open a directory; the files still work, only a power cut right
-            // after creation could lose them.
         }
     }
 
