@@ -107,7 +107,7 @@ final class FileRing extends RingQueue {
             Checkpoint checkpoint = new Checkpoint(checkpointFile);
             FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
                     counters);
-            ring.recover();
+            ring.recover(created);
             if (created) {
                 opener.syncDirectory(directory);
             }
@@ -150,7 +150,7 @@ final class FileRing extends RingQueue {
         return size >= 1024 && size % RecordFormat.ALIGNMENT == 0 && size <= QueueSettings.MAX_CAPACITY_BYTES;
     }
 
-    private void recover() throws IOException {
+    private void recover(boolean created) throws IOException {
         window = ByteBuffer.allocate((int) Math.min(capacity, (long) readArray.length + SCAN_CHUNK));
         windowStart = 0;
         windowEnd = 0;
@@ -158,7 +158,7 @@ final class FileRing extends RingQueue {
         long floor = known ? Math.max(1, checkpoint.floor()) : 1;
         lap(0, Long.MAX_VALUE, false);
         int start = lapHighest > 0 ? lapHighestEnd : 0;
-        String how = checkpoint.valid() ? known ? "" : "; checkpoint for another ring size ignored"
+        String how = created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
                 : "; checkpoint missing or damaged: every intact record kept";
         lap(start, floor - 1, true);
         window = null;
