@@ -9,9 +9,9 @@ import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
 import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.FileQueue;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.MessageQueues;
-import dev.sensorpub.queue.QueueSettings;
 import dev.sensorpub.sensor.EventHandoff;
 import dev.sensorpub.sensor.Quantity;
 import dev.sensorpub.sensor.Sensor;
@@ -171,7 +171,7 @@ final class Agent {
                 if (controls.tick(mono, session.state() == LinkState.CONNECTED)) {
                     session.service(mono); // send a state echo now, not after the sleep
                 }
-                queue.tick(wall);
+                queue.tick(mono);
                 if (mono >= nextStatus) {
                     LOG.info(status.line(Runtime.getRuntime()));
                     nextStatus = mono + statusEveryMillis;
@@ -216,8 +216,8 @@ final class Agent {
             hardware.close();
         }
         LOG.info(drained ? "stopped; nothing left to send"
-                : "stopped; " + left + " messages left in the queue" + (config.queue().type() == QueueSettings.Type.FILE
-                        ? " (kept for the next start)" : " (lost: memory queue)"));
+                : "stopped; " + left + " messages left in the queue"
+                        + (queue instanceof FileQueue ? "" : " (lost: memory queue)"));
     }
 
     private void closeQuietly() {

@@ -36,9 +36,10 @@ final class Checkpoint implements AutoCloseable {
     private int capacity;
     private long writes;
 
+    /** @param file the checkpoint file, or null when it cannot be opened: then nothing is kept across restarts. */
     Checkpoint(StorageFile file) throws IOException {
         this.file = file;
-        for (int page = 0; page < 2; page++) {
+        for (int page = 0; file != null && page < 2; page++) {
             slot.clear();
             long at = (long) page * PAGE;
             int read;
@@ -86,7 +87,7 @@ final class Checkpoint implements AutoCloseable {
         slot.putInt(4, checksum());
         long at = (nextGeneration & 1) * PAGE;
         slot.clear();
-        while (slot.hasRemaining()) {
+        while (file != null && slot.hasRemaining()) {
             at += file.write(slot, at);
         }
         slot.clear();
@@ -97,8 +98,15 @@ final class Checkpoint implements AutoCloseable {
         capacity = ringCapacity;
     }
 
+    /** Whether {@link #force} reaches a file (false when the checkpoint could not be opened). */
+    boolean onDisk() {
+        return file != null;
+    }
+
     void force() throws IOException {
-        file.force();
+        if (file != null) {
+            file.force();
+        }
     }
 
     private int checksum() {
@@ -111,6 +119,8 @@ final class Checkpoint implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }

@@ -47,6 +47,8 @@ final class FileRing extends RingQueue {
     private final CRC32C crc = new CRC32C();
     private final RateLimitedWarning unreadable;
     private boolean broken;
+    /** Opened read-only: it stays so until restart, however the file system recovers. */
+    private boolean readOnlyFile;
     private int unsyncedRecords;
     private long recordBytesWritten;
     private long fsyncs;
@@ -91,7 +93,18 @@ final class FileRing extends RingQueue {
         opener.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
         boolean created = !opener.exists(file);
-        StorageFile data = opener.open(file);
+        StorageFile data;
+        String readOnly = null;
+        try {
+            data = opener.open(file);
+        } catch (IOException e) {
+            if (created) {
+                throw e;
+            }
+            // Stored records are still worth delivering: read them, keep new ones in memory.
+            data = opener.openReadOnly(file);
+            readOnly = StorageErrors.describe(e);
+        }
         StorageFile checkpointFile = null;
         try {
             int size = capacity;
@@ -101,13 +114,13 @@ final class FileRing extends RingQueue {
                 Log.logger("queue").warn("queue file " + file + " keeps its size of " + size
                         + " bytes, not queue.capacity=" + capacity + "; delete " + directory + " to resize it");
             }
-            preallocate(data, directory, file, size);
-            checkpointFile = opener.open(directory.resolve(CHECKPOINT_FILE));
-            preallocate(checkpointFile, directory, directory.resolve(CHECKPOINT_FILE), Checkpoint.FILE_BYTES);
-            Checkpoint checkpoint = new Checkpoint(checkpointFile);
-            FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
-                    counters);
-            ring.recover(created);
+            if (readOnly == null) {
+                preallocate(data, directory, file, size);
+            }
+            checkpointFile = openCheckpoint(directory, opener, readOnly == null);
+            FileRing ring = new FileRing(file, data, new Checkpoint(checkpointFile), size, maxMessages, overflow,
+                    maxRecordBytes, counters);
+            ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
             }
@@ -121,6 +134,31 @@ final class FileRing extends RingQueue {
                 opener.deleteCreated(file);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The checkpoint file, read-only if it cannot be written, or null if it cannot be opened at all
+     * (an unwritable directory without one): the ring works without it, confirmed records just
+     * come back after a restart.
+     */
+    private static StorageFile openCheckpoint(Path directory, StorageOpener opener, boolean writable)
+            throws IOException {
+        Path path = directory.resolve(CHECKPOINT_FILE);
+        if (writable) {
+            try {
+                StorageFile file = opener.open(path);
+                preallocate(file, directory, path, Checkpoint.FILE_BYTES);
+                return file;
+            } catch (IOException e) {
+                Log.logger("queue").warn("queue checkpoint " + path + " cannot be written (" + StorageErrors.describe(e)
+                        + "); confirmed messages come back after a restart");
+            }
+        }
+        try {
+            return opener.exists(path) ? opener.openReadOnly(path) : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -150,7 +188,7 @@ final class FileRing extends RingQueue {
         return size >= 1024 && size % RecordFormat.ALIGNMENT == 0 && size <= QueueSettings.MAX_CAPACITY_BYTES;
     }
 
-    private void recover(boolean created) throws IOException {
+    private void recover(boolean created, String readOnly) throws IOException {
         window = ByteBuffer.allocate((int) Math.min(capacity, (long) readArray.length + SCAN_CHUNK));
         windowStart = 0;
         windowEnd = 0;
@@ -173,6 +211,13 @@ final class FileRing extends RingQueue {
         log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
                 + " stored messages recovered" + (lapFirst == 0 ? "" : " (sequences " + lapFirst + " to " + lapLast + ")")
                 + ", next sequence " + nextSequence() + how);
+        if (readOnly != null) {
+            broken = true;
+            readOnlyFile = true;
+            log.error("queue file " + file + " cannot be written (" + readOnly + "): its " + counters.queuedMessages
+                    + " messages are delivered, new ones kept in memory");
+            return;
+        }
         try {
             // What recovery found may still be only in the page cache of a process that was killed.
             data.force();
@@ -315,7 +360,7 @@ final class FileRing extends RingQueue {
             if (!complete || RecordFormat.intactLength(readView, 0, sequence - 1, storedLength, crc) != storedLength
                     || RecordFormat.sequence(readView, 0) != sequence) {
                 counters.corruptSkipped++;
-                unreadable.occurred(System.nanoTime());
+                unreadable.occurred(nowNanos);
                 return false;
             }
             RecordFormat.decode(readView, 0, readArray, 0, into);
@@ -323,7 +368,7 @@ final class FileRing extends RingQueue {
         } catch (IOException e) {
             readBuffer.clear();
             counters.storageErrors++;
-            unreadable.occurred(System.nanoTime());
+            unreadable.occurred(nowNanos);
             return false;
         }
     }
@@ -381,8 +426,32 @@ final class FileRing extends RingQueue {
         counters.storageErrors++;
         if (!broken) {
             broken = true;
-            log.error("queue file " + file + ": " + operation + " failed (" + e.getMessage()
-                    + "); new messages are kept in memory until restart, stored ones are still delivered");
+            log.error("queue file " + file + ": " + operation + " failed (" + StorageErrors.describe(e)
+                    + "); new messages kept in memory, stored ones still delivered");
+        }
+    }
+
+    /**
+     * After a failure: whether the file takes writes again (a checkpoint written and forced). If
+     * so the ring is in use again, continuing at {@code sequence}.
+     */
+    boolean tryResume(long sequence) {
+        if (!broken || readOnlyFile) {
+            return !broken;
+        }
+        try {
+            writeCheckpoint();
+            checkpoint.force();
+            data.force();
+            fsyncs += 2;
+            skipTo(sequence);
+            checkpointUnforced = false;
+            broken = false;
+            unsyncedRecords = 0;
+            log.info("queue file " + file + " works again: new messages stored in it from sequence " + sequence);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -395,12 +464,16 @@ final class FileRing extends RingQueue {
 
     @Override
     public void tick(long nowMillis) {
-        // The owning FileQueue applies the fsync policy.
+        // The owning FileQueue applies the fsync policy and passes the time on.
+        observeTime(nowMillis);
+        unreadable.flush(nowNanos);
     }
 
     @Override
     public void close() {
-        sync();
+        if (!broken) {
+            sync();
+        }
         try {
             data.close();
             checkpoint.close();

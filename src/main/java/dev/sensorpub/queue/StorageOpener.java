@@ -18,6 +18,11 @@ interface StorageOpener {
     /** Opens {@code path} for reading and writing, creating it if needed. */
     StorageFile open(Path path) throws IOException;
 
+    /** Opens an existing {@code path} for reading only (a read-only file or file system). */
+    default StorageFile openReadOnly(Path path) throws IOException {
+        return new ChannelStorageFile(FileChannel.open(path, StandardOpenOption.READ));
+    }
+
     default void createDirectories(Path directory) throws IOException {
         Files.createDirectories(directory);
     }
