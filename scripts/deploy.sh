@@ -26,7 +26,9 @@ when the mapping sets log.serial) that exist, then enables and (re)starts the se
 options:
   --dry-run        print every command instead of running it
   --no-build       use the existing target/sensorpub.jar
-  --no-check       skip "java -jar sensorpub.jar --check" on the Pi before installing
+  --no-check       skip "java -jar sensorpub.jar --check --hardware" on the Pi before
+                   installing (it validates the mapping, and checks as the login user
+                   that each device it needs exists and may be opened)
   --runtime DIR    also install a jlink runtime (scripts/build-runtime.sh, built for
                    aarch64) as /opt/sensorpub/runtime and run the service with it
   -h, --help       this text
@@ -199,10 +201,12 @@ if [ -n "$RUNTIME" ] && [ "$(basename "$RUNTIME")" != runtime ]; then
   run ssh "$TARGET" "mv $REMOTE_STAGE/$(basename "$RUNTIME") $REMOTE_STAGE/runtime"
 fi
 if [ "$CHECK" -eq 1 ] && [ -n "$MAPPING" ]; then
-  # Validate on the Pi, as the agent will read it, before anything is replaced.
+  # Validate on the Pi, as the agent will read it, and check the devices it needs (overlay
+  # enabled, node present, groups) before anything is replaced. It runs as the login user,
+  # who on Raspberry Pi OS is in the groups gpio, i2c and spi like the service user.
   check_java=java
   [ -z "$RUNTIME" ] || check_java="$REMOTE_STAGE/runtime/bin/java"
-  run ssh "$TARGET" "cd $REMOTE_STAGE/etc && $check_java -jar $REMOTE_STAGE/sensorpub.jar --check sensorpub.properties"
+  run ssh "$TARGET" "cd $REMOTE_STAGE/etc && $check_java -jar $REMOTE_STAGE/sensorpub.jar --check --hardware sensorpub.properties"
 fi
 # -t: sudo may need to ask for a password.
 run ssh -t "$TARGET" "sudo sh $REMOTE_STAGE/install.sh $REMOTE_STAGE $JAVA ${SERIAL:-none}"

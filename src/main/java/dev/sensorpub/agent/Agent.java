@@ -4,11 +4,13 @@ import dev.sensorpub.codec.Topic;
 import dev.sensorpub.config.AgentConfig;
 import dev.sensorpub.config.MqttSettings;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.config.ServerAddress;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
 import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.FileQueue;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.MessageQueues;
@@ -21,6 +23,7 @@ import dev.sensorpub.sensor.pi4j.Pi4jHardware;
 import dev.sensorpub.session.LinkState;
 import dev.sensorpub.session.MqttSession;
 import dev.sensorpub.session.SessionSettings;
+import dev.sensorpub.time.Clock;
 import dev.sensorpub.transport.TlsSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -106,9 +109,10 @@ final class Agent {
         }
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
+        ControlLane lane = new ControlLane(control.laneSlots(), maxMessageBytes);
         this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
-                queue, controls);
-        controls.start(session, queue);
+                queue, lane, controls, Clock.SYSTEM);
+        controls.start(session, queue, lane);
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
         this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
@@ -123,7 +127,8 @@ final class Agent {
     private static PayloadFormatter formatter(SensorConfig c, Quantity q) {
         boolean json = c.format() == SensorConfig.Format.JSON;
         if (q.digital()) {
-            return PayloadFormatter.digital(json, c.option("on-payload"), c.option("off-payload"));
+            SensorOptions.Digital payloads = c.options(SensorOptions.Digital.class);
+            return PayloadFormatter.digital(json, payloads.onPayload(), payloads.offPayload());
         }
         return PayloadFormatter.number(json, c.decimals(), c.scale(), c.offset(), c.unit() != null ? c.unit() : q.unit());
     }

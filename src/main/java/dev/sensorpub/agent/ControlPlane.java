@@ -13,6 +13,7 @@ import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
 import dev.sensorpub.output.Outputs;
 import dev.sensorpub.output.StatePublisher;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.sensor.pi4j.Pi4jHardware;
 import dev.sensorpub.session.InboundHandler;
@@ -27,7 +28,9 @@ import java.util.Set;
  * The MQTT traffic that is not readings: GPIO outputs switched by commands (with their state
  * echoed, and a safe state when the link stays down), and Home Assistant discovery (announced at
  * start, again when Home Assistant restarts, and cleared for entities that were removed).
- * Everything it publishes goes through the queue, retained, like any reading.
+ * Everything it publishes is retained and goes through the {@link ControlLane}, ahead of the
+ * reading backlog and out of reach of the queue's overflow policy; only what the lane cannot
+ * hold (more distinct topics than its slots) falls back to the queue.
  */
 final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseable {
     private static final Logger LOG = Log.logger("agent");
@@ -37,6 +40,7 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
     private final HomeAssistantStatus haStatus;
     private final Outputs outputs;
     private MessageQueue queue;
+    private ControlLane lane;
 
     /** Opens the outputs at their initial level; {@code hardware} may be null when there are none. */
     ControlPlane(AgentConfig config, Pi4jHardware hardware) {
@@ -65,9 +69,18 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /**
+     * Slots for the control lane: every discovery config and every output state has its own
+     * topic, plus room for clearing removed entities.
+     */
+    int laneSlots() {
+        return (config.ha().discovery() ? discovery.configs().size() : 0) + config.outputs().size() + 16;
+    }
+
     /** Subscribes to commands and Home Assistant's status, and queues the announcement. */
-    void start(MqttSession session, MessageQueue queue) {
+    void start(MqttSession session, MessageQueue queue, ControlLane lane) {
         this.queue = queue;
+        this.lane = lane;
         if (config.ha().discovery()) {
             session.subscribe(haStatus.subscription(), 0);
         }
@@ -142,6 +155,10 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
 
     @Override
     public void publishRetained(Topic topic, byte[] payload, int qos) {
+        if (lane.offer(topic.bytes(), 0, topic.length(), payload, 0, payload.length, true)) {
+            return;
+        }
+        LOG.warn("control lane full: " + topic + " waits behind the readings");
         if (queue.append(topic.bytes(), 0, topic.length(), payload, 0, payload.length, qos, true,
                 System.currentTimeMillis(), 0) < 0) {
             LOG.warn("could not queue the retained message for " + topic + " (queue full)");

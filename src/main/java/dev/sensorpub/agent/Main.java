@@ -6,6 +6,11 @@ import dev.sensorpub.config.MappingFile;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
+import dev.sensorpub.sensor.DeviceNodes;
+import dev.sensorpub.sensor.HardwareAddresses;
+import dev.sensorpub.sensor.HardwareCheck;
+import dev.sensorpub.sensor.HardwareException;
+import dev.sensorpub.sensor.pi4j.Pi4jHardware;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +30,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar sensorpub.jar <mapping.properties>   run: read sensors, publish to MQTT
                    java -jar sensorpub.jar --check <mapping.properties>   validate the file and exit
+                   java -jar sensorpub.jar --check --hardware <mapping.properties>   also the devices it needs, on the Pi
                    java -jar sensorpub.jar bench --server URL --qos 0|1 --count N --size BYTES [--window W] [--topic T] [--backlog N]
                    java -jar sensorpub.jar --version | --help
             exit status: 0 clean stop, 2 configuration error, 1 other fatal error""";
@@ -58,11 +64,12 @@ public final class Main {
                 return OK;
             }
             case "--check" -> {
-                if (args.length != 2) {
-                    err.println("--check takes one mapping file\n" + USAGE);
+                boolean hardware = args.length == 3 && args[1].equals("--hardware");
+                if (args.length != (hardware ? 3 : 2)) {
+                    err.println("--check takes one mapping file, after --hardware if given\n" + USAGE);
                     return BAD_CONFIG;
                 }
-                return check(Path.of(args[1]), out, err);
+                return check(Path.of(args[hardware ? 2 : 1]), hardware ? DeviceNodes.system() : null, out, err);
             }
             case "bench" -> {
                 return BenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
@@ -77,17 +84,44 @@ public final class Main {
         }
     }
 
-    private static int check(Path mapping, PrintStream out, PrintStream err) {
+    /** @param nodes where to check the devices the mapping needs; null: the file only */
+    static int check(Path mapping, DeviceNodes nodes, PrintStream out, PrintStream err) {
+        AgentConfig config;
         try {
-            AgentConfig config = MappingFile.load(mapping);
-            out.println(mapping + ": OK (" + config.sensors().size() + " sensors, " + config.outputs().size()
-                    + " outputs, board " + config.board().name() + ", broker " + config.mqtt().servers()
-                    + ", Home Assistant discovery " + (config.ha().discovery() ? "on" : "off") + ")");
-            return OK;
+            config = load(mapping);
         } catch (ConfigException e) {
             printProblems(mapping, e, err);
             return BAD_CONFIG;
         }
+        if (nodes != null) {
+            HardwareCheck hardware = HardwareCheck.run(config.sensors(), config.outputs(), config.board(), nodes,
+                    Pi4jHardware.boardProblem(nodes));
+            if (!hardware.problems().isEmpty()) {
+                err.println(mapping + ": " + hardware.problems().size() + " device problem"
+                        + (hardware.problems().size() == 1 ? "" : "s") + "; nothing was started");
+                for (String problem : hardware.problems()) {
+                    err.println("  " + problem);
+                }
+                return FATAL;
+            }
+            for (String device : hardware.checked()) {
+                out.println("  usable: " + device);
+            }
+        }
+        out.println(mapping + ": OK (" + config.sensors().size() + " sensors, " + config.outputs().size()
+                + " outputs, board " + config.board().name() + ", broker " + config.mqtt().servers()
+                + ", Home Assistant discovery " + (config.ha().discovery() ? "on" : "off") + ")");
+        return OK;
+    }
+
+    /** The mapping file, and the hardware it uses twice (a pin, an I2C address) as problems of the file. */
+    private static AgentConfig load(Path mapping) throws ConfigException {
+        AgentConfig config = MappingFile.load(mapping);
+        java.util.List<String> conflicts = HardwareAddresses.conflicts(config.sensors(), config.outputs(), config.board());
+        if (!conflicts.isEmpty()) {
+            throw new ConfigException(conflicts);
+        }
+        return config;
     }
 
     private static void printProblems(Path mapping, ConfigException e, PrintStream err) {
@@ -101,7 +135,7 @@ public final class Main {
     private static int runAgent(Path mapping, PrintStream err) {
         AgentConfig config;
         try {
-            config = MappingFile.load(mapping);
+            config = load(mapping);
         } catch (ConfigException e) {
             printProblems(mapping, e, err);
             return BAD_CONFIG;
@@ -112,7 +146,8 @@ public final class Main {
         try {
             agent = Agent.start(config);
         } catch (RuntimeException e) {
-            LOG.error("cannot start: " + Problems.describe(e));
+            HardwareException hardware = hardwareCause(e);
+            LOG.error("cannot start: " + (hardware != null ? hardware.getMessage() : Problems.describe(e)));
             Log.flush();
             return FATAL;
         }
@@ -120,6 +155,16 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(agent, loop), "sensorpub-stop"));
         int status = agent.run();
         return agent.stoppedBySignal() ? RUNNING_UNTIL_SIGNAL : status;
+    }
+
+    /** The hardware failure under {@code e}: its message already says what failed, why, and the fix. */
+    private static HardwareException hardwareCause(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof HardwareException h) {
+                return h;
+            }
+        }
+        return null;
     }
 
     /**

@@ -24,8 +24,11 @@ public final class IncomingPacket {
     // SUBACK
     int subackCodesOffset;
     int subackCodeCount;
+    /** Size of a PUBLISH too large to keep, whose topic and payload were skipped; 0 otherwise. */
+    long discardedBytes;
 
     void clear() {
+        discardedBytes = 0;
         type = 0;
         remainingLength = 0;
         sessionPresent = false;
@@ -76,6 +79,15 @@ public final class IncomingPacket {
 
     public boolean retain() {
         return retain;
+    }
+
+    /**
+     * Above 0 for a PUBLISH larger than the maximum packet size that the decoder read past
+     * (see {@link PacketDecoder#skipOversizedPublish}): its size in bytes. Only its QoS, packet
+     * id, DUP and RETAIN are known; topic and payload are empty.
+     */
+    public long discardedBytes() {
+        return discardedBytes;
     }
 
     /** The receive buffer that topic, payload and SUBACK codes point into. */

@@ -23,6 +23,15 @@ public final class PacketDecoder {
     /** One past the last byte received. */
     private int end;
 
+    private boolean skipOversizedPublish;
+    /** Body length of the oversized PUBLISH being read past; 0 when none is. */
+    private long skipBody;
+    private long skipped;
+    private int skipFirstByte;
+    private int skipHeaderBytes;
+    private int skipTopicLength;
+    private int skipPacketId;
+
     public PacketDecoder(int maxPacketSize) {
         if (maxPacketSize < MIN_MAX_PACKET_SIZE || maxPacketSize > 1 + 4 + RemainingLength.MAX) {
             throw new IllegalArgumentException("maximum packet size " + maxPacketSize + " is outside "
@@ -77,6 +86,18 @@ public final class PacketDecoder {
     public void reset() {
         start = 0;
         end = 0;
+        skipBody = 0;
+    }
+
+    /**
+     * With {@code true}, a PUBLISH larger than the maximum packet size is read past instead of
+     * refused: its bytes are consumed as they arrive, never buffered, and {@link #next} then
+     * returns it with {@link IncomingPacket#discardedBytes()} set and only its QoS and packet id,
+     * so the caller can acknowledge it and the stream stays in step. Other packet types that are
+     * too large are still refused.
+     */
+    public void skipOversizedPublish(boolean skip) {
+        this.skipOversizedPublish = skip;
     }
 
     /**
@@ -96,6 +117,9 @@ public final class PacketDecoder {
     }
 
     private boolean decodeNext(IncomingPacket out) throws MqttProtocolException {
+        if (skipBody > 0) {
+            return skipPublish(out);
+        }
         int available = end - start;
         if (available == 0) {
             compact();
@@ -128,6 +152,20 @@ public final class PacketDecoder {
         }
 
         long packetSize = 1L + lengthBytes + remaining;
+        if (packetSize > buffer.length && type == PacketType.PUBLISH && skipOversizedPublish) {
+            int qos = (first >>> 1) & 0x03;
+            if (remaining < 2 + (qos > 0 ? 2 : 0)) {
+                throw new MqttProtocolException("PUBLISH remaining length " + remaining + " cannot hold a topic");
+            }
+            skipBody = remaining;
+            skipped = 0;
+            skipFirstByte = first;
+            skipHeaderBytes = 1 + lengthBytes;
+            skipTopicLength = 0;
+            skipPacketId = 0;
+            start += skipHeaderBytes;
+            return skipPublish(out);
+        }
         if (packetSize > buffer.length) {
             throw new MqttProtocolException(PacketType.name(type) + " of " + packetSize
                     + " bytes exceeds the maximum packet size of " + buffer.length + " bytes");
@@ -152,6 +190,59 @@ public final class PacketDecoder {
             default -> throw new IllegalStateException("type " + type + " passed the whitelist");
         }
         start += (int) packetSize;
+        return true;
+    }
+
+    /**
+     * Consumes what has arrived of the oversized PUBLISH, keeping only its topic length (to find
+     * the packet id) and its packet id; returns true once its last byte is consumed.
+     */
+    private boolean skipPublish(IncomingPacket out) throws MqttProtocolException {
+        int qos = (skipFirstByte >>> 1) & 0x03;
+        while (skipped < skipBody && start < end) {
+            long idAt = 2L + skipTopicLength;
+            boolean lengthByte = skipped < 2;
+            boolean idByte = qos > 0 && skipped >= 2 && skipped >= idAt && skipped < idAt + 2;
+            if (lengthByte || idByte) {
+                int b = buffer[start++] & 0xFF;
+                if (lengthByte) {
+                    skipTopicLength = (skipTopicLength << 8) | b;
+                } else {
+                    skipPacketId = (skipPacketId << 8) | b;
+                }
+                skipped++;
+                continue;
+            }
+            long until = qos > 0 && skipped < idAt ? Math.min(idAt, skipBody) : skipBody;
+            int n = (int) Math.min(end - start, until - skipped);
+            start += n;
+            skipped += n;
+        }
+        if (start == end) {
+            start = 0;
+            end = 0;
+        }
+        if (skipped < skipBody) {
+            return false;
+        }
+        long body = skipBody;
+        skipBody = 0;
+        if (2L + skipTopicLength + (qos > 0 ? 2 : 0) > body) {
+            throw new MqttProtocolException("PUBLISH topic length " + skipTopicLength
+                    + " runs past the remaining length " + body);
+        }
+        if (qos > 0 && skipPacketId == 0) {
+            throw new MqttProtocolException("PUBLISH with packet id 0");
+        }
+        out.clear();
+        out.buffer = buffer;
+        out.type = PacketType.PUBLISH;
+        out.remainingLength = (int) body;
+        out.qos = qos;
+        out.packetId = skipPacketId;
+        out.dup = (skipFirstByte & 0x08) != 0;
+        out.retain = (skipFirstByte & 0x01) != 0;
+        out.discardedBytes = skipHeaderBytes + body;
         return true;
     }
 

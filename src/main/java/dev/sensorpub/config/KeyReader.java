@@ -17,17 +17,36 @@ import java.util.function.ToLongFunction;
  */
 final class KeyReader {
     private final Map<String, String> values;
+    private final Map<String, Integer> lines;
     private final List<String> problems;
     private final Set<String> knownKeys = new LinkedHashSet<>();
     private final Set<String> secretKeys = new LinkedHashSet<>();
 
     KeyReader(Map<String, String> values, List<String> problems) {
+        this(values, Map.of(), problems);
+    }
+
+    /** @param lines the line each key is on, so a report can point at it */
+    KeyReader(Map<String, String> values, Map<String, Integer> lines, List<String> problems) {
         this.values = new TreeMap<>(values);
+        this.lines = lines;
         this.problems = problems;
     }
 
+    /**
+     * Reports "line N: key: reason". A key the file does not have (a missing or defaulted one)
+     * points at its block's {@code type} line; a top-level key the file lacks has no line.
+     */
     void problem(String key, String reason) {
-        problems.add(key + ": " + reason);
+        Integer line = lines.get(key);
+        int blockEnd = key.indexOf('.', key.indexOf('.') + 1);
+        if (line == null && blockEnd > 0) {
+            line = lines.get(key.substring(0, blockEnd + 1) + "type");
+        }
+        String problem = (line == null ? "" : "line " + line + ": ") + key + ": " + reason;
+        if (!problems.contains(problem)) { // one key shared by several quantities is said once
+            problems.add(problem);
+        }
     }
 
     /** Marks a key as one whose value must never appear in a report. */

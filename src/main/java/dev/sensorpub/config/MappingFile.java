@@ -6,16 +6,16 @@ import dev.sensorpub.log.LogSettings;
 import dev.sensorpub.queue.FsyncPolicy;
 import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.Endpoints;
 import java.time.Duration;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -43,16 +43,23 @@ public final class MappingFile {
             "ha.node-id", "ha.device-name", "ha.state-file");
     static final List<String> COMMON_SENSOR_KEYS = List.of("type", "topic", "qos", "retain", "interval", "format",
             "decimals", "scale", "offset", "deadband", "max-silence", "max-age", "unit", "ha.enabled", "ha.component",
-            "ha.device-class", "ha.unit", "ha.name", "ha.expire-after");
+            "ha.device-class", "ha.unit", "ha.name", "ha.expire-after", "ha.state-class", "ha.icon", "ha.entity-category");
     static final List<String> OUTPUT_KEYS = List.of("type", "pin", "inverted", "initial", "command-topic",
             "state-topic", "on-payload", "off-payload", "on-for", "safe-state", "safe-after", "qos", "ha.enabled",
-            "ha.device-class", "ha.name");
+            "ha.device-class", "ha.name", "ha.icon", "ha.entity-category");
     /** The session holds 16 subscriptions; one is Home Assistant's status topic. */
     static final int MAX_OUTPUTS = 15;
 
     private static final long DAY_MILLIS = 86_400_000L;
     /** Home Assistant's node and object ids, and so our sensor and output names. */
     private static final String HA_ID = "[A-Za-z0-9_-]+";
+    /** Every MQTT string (user name, password) has a two-byte length. */
+    static final int MQTT_MAX_STRING = 65_535;
+    /**
+     * MQTT 3.1.1 only promises 1 to 23 bytes; mosquitto 2.0 takes 65,535; AWS IoT Core and Azure IoT
+     * Hub take 128. The longest that works on all of them, so a mapping file moves between brokers.
+     */
+    static final int MAX_CLIENT_ID_BYTES = 128;
     /** MQTT's remaining-length field tops out at 268,435,455 plus up to 5 header bytes. */
     private static final long MQTT_MAX_PACKET = 268_435_460L;
 
@@ -71,21 +78,27 @@ public final class MappingFile {
     }
 
     public static AgentConfig load(Path mapping, List<Path> boardDirs) throws ConfigException {
-        Map<String, String> values;
+        byte[] bytes;
         try {
-            values = BoardConfig.readProperties(mapping);
+            bytes = Files.readAllBytes(mapping);
         } catch (NoSuchFileException e) {
             throw new ConfigException(List.of(mapping + ": file not found"));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(List.of(mapping + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(mapping + ": cannot read (" + e.getMessage() + ")"));
         }
-        return parse(values, mapping, boardDirs);
+        PropertiesFile file = PropertiesFile.parse(bytes);
+        return parse(file.values(), file.lines(), file.problems(), mapping, boardDirs);
     }
 
     /** Validates already-read key/value pairs; {@code mapping} is used to resolve relative paths. */
     static AgentConfig parse(Map<String, String> values, Path mapping, List<Path> boardDirs) throws ConfigException {
-        List<String> problems = new ArrayList<>();
-        KeyReader r = new KeyReader(values, problems);
+        return parse(values, Map.of(), List.of(), mapping, boardDirs);
+    }
+
+    private static AgentConfig parse(Map<String, String> values, Map<String, Integer> lines, List<String> syntax,
+                                     Path mapping, List<Path> boardDirs) throws ConfigException {
+        List<String> problems = new ArrayList<>(syntax);
+        KeyReader r = new KeyReader(values, lines, problems);
         Path baseDir = mapping.toAbsolutePath().getParent();
 
         BoardConfig board = board(r, baseDir, boardDirs, problems);
@@ -102,9 +115,10 @@ public final class MappingFile {
         LogSettings log = log(r);
         long statusIntervalMillis = statusInterval(r);
         HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);
-        List<SensorConfig> sensors = sensors(r, mqtt.clientId());
+        List<SensorConfig> sensors = sensors(r, mqtt.clientId(), board);
         List<OutputConfig> outputs = outputs(r, mqtt.clientId());
-        checkConflicts(sensors, outputs, mqtt.statusTopic(), problems);
+        checkConflicts(sensors, outputs, mqtt.statusTopic(), r);
+        HaChecks.check(r, ha, sensors, outputs);
 
         Set<String> candidates = new TreeSet<>(TOP_KEYS);
         candidates.addAll(r.knownKeys());
@@ -116,46 +130,46 @@ public final class MappingFile {
     }
 
     private static BoardConfig board(KeyReader r, Path baseDir, List<Path> boardDirs, List<String> problems) {
-        String value = r.required("board", "name a board (raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, "
-                + "raspberry-pi-zero-2w, simulator) or a board file path");
+        String builtIn = String.join(", ", BoardConfig.BUILT_IN);
+        String value = r.required("board", "name a board (" + builtIn + ") or a board file path");
         if (value == null) {
             return null;
         }
-        Path file = null;
         if (value.contains("/") || value.endsWith(".properties")) {
-            file = baseDir.resolve(value);
+            Path file = baseDir.resolve(value);
             if (!Files.isRegularFile(file)) {
                 r.problem("board", "board file not found: " + file);
                 return null;
             }
-        } else {
-            for (Path dir : boardDirs) {
-                Path candidate = dir.resolve(value + ".properties");
-                if (Files.isRegularFile(candidate)) {
-                    file = candidate;
-                    break;
-                }
-            }
-            if (file == null) {
-                r.problem("board", "board '" + value + "' not found; looked for " + value + ".properties in "
-                        + boardDirs);
-                return null;
+            return BoardConfig.load(file, problems);
+        }
+        // A file in a board directory overrides the built-in board of the same name.
+        for (Path dir : boardDirs) {
+            Path candidate = dir.resolve(value + ".properties");
+            if (Files.isRegularFile(candidate)) {
+                return BoardConfig.load(candidate, problems);
             }
         }
-        return BoardConfig.load(file, problems);
+        if (BoardConfig.BUILT_IN.contains(value)) {
+            return BoardConfig.loadBuiltIn(value, problems);
+        }
+        String near = DidYouMean.closest(value, BoardConfig.BUILT_IN);
+        r.problem("board", "'" + value + "' is not a board; " + (near == null ? "" : "did you mean '" + near + "'? ")
+                + "built in: " + builtIn + "; or a path to a board file (no " + value + ".properties in "
+                + boardDirs + ")");
+        return null;
     }
 
     private static MqttSettings mqtt(KeyReader r, Path baseDir) {
         List<ServerAddress> servers = servers(r);
         String clientId = r.required("mqtt.client-id", "the MQTT client id, unique per broker");
-        if (clientId != null) {
-            try {
-                // Same UTF-8 rules as a topic: no U+0000, at most 65,535 bytes.
-                Topic.name(clientId.replace('+', 'x').replace('#', 'x'));
-            } catch (IllegalArgumentException e) {
-                r.problem("mqtt.client-id", e.getMessage().replace("topic name", "client id"));
-                clientId = null;
-            }
+        if (clientId != null && !clientId.chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+            r.problem("mqtt.client-id", "may not contain control characters");
+            clientId = null;
+        } else if (clientId != null && utf8Length(clientId) > MAX_CLIENT_ID_BYTES) {
+            r.problem("mqtt.client-id", "is " + utf8Length(clientId) + " bytes; at most " + MAX_CLIENT_ID_BYTES
+                    + " (AWS IoT Core's limit; MQTT 3.1.1 promises only 23, mosquitto takes 65,535)");
+            clientId = null;
         }
         long keepAlive = r.durationMillis("mqtt.keep-alive", 30_000, 0, 65_535_000);
         if (keepAlive % 1000 != 0) {
@@ -166,8 +180,16 @@ public final class MappingFile {
         }
         boolean cleanSession = r.bool("mqtt.clean-session", false);
         String username = r.string("mqtt.username", null);
+        if (username != null && (utf8Length(username) > MQTT_MAX_STRING || username.indexOf('\0') >= 0)) {
+            r.problem("mqtt.username", "is " + utf8Length(username) + " bytes or holds U+0000; MQTT carries at most "
+                    + MQTT_MAX_STRING + " bytes without U+0000");
+        }
         r.secret("mqtt.password");
         String password = r.string("mqtt.password", null);
+        if (password != null && utf8Length(password) > MQTT_MAX_STRING) {
+            r.problem("mqtt.password", "is " + utf8Length(password) + " bytes; MQTT carries at most "
+                    + MQTT_MAX_STRING + " (check that the right file or line was pasted)");
+        }
         if (password != null && username == null) {
             r.problem("mqtt.password", "set without mqtt.username; MQTT 3.1.1 sends a password only with a user name");
         }
@@ -207,41 +229,27 @@ public final class MappingFile {
                 verifyHostname);
     }
 
+    /** Parsed by the session's own parser, so --check accepts exactly the brokers the runtime connects to. */
     private static List<ServerAddress> servers(KeyReader r) {
         String value = r.required("mqtt.server", "the broker, e.g. tcp://192.168.1.10:1883 (several: comma-separated)");
         List<ServerAddress> servers = new ArrayList<>();
         if (value == null) {
             return servers;
         }
-        for (String part : value.split(",")) {
-            String url = part.trim();
-            try {
-                URI uri = new URI(url);
-                String scheme = uri.getScheme();
-                if (!"tcp".equals(scheme) && !"ssl".equals(scheme)) {
-                    throw new IllegalArgumentException("'" + url + "' must start with tcp:// or ssl://");
-                }
-                String host = uri.getHost();
-                if (host == null || host.isEmpty() || uri.getPath() != null && !uri.getPath().isEmpty()
-                        || uri.getQuery() != null || uri.getUserInfo() != null) {
-                    throw new IllegalArgumentException("'" + url + "' is not tcp://host:port or ssl://host:port");
-                }
-                boolean tls = "ssl".equals(scheme);
-                int port = uri.getPort() == -1 ? (tls ? 8883 : 1883) : uri.getPort();
-                if (port < 1 || port > 65_535) {
-                    throw new IllegalArgumentException("'" + url + "' has port out of range 1 to 65535");
-                }
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                servers.add(new ServerAddress(tls, host, port));
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                r.problem("mqtt.server", e instanceof URISyntaxException
-                        ? "'" + url + "' is not a valid URL (" + ((URISyntaxException) e).getReason() + ")"
-                        : e.getMessage());
+        try {
+            Endpoints endpoints = Endpoints.parse(value);
+            for (int i = 0; i < endpoints.size(); i++) {
+                Endpoint e = endpoints.get(i);
+                servers.add(new ServerAddress(e.isTls(), e.host(), e.port()));
             }
+        } catch (IllegalArgumentException e) {
+            r.problem("mqtt.server", e.getMessage());
         }
         return servers;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static Path existingFile(KeyReader r, String key, Path baseDir) {
@@ -363,10 +371,10 @@ public final class MappingFile {
         return p;
     }
 
-    private static List<SensorConfig> sensors(KeyReader r, String clientId) {
+    private static List<SensorConfig> sensors(KeyReader r, String clientId, BoardConfig board) {
         List<SensorConfig> sensors = new ArrayList<>();
         for (String name : blockNames(r, "sensor.")) {
-            SensorConfig s = sensor(r, name, clientId);
+            SensorConfig s = sensor(r, name, clientId, board);
             if (s != null) {
                 sensors.add(s);
             }
@@ -374,7 +382,7 @@ public final class MappingFile {
         return sensors;
     }
 
-    private static SensorConfig sensor(KeyReader r, String name, String clientId) {
+    private static SensorConfig sensor(KeyReader r, String name, String clientId, BoardConfig board) {
         String p = block(r, "sensor", name, COMMON_SENSOR_KEYS);
         String typeKey = r.required(p + "type", "one of " + SensorType.allKeys());
         SensorType type = typeKey == null ? null : SensorType.fromKey(typeKey);
@@ -411,7 +419,7 @@ public final class MappingFile {
                     : r.has(p + "offset") ? "offset" : "deadband"), type.key()
                     + " is digital and publishes its on/off payloads; decimals, scale, offset and deadband do not apply");
         }
-        Map<String, String> options = options(r, p, type);
+        SensorOptions options = SensorOptionsReader.read(r, p, type, board);
         HaOverrides ha = haOverrides(r, p, type);
         for (String key : r.keysUnder(p)) {
             String option = key.substring(p.length());
@@ -429,80 +437,6 @@ public final class MappingFile {
         return new SensorConfig(name, type, topic, qos, retain, interval,
                 "json".equals(format) ? SensorConfig.Format.JSON : SensorConfig.Format.PLAIN, decimals, scale, offset,
                 deadband, maxSilence, maxAge, unit, options, ha);
-    }
-
-    /** Reads and normalises the type-specific keys; defaults that depend on the board stay absent. */
-    private static Map<String, String> options(KeyReader r, String p, SensorType type) {
-        Map<String, String> o = new LinkedHashMap<>();
-        switch (type) {
-            case GPIO_INPUT:
-                if (r.required(p + "pin", "the BCM GPIO number (0-27) the input is wired to") != null) {
-                    o.put("pin", Long.toString(r.integer(p + "pin", 0, 0, 27)));
-                }
-                o.put("pull", r.choice(p + "pull", "off", "up", "down", "off"));
-                o.put("inverted", Boolean.toString(r.bool(p + "inverted", false)));
-                o.put("debounce", Long.toString(r.durationMillis(p + "debounce", 10, 0, 10_000)));
-                onOff(r, p, o);
-                break;
-            case SIM_SWITCH:
-                onOff(r, p, o);
-                break;
-            case DS18B20:
-                String device = r.string(p + "device", null);
-                if (device != null && !device.matches("[0-9a-fA-F]{2}-[0-9a-fA-F]{12}")) {
-                    r.problem(p + "device", "'" + device + "' is not a 1-wire id like 28-0123456789ab");
-                } else if (device != null) {
-                    o.put("device", device.toLowerCase(Locale.ROOT));
-                }
-                break;
-            case BME280:
-                if (r.has(p + "bus")) {
-                    o.put("bus", Long.toString(r.integer(p + "bus", 1, 0, 255)));
-                }
-                long address = r.integer(p + "address", 0x76, 0, 0x7f);
-                if (address != 0x76 && address != 0x77) {
-                    r.problem(p + "address", "a BME280 answers on 0x76 or 0x77 only");
-                }
-                o.put("address", Long.toString(address));
-                break;
-            case MCP3008:
-                if (r.has(p + "bus")) {
-                    o.put("bus", Long.toString(r.integer(p + "bus", 0, 0, 6)));
-                }
-                o.put("chip-select", Long.toString(r.integer(p + "chip-select", 0, 0, 1)));
-                if (r.required(p + "channel", "the MCP3008 input, 0-7") != null) {
-                    o.put("channel", Long.toString(r.integer(p + "channel", 0, 0, 7)));
-                }
-                o.put("output", r.choice(p + "output", "raw", "raw", "volts"));
-                o.put("reference-voltage", Double.toString(r.decimal(p + "reference-voltage", 3.3, 0.1, 10.0)));
-                break;
-            case DHT22:
-                String name = r.string(p + "name", "dht11");
-                o.put("name", name);
-                o.put("attempts", Long.toString(r.integer(p + "attempts", 3, 1, 10)));
-                break;
-            case CPU_TEMPERATURE:
-                o.put("zone", Long.toString(r.integer(p + "zone", 0, 0, 63)));
-                break;
-            case SIM_COUNTER:
-                o.put("start", Long.toString(r.integer(p + "start", 0, 0, 1L << 52)));
-                break;
-            case SIM_SINE:
-                o.put("period", Long.toString(r.durationMillis(p + "period", 60_000, 20, DAY_MILLIS)));
-                o.put("amplitude", Double.toString(r.decimal(p + "amplitude", 1.0, 0, 1e9)));
-                o.put("center", Double.toString(r.decimal(p + "center", 0.0, -1e9, 1e9)));
-                break;
-            case SIM_RANDOM_WALK:
-                if (r.has(p + "seed")) {
-                    o.put("seed", Long.toString(r.integer(p + "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE)));
-                }
-                o.put("step", Double.toString(r.decimal(p + "step", 0.1, 0, 1e9)));
-                o.put("start", Double.toString(r.decimal(p + "start", 0.0, -1e9, 1e9)));
-                break;
-            default:
-                throw new IllegalStateException(type.key());
-        }
-        return o;
     }
 
     private static HaSettings ha(KeyReader r, String clientId, QueueSettings queue, Path baseDir) {
@@ -537,18 +471,15 @@ public final class MappingFile {
         boolean enabled = r.bool(p + "ha.enabled", true);
         String name = printable(r, p + "ha.name", r.string(p + "ha.name", null));
         String deviceClass = r.string(p + "ha.device-class", null);
-        if (deviceClass != null && !deviceClass.isEmpty() && !deviceClass.matches("[a-z0-9_]+")) {
-            r.problem(p + "ha.device-class", "'" + deviceClass + "' is not a Home Assistant device class "
-                    + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)");
-            deviceClass = null;
-        }
+        String icon = r.string(p + "ha.icon", null);
+        String category = r.string(p + "ha.entity-category", null);
         if (type == null) {
-            for (String key : List.of("ha.component", "ha.unit", "ha.expire-after")) {
+            for (String key : List.of("ha.component", "ha.unit", "ha.expire-after", "ha.state-class")) {
                 if (r.has(p + key)) {
                     r.problem(p + key, "outputs are announced as switches; " + key + " does not apply");
                 }
             }
-            return new HaOverrides(enabled, null, deviceClass, null, name, HaOverrides.DERIVED);
+            return new HaOverrides(enabled, null, deviceClass, null, name, HaOverrides.DERIVED, null, icon, category);
         }
         String component = r.choice(p + "ha.component", null, "sensor", "binary_sensor");
         if ("binary_sensor".equals(component) && !type.digital()) {
@@ -563,6 +494,7 @@ public final class MappingFile {
         if (expire > 0 && expire % 1000 != 0) {
             r.problem(p + "ha.expire-after", "Home Assistant counts it in whole seconds");
         }
+        String stateClass = r.string(p + "ha.state-class", null);
         if (!type.topicSuffixes().isEmpty()) {
             for (String key : List.of("ha.component", "ha.device-class", "ha.unit")) {
                 if (r.has(p + key)) {
@@ -571,7 +503,7 @@ public final class MappingFile {
                 }
             }
         }
-        return new HaOverrides(enabled, component, deviceClass, unit, name, expire);
+        return new HaOverrides(enabled, component, deviceClass, unit, name, expire, stateClass, icon, category);
     }
 
     /** {@code value} unless it holds control characters (then reported, and null). */
@@ -613,7 +545,7 @@ public final class MappingFile {
                 clientId, "output", name);
         String state = topic(r, p + "state-topic", r.string(p + "state-topic", "${client-id}/${output}/state"),
                 clientId, "output", name);
-        String[] onOff = onOffPayloads(r, p);
+        String[] onOff = SensorOptionsReader.onOffPayloads(r, p);
         for (int i = 0; i < 2; i++) {
             if (onOff[i].isEmpty()) {
                 r.problem(p + (i == 0 ? "on-payload" : "off-payload"), "may not be empty");
@@ -639,22 +571,6 @@ public final class MappingFile {
             }
         }
         return sb.toString();
-    }
-
-    private static void onOff(KeyReader r, String p, Map<String, String> o) {
-        String[] onOff = onOffPayloads(r, p);
-        o.put("on-payload", onOff[0]);
-        o.put("off-payload", onOff[1]);
-    }
-
-    /** {@code <p>on-payload} and {@code <p>off-payload}, ON and OFF by default, told apart. */
-    private static String[] onOffPayloads(KeyReader r, String p) {
-        String on = r.string(p + "on-payload", "ON");
-        String off = r.string(p + "off-payload", "OFF");
-        if (on.equals(off)) {
-            r.problem(p + "on-payload", "equals off-payload; a subscriber could not tell the states apart");
-        }
-        return new String[] {on, off};
     }
 
     /**
@@ -707,7 +623,7 @@ public final class MappingFile {
     }
 
     private static void checkConflicts(List<SensorConfig> sensors, List<OutputConfig> outputs, String statusTopic,
-                                       List<String> problems) {
+                                       KeyReader r) {
         Map<String, String> topicOwner = new HashMap<>();
         if (statusTopic != null) {
             topicOwner.put(statusTopic, "mqtt.status-topic");
@@ -719,7 +635,7 @@ public final class MappingFile {
                 for (String t : s.topics()) {
                     String previous = topicOwner.putIfAbsent(t, key + "topic");
                     if (previous != null) {
-                        problems.add(key + "topic: '" + t + "' is already used by " + previous);
+                        r.problem(key + "topic", "'" + t + "' is already used by " + previous);
                     }
                 }
             }
@@ -727,7 +643,7 @@ public final class MappingFile {
             if (resource != null) {
                 String previous = resourceOwner.putIfAbsent(resource, key + "type");
                 if (previous != null) {
-                    problems.add(key + resourceKey(s) + ": " + resource + " is already used by "
+                    r.problem(key + resourceKey(s), resource + " is already used by "
                             + previous.substring(0, previous.length() - "type".length() - 1));
                 }
             }
@@ -737,13 +653,13 @@ public final class MappingFile {
             String key = "output." + o.name() + ".";
             String previousPin = resourceOwner.putIfAbsent("GPIO " + o.pin(), key + "type");
             if (previousPin != null) {
-                problems.add(key + "pin: GPIO " + o.pin() + " is already used by "
+                r.problem(key + "pin", "GPIO " + o.pin() + " is already used by "
                         + previousPin.substring(0, previousPin.length() - "type".length() - 1));
             }
             if (o.stateTopic() != null) {
                 String previous = topicOwner.putIfAbsent(o.stateTopic(), key + "state-topic");
                 if (previous != null) {
-                    problems.add(key + "state-topic: '" + o.stateTopic() + "' is already used by " + previous);
+                    r.problem(key + "state-topic", "'" + o.stateTopic() + "' is already used by " + previous);
                 }
             }
         }
@@ -755,29 +671,26 @@ public final class MappingFile {
             String published = topicOwner.get(o.commandTopic());
             String previous = commandOwner.putIfAbsent(o.commandTopic(), key);
             if (published != null) {
-                problems.add(key + ": '" + o.commandTopic() + "' is published to by " + published
+                r.problem(key, "'" + o.commandTopic() + "' is published to by " + published
                         + "; it would read its own messages as commands");
             } else if (previous != null) {
-                problems.add(key + ": '" + o.commandTopic() + "' is already used by " + previous);
+                r.problem(key, "'" + o.commandTopic() + "' is already used by " + previous);
             }
         }
     }
 
     /** The piece of hardware a sensor claims, so two sensors cannot both claim it. */
     private static String resource(SensorConfig s) {
-        switch (s.type()) {
-            case GPIO_INPUT:
-                return s.option("pin") == null ? null : "GPIO " + s.option("pin");
-            case BME280:
-                return "I2C bus " + (s.option("bus") == null ? "(board)" : s.option("bus")) + " address 0x"
-                        + Integer.toHexString(s.intOption("address", 0x76));
-            case MCP3008:
-                return s.option("channel") == null ? null : "MCP3008 on SPI bus "
-                        + (s.option("bus") == null ? "(board)" : s.option("bus")) + " chip-select "
-                        + s.option("chip-select") + " channel " + s.option("channel");
-            default:
-                return null;
+        if (s.options() instanceof SensorOptions.GpioInput g) {
+            return g.pin() < 0 ? null : "GPIO " + g.pin(); // a missing pin is reported already
         }
+        if (s.options() instanceof SensorOptions.Bme280 b) {
+            return "I2C bus " + b.bus() + " address 0x" + Integer.toHexString(b.address());
+        }
+        if (s.options() instanceof SensorOptions.Mcp3008 m) {
+            return m.channel() < 0 ? null : "MCP3008 on SPI bus " + m.bus() + " chip-select " + m.chipSelect() + " channel " + m.channel();
+        }
+        return null;
     }
 
     private static String resourceKey(SensorConfig s) {

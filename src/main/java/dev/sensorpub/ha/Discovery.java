@@ -2,10 +2,12 @@ package dev.sensorpub.ha;
 
 import dev.sensorpub.codec.Topic;
 import dev.sensorpub.config.AgentConfig;
+import dev.sensorpub.config.HaEntity;
 import dev.sensorpub.config.HaOverrides;
 import dev.sensorpub.config.HaSettings;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,10 +20,11 @@ import java.util.Set;
  * quantity and per output, built once at start, and the empty messages that remove entities
  * announced by an earlier run but no longer configured.
  *
- * <p>Ids: object id = sensor name ({@code door}), or sensor name + "_" + quantity for sensors
- * with several ({@code env_temperature}); output name for outputs. unique_id =
- * {@code sensorpub_<node-id>_<object-id>}; they stay the same across restarts and edits of
- * anything but the names.
+ * <p>The fields of each entity (ids, component, device class, unit, state class) come from
+ * config's {@link HaEntity}, which --check validates: what is announced is what was checked.
+ * Object id = sensor name ({@code door}), or sensor name + "_" + quantity for sensors with several
+ * ({@code env_temperature}); output name for outputs. unique_id = {@code sensorpub_<node-id>_<object-id>};
+ * they stay the same across restarts and edits of anything but the names.
  *
  * <p>expire_after: three times the longest a sensor may stay silent (its interval, or with a
  * deadband its max-silence), in whole seconds, at least {@value #MIN_EXPIRE_SECONDS} s, so a
@@ -66,14 +69,10 @@ public final class Discovery {
             if (!s.ha().enabled()) {
                 continue;
             }
-            List<String> quantities = s.type().topicSuffixes();
+            List<HaEntity> entities = HaEntity.of(s);
             List<String> stateTopics = s.topics();
-            if (quantities.isEmpty()) {
-                out.add(sensor(ha, s, null, stateTopics.get(0), status, device));
-            } else {
-                for (int i = 0; i < quantities.size(); i++) {
-                    out.add(sensor(ha, s, quantities.get(i), stateTopics.get(i), status, device));
-                }
+            for (int i = 0; i < entities.size(); i++) {
+                out.add(sensor(ha, s, entities.get(i), stateTopics.get(i), status, device));
             }
         }
         for (OutputConfig o : config.outputs()) {
@@ -105,62 +104,61 @@ public final class Discovery {
         return clears;
     }
 
-    private static DiscoveryMessage sensor(HaSettings ha, SensorConfig s, String quantity, String stateTopic,
+    private static DiscoveryMessage sensor(HaSettings ha, SensorConfig s, HaEntity e, String stateTopic,
                                            String status, JsonObject device) {
-        HaOverrides o = s.ha();
-        String objectId = quantity == null ? s.name() : s.name() + "_" + quantity;
-        String baseName = o.name() != null ? o.name() : s.name();
-        String component = o.component() != null ? o.component() : SensorDefaults.component(s);
-        boolean binary = component.equals("binary_sensor");
-        boolean numeric = !s.type().digital();
-        String unit = o.unit() != null ? o.unit()
-                : numeric ? SensorDefaults.haUnit(SensorDefaults.unit(s, quantity == null ? "" : quantity)) : "";
-        String deviceClass = o.deviceClass() != null ? o.deviceClass()
-                : binary ? SensorDefaults.binaryClass(s.name())
-                : numeric ? SensorDefaults.numericClass(s.type(), quantity == null ? "" : quantity, unit) : null;
-
+        boolean binary = e.component().equals("binary_sensor");
         JsonObject json = new JsonObject()
-                .string("name", quantity == null ? baseName : baseName + " " + quantity)
-                .string("unique_id", uniqueId(ha, objectId))
+                .string("name", e.name())
+                .string("unique_id", e.uniqueId(ha))
                 .string("state_topic", stateTopic);
         if (s.format() == SensorConfig.Format.JSON) {
             json.string("value_template", "{{ value_json.value }}");
         }
-        if (deviceClass != null && !deviceClass.isEmpty()) {
-            json.string("device_class", deviceClass);
+        common(json, e);
+        if (!e.unit().isEmpty()) {
+            json.string("unit_of_measurement", e.unit());
         }
-        if (!binary && !unit.isEmpty()) {
-            json.string("unit_of_measurement", unit);
-        }
-        if (!binary && numeric) {
-            json.string("state_class", "measurement");
+        if (e.stateClass() != null) {
+            json.string("state_class", e.stateClass());
         }
         if (binary) {
-            json.string("payload_on", s.option("on-payload")).string("payload_off", s.option("off-payload"));
+            SensorOptions.Digital d = s.options(SensorOptions.Digital.class);
+            json.string("payload_on", d.onPayload()).string("payload_off", d.offPayload());
         }
         long expire = expireAfterSeconds(s);
         if (expire > 0) {
             json.number("expire_after", expire);
         }
         json.number("qos", s.qos());
-        return message(ha, component, objectId, availability(json, status).object("device", device));
+        return message(ha, e, availability(json, status).object("device", device));
     }
 
     private static DiscoveryMessage output(HaSettings ha, OutputConfig o, String status, JsonObject device) {
-        HaOverrides h = o.ha();
+        HaEntity e = HaEntity.of(o);
         JsonObject json = new JsonObject()
-                .string("name", h.name() != null ? h.name() : o.name())
-                .string("unique_id", uniqueId(ha, o.name()))
+                .string("name", e.name())
+                .string("unique_id", e.uniqueId(ha))
                 .string("command_topic", o.commandTopic())
                 .string("state_topic", o.stateTopic())
                 .string("payload_on", o.onPayload())
                 .string("payload_off", o.offPayload());
-        if (h.deviceClass() != null && !h.deviceClass().isEmpty()) {
-            json.string("device_class", h.deviceClass());
-        }
+        common(json, e);
         // Retained commands are ignored by the output (they would replay after every reconnect).
         json.bool("retain", false).number("qos", o.qos());
-        return message(ha, "switch", o.name(), availability(json, status).object("device", device));
+        return message(ha, e, availability(json, status).object("device", device));
+    }
+
+    /** The fields every component shares, each only when set. */
+    private static void common(JsonObject json, HaEntity e) {
+        if (e.deviceClass() != null) {
+            json.string("device_class", e.deviceClass());
+        }
+        if (e.icon() != null) {
+            json.string("icon", e.icon());
+        }
+        if (e.entityCategory() != null) {
+            json.string("entity_category", e.entityCategory());
+        }
     }
 
     private static JsonObject availability(JsonObject json, String statusTopic) {
@@ -184,12 +182,7 @@ public final class Discovery {
         return Math.max(MIN_EXPIRE_SECONDS, (3 * silence + 999) / 1000);
     }
 
-    private static String uniqueId(HaSettings ha, String objectId) {
-        return "sensorpub_" + ha.nodeId() + "_" + objectId;
-    }
-
-    private static DiscoveryMessage message(HaSettings ha, String component, String objectId, JsonObject json) {
-        Topic topic = Topic.name(ha.prefix() + "/" + component + "/" + ha.nodeId() + "/" + objectId + "/config");
-        return new DiscoveryMessage(topic, json.toString().getBytes(StandardCharsets.UTF_8));
+    private static DiscoveryMessage message(HaSettings ha, HaEntity e, JsonObject json) {
+        return new DiscoveryMessage(Topic.name(e.discoveryTopic(ha)), json.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

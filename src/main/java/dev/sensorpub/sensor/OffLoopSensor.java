@@ -1,5 +1,6 @@
 package dev.sensorpub.sensor;
 
+import dev.sensorpub.time.Clock;
 import java.util.List;
 
 /**
@@ -10,9 +11,18 @@ import java.util.List;
  * stamped with the time it was measured, and asks the worker for the next one: a value is at
  * most one interval old. The first call has nothing yet, so it publishes nothing. A failed
  * background read is reported by the next call, as the driver's own reason.
+ *
+ * <p>A read that has not finished {@code hungAfterMillis} after it was asked for (a 1-wire
+ * master stuck in the kernel, a sysfs read that never returns) is a failure: every call while
+ * it hangs reports it, so the schedule counts and logs it instead of counting empty reads.
  */
 public final class OffLoopSensor implements Sensor {
+    /** Ten DS18B20 conversions, or three DHT22 attempts with their pauses, several times over. */
+    public static final long DEFAULT_HUNG_AFTER_MILLIS = 10_000;
+
     private final Sensor driver;
+    private final Clock clock;
+    private final long hungAfterMillis;
     private final Reading workerReading;
     private final double[] result;
     private final Thread worker;
@@ -21,10 +31,17 @@ public final class OffLoopSensor implements Sensor {
     private String resultError;
     private boolean resultReady;
     private boolean requested;
+    private long requestedAtMillis;
     private boolean closed;
 
     public OffLoopSensor(String name, Sensor driver) {
+        this(name, driver, Clock.SYSTEM, DEFAULT_HUNG_AFTER_MILLIS);
+    }
+
+    public OffLoopSensor(String name, Sensor driver, Clock clock, long hungAfterMillis) {
         this.driver = driver;
+        this.clock = clock;
+        this.hungAfterMillis = hungAfterMillis;
         int quantities = driver.quantities().size();
         this.workerReading = new Reading(quantities);
         this.result = new double[quantities];
@@ -44,9 +61,13 @@ public final class OffLoopSensor implements Sensor {
         String error;
         synchronized (this) {
             boolean ready = resultReady;
+            long now = clock.monotonicMillis();
             if (!requested) {
                 requested = true;
+                requestedAtMillis = now;
                 notifyAll();
+            } else if (!ready && now - requestedAtMillis >= hungAfterMillis) {
+                throw new SensorReadException("read hung: no result after " + (now - requestedAtMillis) / 1000 + " s");
             }
             if (!ready) {
                 return; // nothing measured yet: every value stays NaN, nothing is published
@@ -79,7 +100,7 @@ public final class OffLoopSensor implements Sensor {
                     return;
                 }
             }
-            long measuredAt = System.currentTimeMillis();
+            long measuredAt = clock.epochMillis();
             workerReading.begin(measuredAt);
             String error = null;
             try {

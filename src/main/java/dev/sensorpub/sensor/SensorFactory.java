@@ -2,6 +2,7 @@ package dev.sensorpub.sensor;
 
 import dev.sensorpub.config.BoardConfig;
 import dev.sensorpub.config.SensorConfig;
+import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.sensor.chip.Bme280;
 import dev.sensorpub.sensor.chip.Mcp3008;
 import dev.sensorpub.sensor.pi4j.Pi4jHardware;
@@ -50,34 +51,37 @@ public final class SensorFactory {
         String unit = c.unit() == null ? "" : c.unit();
         switch (c.type()) {
             case SIM_COUNTER:
-                return new SimCounter(c.longOption("start", 0));
+                return new SimCounter(c.options(SensorOptions.SimCounter.class).start());
             case SIM_SINE:
-                return new SimSine(unit, c.longOption("period", 60_000), c.doubleOption("amplitude", 1),
-                        c.doubleOption("center", 0));
+                SensorOptions.SimSine sine = c.options(SensorOptions.SimSine.class);
+                return new SimSine(unit, sine.periodMillis(), sine.amplitude(), sine.center());
             case SIM_RANDOM_WALK:
-                long seed = c.option("seed") == null ? System.nanoTime() : c.longOption("seed", 0);
-                return new SimRandomWalk(unit, seed, c.doubleOption("step", 0.1), c.doubleOption("start", 0));
+                SensorOptions.SimRandomWalk walk = c.options(SensorOptions.SimRandomWalk.class);
+                long seed = walk.seed() == null ? System.nanoTime() : walk.seed();
+                return new SimRandomWalk(unit, seed, walk.step(), walk.start());
             case SIM_SWITCH:
                 return new SimSwitch();
             case CPU_TEMPERATURE:
-                return new CpuTemperature(board.thermalBase(), c.intOption("zone", 0), unit);
+                return new CpuTemperature(board.thermalBase(), c.options(SensorOptions.CpuTemperature.class).zone(),
+                        unit);
             case DS18B20:
-                return new Ds18b20(board.w1Base(), c.option("device"), unit);
+                return new Ds18b20(board.w1Base(), c.options(SensorOptions.Ds18b20.class).device(), unit);
             case DHT22:
-                return new Dht22(board.iioBase(), c.option("name"), c.intOption("attempts", 3));
+                SensorOptions.Dht22 dht = c.options(SensorOptions.Dht22.class);
+                return new Dht22(board.iioBase(), dht.name(), dht.attempts());
             case BME280:
-                return new Bme280(hardware().i2c(c.intOption("bus", board.i2cBus()), c.intOption("address", 0x76)));
+                SensorOptions.Bme280 bme = c.options(SensorOptions.Bme280.class);
+                return new Bme280(hardware().i2c(bme.bus(), bme.address()));
             case MCP3008:
-                return new Mcp3008(hardware().spi(c.intOption("bus", board.spiBus()), c.intOption("chip-select", 0)),
-                        c.intOption("channel", 0), "volts".equals(c.option("output")),
-                        c.doubleOption("reference-voltage", 3.3), c.unit());
+                SensorOptions.Mcp3008 adc = c.options(SensorOptions.Mcp3008.class);
+                return new Mcp3008(hardware().spi(adc.bus(), adc.chipSelect()), adc.channel(), adc.volts(),
+                        adc.referenceVoltage(), c.unit());
             case GPIO_INPUT:
+                SensorOptions.GpioInput in = c.options(SensorOptions.GpioInput.class);
                 try {
-                    return hardware().gpioInput(c.intOption("pin", -1), c.option("pull"), c.boolOption("inverted", false),
-                            c.longOption("debounce", 10));
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("sensor " + c.name() + ": cannot open GPIO " + c.option("pin")
-                            + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+                    return hardware().gpioInput(in.pin(), in.pull(), in.inverted(), in.debounceMillis());
+                } catch (HardwareException e) {
+                    throw new HardwareException("sensor " + c.name() + ": " + e.getMessage(), e);
                 }
             default:
                 throw new IllegalArgumentException("no driver for " + c.type().key());

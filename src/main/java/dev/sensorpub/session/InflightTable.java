@@ -66,7 +66,19 @@ final class InflightTable {
         return used < state.length;
     }
 
-    /** Takes a free slot and the next unused packet id; returns the packet id. */
+    /**
+     * The packet id the next {@link #add} will take, without taking it: the caller encodes its
+     * PUBLISH with it first, so a message that fails to encode never holds a slot.
+     */
+    int nextPacketId() {
+        int id = lastPacketId;
+        do {
+            id = id == 65_535 ? 1 : id + 1;
+        } while (slotByPacketId[id] != NO_SLOT);
+        return id;
+    }
+
+    /** Takes a free slot and the packet id {@link #nextPacketId()} named; returns the packet id. */
     int add(long recordSequence, int qos, long proofCount, long link) {
         if (!hasRoom()) {
             throw new IllegalStateException("in-flight window of " + state.length + " is full");
@@ -104,12 +116,8 @@ final class InflightTable {
 
     /** At most window + 1 steps, since at most window + 1 ids are ever in use. */
     private int nextFreePacketId() {
-        int id = lastPacketId;
-        do {
-            id = id == 65_535 ? 1 : id + 1;
-        } while (slotByPacketId[id] != NO_SLOT);
-        lastPacketId = id;
-        return id;
+        lastPacketId = nextPacketId();
+        return lastPacketId;
     }
 
     /** The slot holding {@code id}, or -1 (also for a reserved id). */

@@ -6,15 +6,26 @@ package dev.sensorpub.session;
  * PINGRESP), everything written before that packet has arrived. Each answer-bearing packet
  * carries the {@link #writtenCount()} at the time it was written; its answer proves that many.
  *
- * <p>A fixed ring of sequences and sizes. It bounds, in messages and in bytes, what may be
- * written unproven: when it fills up the session asks for a proof (a PINGREQ) and waits for it
- * before writing more QoS 0 messages. The byte bound keeps a PINGREQ from queueing behind more
- * than half of it, so on a thin uplink its answer is not late only because of our own backlog.
+ * <p>A fixed ring of sequences, sizes and write times. It bounds, in messages and in bytes, what
+ * may be written unproven: when it fills up the session asks for a proof (a PINGREQ) and waits
+ * for it before writing more QoS 0 messages.
+ *
+ * <p>The byte bound is paced by the link: each proof measures how fast the proven bytes crossed
+ * (from the write of the oldest to the answer: never faster than the link really is), and the
+ * bound becomes what crosses in a target time. So a PINGREQ never waits behind more of our own
+ * bytes than the link can carry before its answer is due, on any uplink: it starts small and
+ * grows as proofs show the link is fast; it only shrinks on a proof taken while loaded.
  */
 final class Qos0Proofs {
+    /** Before any measurement: 4 KB cross an 8 kbit/s uplink in 4 s. */
+    static final long INITIAL_BUDGET_BYTES = 4 * 1024;
+    static final long MIN_BUDGET_BYTES = 1024;
+
     private final long[] ring;
     private final int[] sizes;
+    private final long[] writtenAtMillis;
     private final long maxBytes;
+    private long budgetBytes;
     private long written;
     private long proven;
     private long unprovenBytes;
@@ -25,16 +36,50 @@ final class Qos0Proofs {
         }
         ring = new long[capacity];
         sizes = new int[capacity];
+        writtenAtMillis = new long[capacity];
         this.maxBytes = maxBytes;
+        this.budgetBytes = Math.min(maxBytes, INITIAL_BUDGET_BYTES);
     }
 
     boolean isFull() {
-        return written - proven == ring.length || unprovenBytes >= maxBytes;
+        return written - proven == ring.length || unprovenBytes >= budgetBytes;
     }
 
     /** Half full: time to ask for a proof, so writing need not stop. */
     boolean needsProofSoon() {
-        return written - proven >= ring.length / 2 || unprovenBytes >= maxBytes / 2;
+        return written - proven >= ring.length / 2 || unprovenBytes >= budgetBytes / 2;
+    }
+
+    /** The unproven bytes allowed now (see the class comment). */
+    long budgetBytes() {
+        return budgetBytes;
+    }
+
+    /**
+     * Takes every message the answer carrying {@code mark} proves, confirming each through
+     * {@code confirmed}, and paces the byte bound by how fast they crossed: what crosses in
+     * {@code targetMillis} at that speed.
+     */
+    void prove(long mark, long nowMillis, long targetMillis, Confirmations confirmed) {
+        if (!hasProvenUpTo(mark)) {
+            return;
+        }
+        long oldestWrittenAt = writtenAtMillis[(int) (proven % ring.length)];
+        long bytes = 0;
+        while (hasProvenUpTo(mark)) {
+            bytes += sizes[(int) (proven % ring.length)];
+            confirmed.confirm(takeProven());
+        }
+        long crossed = bytes * targetMillis / Math.max(1, nowMillis - oldestWrittenAt);
+        if (crossed < budgetBytes && bytes < budgetBytes / 2) {
+            return; // the link was not loaded: a low rate says nothing about what it can carry
+        }
+        budgetBytes = Math.max(Math.min(MIN_BUDGET_BYTES, maxBytes), Math.min(maxBytes, crossed));
+    }
+
+    /** Where proven sequences go. */
+    interface Confirmations {
+        void confirm(long sequence);
     }
 
     boolean isEmpty() {
@@ -50,13 +95,14 @@ final class Qos0Proofs {
         return written;
     }
 
-    void written(long sequence, int packetBytes) {
+    void written(long sequence, int packetBytes, long nowMillis) {
         if (written - proven == ring.length) {
             throw new IllegalStateException("QoS 0 proof ring of " + ring.length + " is full");
         }
         int at = (int) (written % ring.length);
         ring[at] = sequence;
         sizes[at] = packetBytes;
+        writtenAtMillis[at] = nowMillis;
         unprovenBytes += packetBytes;
         written++;
     }

@@ -1,5 +1,7 @@
 package dev.sensorpub.session;
 
+import dev.sensorpub.codec.PacketEncoder;
+import dev.sensorpub.codec.PacketType;
 import dev.sensorpub.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +17,9 @@ import java.nio.ByteBuffer;
  * session starts a PINGREQ's answer timer then, not when the ping was queued behind a backlog.
  */
 final class SendBuffer {
+    /** Room kept for the answer to one broker packet (an ack or a PINGREQ). */
+    static final int CONTROL_RESERVE = 64;
+
     private final byte[] bytes;
     private final ByteBuffer stage;
     private int start;
@@ -98,6 +103,17 @@ final class SendBuffer {
             total += n;
             written += n;
         }
+    }
+
+    /** Writes PUBACK, PUBREC, PUBREL or PUBCOMP; callers keep {@link #CONTROL_RESERVE} free for it. */
+    void writeAck(int type, int packetId) {
+        int p = reserve(PacketEncoder.ACK_SIZE);
+        commit(switch (type) {
+            case PacketType.PUBACK -> PacketEncoder.encodePuback(bytes, p, packetId);
+            case PacketType.PUBREC -> PacketEncoder.encodePubrec(bytes, p, packetId);
+            case PacketType.PUBREL -> PacketEncoder.encodePubrel(bytes, p, packetId);
+            default -> PacketEncoder.encodePubcomp(bytes, p, packetId);
+        });
     }
 
     /** A new connection starts with nothing pending. */

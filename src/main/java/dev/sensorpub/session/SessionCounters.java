@@ -12,6 +12,7 @@ public final class SessionCounters {
     long resentAfterReconnect;
     long inboundMessages;
     long lastDeadLinkDetectionMillis = -1;
+    long oversizedInboundDropped;
 
     public long connects() {
         return connects;
@@ -61,5 +62,10 @@ public final class SessionCounters {
     /** How long the last dead-link detection took, from the last packet received; -1 if none. */
     public long lastDeadLinkDetectionMillis() {
         return lastDeadLinkDetectionMillis;
+    }
+
+    /** Inbound PUBLISH packets over the maximum packet size: read past, acknowledged, not delivered. */
+    public long oversizedInboundDropped() {
+        return oversizedInboundDropped;
     }
 }

@@ -2,7 +2,11 @@ package dev.sensorpub.transport;
 
 /**
  * One broker address from a URL such as {@code tcp://broker.local:1883} or {@code ssl://[::1]:8883}.
- * Parsed by hand rather than with {@link java.net.URI} so that every mistake gets an error that names it.
+ * Parsed by hand rather than with {@link java.net.URI} so that every mistake gets an error that names it,
+ * and so that what {@code --check} accepts is exactly what the session connects to: host names may hold
+ * '_' (Docker and compose service names), IPv6 literals a zone ({@code [fe80::1%eth0]}, link-local
+ * brokers need one). An error never repeats what stands before an '@': that is where people put a
+ * password.
  */
 public final class Endpoint {
     public static final int DEFAULT_TCP_PORT = 1883;
@@ -28,6 +32,14 @@ public final class Endpoint {
             throw new IllegalArgumentException("broker URL is empty: write tcp://host:port or ssl://host:port");
         }
         String text = url.trim();
+        int at = text.lastIndexOf('@');
+        if (at >= 0) {
+            int schemeAt = text.indexOf("://");
+            String shown = (schemeAt >= 0 && schemeAt < at ? text.substring(0, schemeAt + 3) : "") + "...@"
+                    + text.substring(at + 1);
+            throw new IllegalArgumentException("broker URL '" + shown + "' has user info before '@' (not shown): "
+                    + "put the user in mqtt.username and the password in mqtt.password");
+        }
         int schemeEnd = text.indexOf("://");
         if (schemeEnd < 0) {
             throw bad(url, "has no scheme: write tcp://" + text + " or ssl://" + text);
@@ -47,8 +59,8 @@ public final class Endpoint {
         }
         for (int i = 0; i < rest.length(); i++) {
             char c = rest.charAt(i);
-            if (c == '/' || c == '?' || c == '#' || c == '@') {
-                throw bad(url, "contains '" + c + "': only host and port are allowed (no path, user or query)");
+            if (c == '/' || c == '?' || c == '#') {
+                throw bad(url, "contains '" + c + "': only host and port are allowed (no path or query)");
             }
         }
         String host;
@@ -58,8 +70,7 @@ public final class Endpoint {
             if (close < 0) {
                 throw bad(url, "opens '[' for an IPv6 address but never closes it with ']'");
             }
-            host = rest.substring(1, close);
-            checkIpv6(url, host);
+            host = ipv6(url, rest.substring(1, close));
             String after = rest.substring(close + 1);
             if (after.isEmpty()) {
                 portText = null;
@@ -93,6 +104,32 @@ public final class Endpoint {
                 throw bad(url, "has character '" + c + "' in host name '" + host + "'");
             }
         }
+    }
+
+    /** An IPv6 literal, optionally with a zone after '%' (RFC 6874 writes it %25, which is accepted too). */
+    private static String ipv6(String url, String literal) {
+        int percent = literal.indexOf('%');
+        String address = percent < 0 ? literal : literal.substring(0, percent);
+        checkIpv6(url, address);
+        if (percent < 0) {
+            return address;
+        }
+        String zone = literal.substring(percent + 1);
+        if (zone.startsWith("25") && zone.length() > 2) {
+            zone = zone.substring(2);
+        }
+        if (zone.isEmpty()) {
+            throw bad(url, "has an empty zone after '%'; write the interface, e.g. [fe80::1%eth0]");
+        }
+        for (int i = 0; i < zone.length(); i++) {
+            char c = zone.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_';
+            if (!ok) {
+                throw bad(url, "has character '" + c + "' in zone '" + zone + "'; expected an interface name");
+            }
+        }
+        return address + "%" + zone;
     }
 
     private static void checkIpv6(String url, String host) {
@@ -135,7 +172,10 @@ public final class Endpoint {
         return tls;
     }
 
-    /** The host name or IP literal, without brackets; what TLS checks the certificate against. */
+    /**
+     * The host name or IP literal, without brackets, an IPv6 zone as {@code %eth0}; what TLS checks
+     * the certificate against.
+     */
     public String host() {
         return host;
     }

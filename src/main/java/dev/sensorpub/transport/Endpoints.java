@@ -17,7 +17,8 @@ public final class Endpoints {
     }
 
     /**
-     * @throws IllegalArgumentException naming the bad entry (by position) and what is wrong with it
+     * @throws IllegalArgumentException naming the bad entry (by position) and what is wrong with it;
+     *         the other entries are not repeated (one of them may hold user info)
      */
     public static Endpoints parse(String commaSeparated) {
         if (commaSeparated == null || commaSeparated.isBlank()) {
@@ -28,12 +29,13 @@ public final class Endpoints {
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i].trim();
             if (part.isEmpty()) {
-                throw new IllegalArgumentException("broker list '" + commaSeparated + "' has an empty entry at position "
-                        + (i + 1));
+                throw new IllegalArgumentException("broker list has an empty entry at position " + (i + 1)
+                        + " of " + parts.length + "; remove the extra ','");
             }
             Endpoint endpoint = Endpoint.parse(part);
             if (parsed.contains(endpoint)) {
-                throw new IllegalArgumentException("broker list '" + commaSeparated + "' names " + endpoint + " twice");
+                throw new IllegalArgumentException("broker list names " + endpoint + " twice (entry " + (i + 1)
+                        + "); list each broker once");
             }
             parsed.add(endpoint);
         }

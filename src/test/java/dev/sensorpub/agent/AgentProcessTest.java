@@ -133,8 +133,8 @@ class AgentProcessTest {
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(check.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
         assertEquals(2, check.exitValue(), out);
-        assertTrue(out.contains("3 problems; nothing was started"), out);
-        assertTrue(out.contains("sensor.beat.qos"), out);
+        assertTrue(out.contains("4 problems; nothing was started"), out);
+        assertTrue(out.contains("line 15: sensor.beat.qos: also set on line 9"), out);
         assertTrue(out.contains("sensor.beat.intervall") && out.contains("sensor.beat.interval"), "did you mean: " + out);
         assertTrue(out.contains("queue.type"), out);
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,21 @@ class BoardConfigTest {
     }
 
     @Test
+    void theBuiltInBoardsAreExactlyTheShippedFilesAndTheJarHoldsThemUnchanged() throws IOException, ConfigException {
+        List<String> shipped;
+        try (var files = Files.list(SHIPPED)) {
+            shipped = files.map(f -> f.getFileName().toString().replaceFirst("\\.properties$", "")).sorted().toList();
+        }
+        assertEquals(shipped, BoardConfig.BUILT_IN);
+        for (String name : BoardConfig.BUILT_IN) {
+            List<String> problems = new ArrayList<>();
+            BoardConfig fromJar = BoardConfig.loadBuiltIn(name, problems);
+            assertEquals(List.of(), problems, name);
+            assertEquals(BoardConfig.load(SHIPPED.resolve(name + ".properties")), fromJar, name);
+        }
+    }
+
+    @Test
     void simulatorUsesOnlyMockProviders() throws ConfigException {
         BoardConfig b = BoardConfig.load(SHIPPED.resolve("simulator.properties"));
         assertTrue(b.simulated());
@@ -45,7 +61,7 @@ class BoardConfigTest {
         assertEquals("mock", b.digitalOutputProvider(), "relays simulated on a real Pi");
         ConfigException e = assertThrows(ConfigException.class,
                 () -> BoardConfig.load(write(dir, "provider.digital-output = pigpio")));
-        assertEquals(List.of("board board.properties provider.digital-output: 'pigpio' is not one of gpiod, mock"),
+        assertEquals(List.of("board board.properties line 1: provider.digital-output: 'pigpio' is not one of gpiod, mock"),
                 e.problems());
     }
 
@@ -62,10 +78,10 @@ class BoardConfigTest {
         Path file = write(dir, "i2c.bus = one", "spi.bus = 9", "provider.i2c = pigpio", "provder.spi = mock");
         ConfigException e = assertThrows(ConfigException.class, () -> BoardConfig.load(file));
         assertEquals(List.of(
-                "board board.properties i2c.bus: 'one' is not a whole number",
-                "board board.properties spi.bus: '9' is out of range 0 to 6",
-                "board board.properties provider.i2c: 'pigpio' is not one of linuxfs, mock",
-                "board board.properties provder.spi: unknown key; did you mean 'provider.spi'?"), e.problems());
+                "board board.properties line 1: i2c.bus: 'one' is not a whole number",
+                "board board.properties line 2: spi.bus: '9' is out of range 0 to 6",
+                "board board.properties line 3: provider.i2c: 'pigpio' is not one of linuxfs, mock",
+                "board board.properties line 4: provder.spi: unknown key; did you mean 'provider.spi'?"), e.problems());
     }
 
     private static Path write(Path dir, String... lines) throws IOException {

@@ -11,6 +11,8 @@ import dev.sensorpub.log.LogSettings;
 import dev.sensorpub.queue.FsyncPolicy;
 import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.Endpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,19 +41,38 @@ class MappingFileTest {
     }
 
     private AgentConfig load(String... extra) throws Exception {
-        List<String> lines = new ArrayList<>(MINIMAL);
-        lines.addAll(Arrays.asList(extra));
-        return MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+        return MappingFile.load(write(with(extra)), List.of(Path.of("board-configs")));
     }
 
     /** The problems a file with the minimal lines plus {@code extra} produces. */
     private List<String> problems(String... extra) throws IOException {
-        List<String> lines = new ArrayList<>(MINIMAL);
-        lines.addAll(Arrays.asList(extra));
-        return problemsOf(lines);
+        return problemsOf(with(extra));
     }
 
+    /** The minimal lines with {@code extra} added; an extra line replaces a minimal line of the same key. */
+    private static List<String> with(String... extra) {
+        List<String> lines = new ArrayList<>(MINIMAL);
+        for (String line : extra) {
+            String key = line.substring(0, line.indexOf('=') + 1);
+            lines.removeIf(l -> !key.isEmpty() && l.startsWith(key));
+        }
+        lines.addAll(Arrays.asList(extra));
+        return lines;
+    }
+
+    /**
+     * The reasons a file with {@code lines} is rejected for, without the "line N: " each starts
+     * with (aProblemNamesItsLine checks those), so these tests state the reason alone.
+     */
     private List<String> problemsOf(List<String> lines) throws IOException {
+        List<String> reasons = new ArrayList<>();
+        for (String problem : reportOf(lines)) {
+            reasons.add(problem.replaceFirst("^line [0-9]+: ", ""));
+        }
+        return reasons;
+    }
+
+    private List<String> reportOf(List<String> lines) throws IOException {
         Path file = write(lines);
         try {
             MappingFile.load(file, List.of(Path.of("board-configs")));
@@ -110,6 +131,23 @@ class MappingFileTest {
     }
 
     @Test
+    void aProblemNamesItsLine() throws IOException {
+        assertEquals(List.of("line 6: sensor.beat.qos: '3' is out of range 0 to 2"),
+                reportOf(with("sensor.beat.qos = 3")));
+        assertEquals(List.of("line 6: sensor.door.pin: missing; the BCM GPIO number (0-27) the input is wired to"),
+                reportOf(with("sensor.door.type = gpio-input", "sensor.door.topic = d")), "the block's type line");
+        assertEquals(List.of("mqtt.client-id: missing; the MQTT client id, unique per broker"),
+                reportOf(without("mqtt.client-id")), "no line to point at");
+    }
+
+    @Test
+    void aFileSavedWithAByteOrderMarkLoads() throws Exception {
+        Path file = write(MINIMAL);
+        Files.writeString(file, "\uFEFF" + Files.readString(file));
+        assertEquals("simulator", MappingFile.load(file, List.of(Path.of("board-configs"))).board().name());
+    }
+
+    @Test
     void theExampleFromTheIssueLoads() throws Exception {
         Path file = write(List.of(
                 "board = raspberry-pi-4b            # a file in board-configs/, or a path",
@@ -123,11 +161,12 @@ class MappingFileTest {
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.topic = garage/heartbeat",
                 "sensor.beat.interval = 100ms"));
-        // Properties has no end-of-line comments: the board value keeps its comment and is not found.
+        // Properties has no end-of-line comments: said once, with the line and the fix.
         ConfigException e = assertThrows(ConfigException.class,
                 () -> MappingFile.load(file, List.of(Path.of("board-configs"))));
-        assertEquals(1, e.problems().size(), e.problems().toString());
-        assertTrue(e.problems().get(0).startsWith("board: board file not found"), e.problems().toString());
+        assertEquals(List.of("line 1: board: '# a file in board-configs/, or a path' is not a comment in a "
+                + "properties file but part of the value; put the comment on a line of its own, or write \\# if "
+                + "the # belongs to the value"), e.problems());
 
         Files.write(file, Files.readAllLines(file).subList(1, 11));
         Files.writeString(file, "board = raspberry-pi-4b\n" + Files.readString(file));
@@ -135,9 +174,7 @@ class MappingFileTest {
         assertEquals(10, c.mqtt().keepAliveSeconds());
         SensorConfig door = c.sensors().get(1);
         assertEquals("door", door.name());
-        assertEquals(17, door.intOption("pin", -1));
-        assertEquals("off", door.option("pull"));
-        assertEquals("ON", door.option("on-payload"));
+        assertEquals(new SensorOptions.GpioInput(17, "off", false, 10, "ON", "OFF"), door.options());
         assertEquals(100, c.sensors().get(0).intervalMillis());
     }
 
@@ -214,9 +251,7 @@ class MappingFileTest {
         assertEquals(300_000, s.maxSilenceMillis());
         assertEquals(3_600_000, s.maxAgeMillis());
         assertEquals("F", s.unit());
-        assertEquals(30_000, s.longOption("period", 0));
-        assertEquals(2.5, s.doubleOption("amplitude", 0));
-        assertEquals(20.0, s.doubleOption("center", 0));
+        assertEquals(new SensorOptions.SimSine(30_000, 2.5, 20.0), s.options());
     }
 
     @Test
@@ -233,27 +268,44 @@ class MappingFileTest {
                 "sensor.door.pull = up", "sensor.door.inverted = yes", "sensor.door.debounce = 50ms",
                 "sensor.door.on-payload = open", "sensor.door.off-payload = closed").sensors();
         SensorConfig env = find(s, "env");
-        assertEquals(0x77, env.intOption("address", 0));
-        assertEquals(3, env.intOption("bus", 1));
+        assertEquals(new SensorOptions.Bme280(3, 0x77), env.options());
         assertEquals(List.of("garage/env/temperature", "garage/env/humidity", "garage/env/pressure"), env.topics());
         assertNull(env.unit());
         SensorConfig adc = find(s, "adc");
-        assertEquals(7, adc.intOption("channel", 0));
-        assertEquals("volts", adc.option("output"));
-        assertEquals(5.0, adc.doubleOption("reference-voltage", 0));
-        assertNull(adc.option("bus"), "bus left to the board");
-        assertEquals("28-0123456789ab", find(s, "w1").option("device"));
+        assertEquals(new SensorOptions.Mcp3008(0, 0, 7, true, 5.0), adc.options(), "the bus is the board's");
+        assertEquals(new SensorOptions.Ds18b20("28-0123456789ab"), find(s, "w1").options());
         assertEquals("C", find(s, "w1").unit());
-        assertEquals("dht11", find(s, "dht").option("name"));
+        assertEquals(new SensorOptions.Dht22("dht11", 3), find(s, "dht").options());
         assertEquals(List.of("garage/dht/temperature", "garage/dht/humidity"), find(s, "dht").topics());
-        assertEquals(0, find(s, "cpu").intOption("zone", -1));
-        assertEquals(7, find(s, "walk").longOption("seed", 0));
+        assertEquals(new SensorOptions.CpuTemperature(0), find(s, "cpu").options());
+        assertEquals(new SensorOptions.SimRandomWalk(7L, 0.1, 0.0), find(s, "walk").options());
         SensorConfig door = find(s, "door");
-        assertEquals("up", door.option("pull"));
-        assertTrue(door.boolOption("inverted", false));
-        assertEquals(50, door.longOption("debounce", 0));
-        assertEquals("open", door.option("on-payload"));
-        assertThrows(IllegalArgumentException.class, () -> door.option("address"));
+        assertEquals(new SensorOptions.GpioInput(4, "up", true, 50, "open", "closed"), door.options());
+        assertThrows(IllegalArgumentException.class, () -> door.options(SensorOptions.Bme280.class));
+    }
+
+    /** The bus a block does not name is the board's, resolved here and not in the driver. */
+    @Test
+    void busesDefaultToTheBoardFilesBuses() throws Exception {
+        Path boards = Files.createDirectories(dir.resolve("boards"));
+        Files.write(boards.resolve("simulator.properties"), List.of("provider.digital-input = mock",
+                "provider.i2c = mock", "provider.spi = mock", "i2c.bus = 3", "spi.bus = 2"));
+        List<String> lines = with("sensor.env.type = bme280", "sensor.env.topic = e",
+                "sensor.adc.type = mcp3008", "sensor.adc.topic = a", "sensor.adc.channel = 1");
+        List<SensorConfig> s = MappingFile.load(write(lines), List.of(boards)).sensors();
+        assertEquals(new SensorOptions.Bme280(3, 0x76), find(s, "env").options());
+        assertEquals(new SensorOptions.Mcp3008(2, 0, 1, false, 3.3), find(s, "adc").options());
+    }
+
+    @Test
+    void optionsBuiltByHandGoThroughTheFilesReader() {
+        SensorConfig sine = new SensorConfig("s", SensorType.SIM_SINE, "t", 0, false, 1000, SensorConfig.Format.PLAIN,
+                2, 1, 0, 0, 0, 0, null, java.util.Map.of("period", "2s"));
+        assertEquals(new SensorOptions.SimSine(2000, 1.0, 0.0), sine.options());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SensorConfig("s",
+                SensorType.SIM_SINE, "t", 0, false, 1000, SensorConfig.Format.PLAIN, 2, 1, 0, 0, 0, 0, null,
+                java.util.Map.of("perod", "2s")));
+        assertEquals("perod: unknown key; did you mean 'period'?", e.getMessage());
     }
 
     private static SensorConfig find(List<SensorConfig> sensors, String name) {
@@ -404,17 +456,57 @@ class MappingFileTest {
                         "sensor.t.type = sim-sine", "sensor.t.topic = env/temperature"));
         assertEquals(List.of("sensor.beat.topic: 'garage-pi/status' is already used by mqtt.status-topic"),
                 problems("sensor.beat.topic = ${client-id}/status"));
-        assertEquals(List.of("sensor.f.address: I2C bus (board) address 0x76 is already used by sensor.e"),
+        assertEquals(List.of("sensor.f.address: I2C bus 1 address 0x76 is already used by sensor.e"),
                 problems("sensor.e.type = bme280", "sensor.e.topic = e", "sensor.f.type = bme280", "sensor.f.topic = f"));
     }
 
     @Test
-    void serverUrlsAreChecked() throws IOException {
+    void serverUrlsAreCheckedByTheSessionsOwnParser() throws IOException {
         List<String> lines = without("mqtt.server");
-        lines.add("mqtt.server = http://h:80, tcp://h:99999, tcp://h/path, ssl://ok:8883");
-        assertEquals(List.of("mqtt.server: 'http://h:80' must start with tcp:// or ssl://",
-                "mqtt.server: 'tcp://h:99999' has port out of range 1 to 65535",
-                "mqtt.server: 'tcp://h/path' is not tcp://host:port or ssl://host:port"), problemsOf(lines));
+        lines.add("mqtt.server = ssl://ok:8883, tcp://h:99999");
+        assertEquals(List.of("mqtt.server: broker URL 'tcp://h:99999' has port 99999; expected a number from 1 "
+                + "to 65535"), problemsOf(lines));
+        lines.set(lines.size() - 1, "mqtt.server = http://h:80");
+        assertEquals(List.of("mqtt.server: broker URL 'http://h:80' has unknown scheme 'http': use tcp:// (plain) "
+                + "or ssl:// (TLS)"), problemsOf(lines));
+    }
+
+    /** Each of these once passed --check and then failed at start, or the reverse. */
+    @Test
+    void whatCheckAcceptsTheSessionConnectsTo() throws Exception {
+        for (String url : List.of("tcp://[fe80::1%eth0]:1883", "tcp://mqtt_broker:1883", "ssl://[::1]")) {
+            List<String> lines = without("mqtt.server");
+            lines.add("mqtt.server = " + url);
+            AgentConfig c = MappingFile.load(write(lines), List.of(Path.of("board-configs")));
+            ServerAddress s = c.mqtt().servers().get(0);
+            Endpoint e = Endpoints.parse(s.toString()).current(); // what the agent hands the session
+            assertEquals(List.of(s.tls(), s.host(), s.port()), List.of(e.isTls(), e.host(), e.port()), url);
+        }
+    }
+
+    @Test
+    void sizesTheBrokerWouldRefuseAreRejected() throws IOException {
+        String megabyte = "p".repeat(1 << 20);
+        List<String> report = problems("mqtt.username = u", "mqtt.password = " + megabyte);
+        assertEquals(List.of("mqtt.password: is 1048576 bytes; MQTT carries at most 65535 (check that the right "
+                + "file or line was pasted)"), report);
+        List<String> lines = without("mqtt.client-id");
+        lines.add("mqtt.client-id = " + "c".repeat(40_000));
+        assertEquals(List.of("mqtt.client-id: is 40000 bytes; at most 128 (AWS IoT Core's limit; MQTT 3.1.1 "
+                + "promises only 23, mosquitto takes 65,535)"), problemsOf(lines));
+        lines.set(lines.size() - 1, "mqtt.client-id = " + "c".repeat(128));
+        assertEquals(List.of(), problemsOf(lines));
+        assertEquals(List.of("mqtt.username: is 70000 bytes or holds U+0000; MQTT carries at most 65535 bytes "
+                + "without U+0000"), problems("mqtt.username = " + "u".repeat(70_000)));
+    }
+
+    @Test
+    void userInfoInAServerUrlIsRejectedWithoutPrintingIt() throws IOException {
+        List<String> lines = without("mqtt.server");
+        lines.add("mqtt.server = tcp://garage:hunter2@broker:1883");
+        List<String> report = problemsOf(lines);
+        assertEquals(List.of("mqtt.server: broker URL 'tcp://...@broker:1883' has user info before '@' (not shown): "
+                + "put the user in mqtt.username and the password in mqtt.password"), report);
     }
 
     @Test
@@ -445,11 +537,30 @@ class MappingFileTest {
     void boardNotFoundByNameOrPath() throws IOException {
         List<String> lines = without("board");
         lines.add("board = raspberry-pi-9");
-        assertEquals(List.of("board: board 'raspberry-pi-9' not found; looked for raspberry-pi-9.properties in "
-                + "[board-configs]"), problemsOf(lines));
+        assertEquals(List.of("board: 'raspberry-pi-9' is not a board; did you mean 'raspberry-pi-5'? built in: "
+                + "raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a "
+                + "board file (no raspberry-pi-9.properties in [board-configs])"), problemsOf(lines));
         lines.set(lines.size() - 1, "board = boards/mine.properties");
         assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")),
                 problemsOf(lines));
+    }
+
+    /** Outside the repository no board-configs/ is near: the jar's own board files answer. */
+    @Test
+    void aBuiltInBoardNeedsNoBoardDirectory() throws Exception {
+        AgentConfig c = MappingFile.load(write(MINIMAL), List.of(dir.resolve("nowhere")));
+        assertEquals("simulator", c.board().name());
+        assertTrue(c.board().simulated());
+    }
+
+    @Test
+    void aBoardFileInABoardDirectoryOverridesTheBuiltInOne() throws Exception {
+        Path boards = Files.createDirectories(dir.resolve("boards"));
+        Files.write(boards.resolve("simulator.properties"), List.of("name = my-simulator", "provider.digital-input = mock",
+                "provider.i2c = mock", "provider.spi = mock", "i2c.bus = 3"));
+        AgentConfig c = MappingFile.load(write(MINIMAL), List.of(boards));
+        assertEquals("my-simulator", c.board().name());
+        assertEquals(3, c.board().i2cBus());
     }
 
     @Test
@@ -459,7 +570,7 @@ class MappingFileTest {
                 "provider.i2c = mock", "w1.base = fixtures/w1"));
         List<String> lines = without("board");
         lines.add("board = boards/mine.properties");
-        assertEquals(List.of("board mine.properties i2c.bus: '-1' is out of range 0 to 255"), problemsOf(lines));
+        assertEquals(List.of("board mine.properties line 2: i2c.bus: '-1' is out of range 0 to 255"), problemsOf(lines));
         Files.write(dir.resolve("boards/mine.properties"), List.of("name = mine", "w1.base = fixtures/w1"));
         AgentConfig c = MappingFile.load(write(lines), List.of());
         assertEquals(dir.resolve("boards/fixtures/w1"), c.board().w1Base());
@@ -494,7 +605,9 @@ class MappingFileTest {
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.interval = 1ms"));
         assertEquals(List.of(
-                "board: board 'raspberry-pi-6' not found; looked for raspberry-pi-6.properties in [board-configs]",
+                "board: 'raspberry-pi-6' is not a board; did you mean 'raspberry-pi-5'? built in: raspberry-pi-3b, "
+                        + "raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a board file "
+                        + "(no raspberry-pi-6.properties in [board-configs])",
                 "mqtt.client-id: missing; the MQTT client id, unique per broker",
                 "mqtt.password: set without mqtt.username; MQTT 3.1.1 sends a password only with a user name",
                 "mqtt.inflight-window: 'lots' is not a whole number",
@@ -536,7 +649,7 @@ class MappingFileTest {
                 "sensor.beat.ha.unit = s", "sensor.beat.ha.name = Heartbeat", "sensor.beat.ha.expire-after = 5m",
                 "sensor.beat.ha.enabled = false");
         assertEquals(new HaSettings(true, "ha/test", "pi_7", "Garage Pi", dir.resolve("state/ha.txt")), c.ha());
-        assertEquals(new HaOverrides(false, "sensor", "duration", "s", "Heartbeat", 300_000), c.sensors().get(0).ha());
+        assertEquals(new HaOverrides(false, "sensor", "duration", "s", "Heartbeat", 300_000, null, null, null), c.sensors().get(0).ha());
     }
 
     @Test
@@ -558,9 +671,8 @@ class MappingFileTest {
                 problems("sensor.beat.ha.component = light"));
         assertEquals(List.of("sensor.beat.ha.component: sim-counter publishes numbers; binary_sensor needs a "
                 + "digital type (gpio-input, sim-switch)"), problems("sensor.beat.ha.component = binary_sensor"));
-        assertEquals(List.of("sensor.beat.ha.device-class: 'Temperature' is not a Home Assistant device class "
-                + "(lower-case letters, digits and '_', e.g. temperature, door, outlet)"),
-                problems("sensor.beat.ha.device-class = Temperature"));
+        assertEquals(List.of("sensor.beat.ha.device-class: 'Temperature' is not a Home Assistant sensor device class; "
+                + "did you mean 'temperature'?"), problems("sensor.beat.ha.device-class = Temperature"));
         assertEquals(List.of("sensor.beat.ha.expire-after: Home Assistant counts it in whole seconds"),
                 problems("sensor.beat.ha.expire-after = 1500ms"));
         assertEquals(List.of("sensor.e.ha.unit: bme280 announces [temperature, humidity, pressure] each with its "
@@ -589,7 +701,7 @@ class MappingFileTest {
                 "output.gate.ha.device-class = switch", "output.gate.ha.enabled = no").outputs().get(0);
         assertEquals(new OutputConfig("gate", 5, true, true, "site/gate/cmd", "site/garage-pi/gate", "open", "shut",
                 500, OutputConfig.SafeState.KEEP, 120_000, 2,
-                new HaOverrides(false, null, "switch", null, "Gate", HaOverrides.DERIVED)), o);
+                new HaOverrides(false, null, "switch", null, "Gate", HaOverrides.DERIVED, null, null, null)), o);
     }
 
     @Test

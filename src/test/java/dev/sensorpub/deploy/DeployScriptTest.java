@@ -40,7 +40,7 @@ class DeployScriptTest {
         assertTrue(copy.contains("/serial.conf "), copy);
         assertTrue(copy.endsWith(" pi@example:" + stage + "/"), copy);
         assertTrue(run.output.contains("+ ssh pi@example 'cd " + stage + "/etc && java -jar " + stage
-                + "/sensorpub.jar --check sensorpub.properties'"), run.output);
+                + "/sensorpub.jar --check --hardware sensorpub.properties'"), run.output);
         assertTrue(run.output.contains("+ ssh -t pi@example 'sudo sh " + stage + "/install.sh " + stage
                 + " /usr/bin/java /dev/serial0'"), run.output);
         assertTrue(run.output.contains("board my-board, serial log /dev/serial0"), run.output);
@@ -93,6 +93,43 @@ class DeployScriptTest {
         assertEquals(0, run.status, run.output);
         assertTrue(run.output.contains("deploying to pi@example: jar\n"), run.output);
         assertFalse(run.output.contains("--check"), run.output);
+    }
+
+    @Test
+    void aHardwareCheckThatFailsOnThePiStopsTheDeploymentBeforeAnythingIsReplaced() throws Exception {
+        // A copy of the repository with a jar in place, and ssh/scp that log their calls; the
+        // Pi's "java --check --hardware" reports a missing /dev/i2c-1.
+        Path repo = dir.resolve("repo");
+        Files.createDirectories(repo.resolve("scripts"));
+        Files.createDirectories(repo.resolve("target"));
+        for (String script : List.of("deploy.sh", "deploy-remote.sh", "sensorpub.service")) {
+            Files.copy(SCRIPTS.resolve(script), repo.resolve("scripts").resolve(script));
+        }
+        Files.writeString(repo.resolve("target/sensorpub.jar"), "not a real jar");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path calls = dir.resolve("calls");
+        String fake = "#!/bin/sh\necho \"$(basename \"$0\") $*\" >> " + calls + "\n"
+                + "case \"$*\" in *--check*) echo '1 device problem; nothing was started' >&2; exit 1;; esac\n";
+        for (String tool : List.of("ssh", "scp")) {
+            Files.writeString(bin.resolve(tool), fake);
+            assertTrue(bin.resolve(tool).toFile().setExecutable(true));
+        }
+        Path mapping = write("m.properties", "board = b\n");
+        write("b", "name = b\n");
+        ProcessBuilder builder = new ProcessBuilder("bash", repo.resolve("scripts/deploy.sh").toString(),
+                "--no-build", "pi@example", mapping.toString()).redirectErrorStream(true);
+        builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, process.exitValue(), output);
+        assertTrue(output.contains("1 device problem; nothing was started"), output);
+        List<String> made = Files.readAllLines(calls);
+        assertEquals(3, made.size(), String.join("\n", made));
+        assertTrue(made.get(2).startsWith("ssh pi@example cd /tmp/sensorpub-deploy-"), made.get(2));
+        assertTrue(made.get(2).contains(" --check --hardware sensorpub.properties"), made.get(2));
+        assertFalse(String.join("\n", made).contains("sudo"), "the installer never ran");
     }
 
     @Test

@@ -39,6 +39,10 @@ class DiscoveryTest {
 
     private AgentConfig config(String... extra) throws Exception {
         List<String> lines = new ArrayList<>(GARAGE);
+        for (String line : extra) { // an extra line replaces the garage's line of the same key
+            String key = line.substring(0, line.indexOf('=') + 1);
+            lines.removeIf(l -> l.startsWith(key));
+        }
         lines.addAll(Arrays.asList(extra));
         Path file = dir.resolve("mapping.properties");
         Files.write(file, lines);
@@ -187,6 +191,29 @@ class DiscoveryTest {
         assertFalse(adc.containsKey("unit_of_measurement"));
         assertFalse(adc.containsKey("device_class"), "voltage needs a voltage unit");
         assertEquals("Pump", fields(d, "ha/switch/garage-pi/pump/config").get("name"));
+    }
+
+    @Test
+    void stateClassIconAndEntityCategoryAreAnnouncedAsChecked() throws Exception {
+        Discovery d = discovery("sensor.beat.ha.device-class = energy", "sensor.beat.ha.unit = kWh",
+                "sensor.beat.ha.state-class = total_increasing", "sensor.beat.ha.icon = mdi:flash",
+                "sensor.cpu.ha.entity-category = diagnostic", "output.pump.ha.icon = mdi:water-pump",
+                "output.pump.ha.entity-category = config");
+        Map<String, Object> beat = fields(d, "homeassistant/sensor/garage-pi/beat/config");
+        assertEquals("energy", beat.get("device_class"));
+        assertEquals("total_increasing", beat.get("state_class"));
+        assertEquals("mdi:flash", beat.get("icon"));
+        assertEquals("diagnostic", fields(d, "homeassistant/sensor/garage-pi/cpu/config").get("entity_category"));
+        Map<String, Object> pump = fields(d, "homeassistant/switch/garage-pi/pump/config");
+        assertEquals("mdi:water-pump", pump.get("icon"));
+        assertEquals("config", pump.get("entity_category"));
+    }
+
+    @Test
+    void aDeviceClassWithoutStateClassesGetsNone() throws Exception {
+        Map<String, Object> beat = fields(discovery("sensor.beat.ha.device-class = wind_direction",
+                "sensor.beat.ha.unit = °"), "homeassistant/sensor/garage-pi/beat/config");
+        assertFalse(beat.containsKey("state_class"), "Home Assistant gives wind_direction no state class");
     }
 
     @Test

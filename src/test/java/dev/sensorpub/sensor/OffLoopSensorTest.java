@@ -2,8 +2,10 @@ package dev.sensorpub.sensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.time.ManualClock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -108,6 +110,45 @@ class OffLoopSensorTest {
             }
             assertTrue(failure != null, "the failure was reported");
             assertEquals("w1_slave CRC NO", failure.getMessage());
+        } finally {
+            driver.gate.release(10);
+            sensor.close();
+        }
+    }
+
+    @Test
+    void aReadThatHangsIsAFailureUntilItReturns() throws Exception {
+        GatedDriver driver = new GatedDriver();
+        ManualClock clock = new ManualClock();
+        OffLoopSensor sensor = new OffLoopSensor("ds", driver, clock, 10_000);
+        try {
+            Reading reading = new Reading(1);
+            reading.begin(1);
+            sensor.read(reading); // asks for a read, which blocks in the driver
+            assertTrue(driver.entered.tryAcquire(5, TimeUnit.SECONDS));
+            clock.advanceMillis(9_999);
+            sensor.read(reading); // slow, not yet hung
+            assertTrue(Double.isNaN(reading.value(0)));
+
+            clock.advanceMillis(1);
+            SensorReadException hung = assertThrows(SensorReadException.class, () -> sensor.read(reading));
+            assertEquals("read hung: no result after 10 s", hung.getMessage());
+            clock.advanceMillis(50_000);
+            hung = assertThrows(SensorReadException.class, () -> sensor.read(reading));
+            assertEquals("read hung: no result after 60 s", hung.getMessage());
+
+            driver.gate.release(); // the kernel finally answers
+            double value = Double.NaN;
+            for (int i = 0; i < 1_000 && Double.isNaN(value); i++) {
+                try {
+                    reading.begin(1);
+                    sensor.read(reading);
+                    value = reading.value(0);
+                } catch (SensorReadException stillHung) {
+                    Thread.sleep(5); // until the worker has handed its result over
+                }
+            }
+            assertEquals(20.0, value, "the late result is published once it arrives");
         } finally {
             driver.gate.release(10);
             sensor.close();

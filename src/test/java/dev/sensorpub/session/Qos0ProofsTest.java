@@ -14,10 +14,10 @@ class Qos0ProofsTest {
     @Test
     void anAnswerProvesEverythingWrittenBeforeTheQuestionAndNothingAfter() {
         Qos0Proofs p = new Qos0Proofs(8, 1_000);
-        p.written(100, 10);
-        p.written(101, 10);
+        p.written(100, 10, 0);
+        p.written(101, 10, 0);
         long markOfPing = p.writtenCount();
-        p.written(102, 10);
+        p.written(102, 10, 0);
         List<Long> proven = new ArrayList<>();
         while (p.hasProvenUpTo(markOfPing)) {
             proven.add(p.takeProven());
@@ -29,9 +29,9 @@ class Qos0ProofsTest {
     @Test
     void anOlderAnswerArrivingLateProvesNothingTwice() {
         Qos0Proofs p = new Qos0Proofs(8, 1_000);
-        p.written(1, 10);
+        p.written(1, 10, 0);
         long early = p.writtenCount();
-        p.written(2, 10);
+        p.written(2, 10, 0);
         long late = p.writtenCount();
         while (p.hasProvenUpTo(late)) {
             p.takeProven();
@@ -43,12 +43,12 @@ class Qos0ProofsTest {
     @Test
     void unprovenBytesAreBoundedTooAndAskForAProofAtHalf() {
         Qos0Proofs p = new Qos0Proofs(100, 1_000);
-        p.written(1, 400);
+        p.written(1, 400, 0);
         assertFalse(p.needsProofSoon());
-        p.written(2, 200);
+        p.written(2, 200, 0);
         assertTrue(p.needsProofSoon());
         assertFalse(p.isFull());
-        p.written(3, 400);
+        p.written(3, 400, 0);
         assertTrue(p.isFull());
         long mark = p.writtenCount();
         while (p.hasProvenUpTo(mark)) {
@@ -61,13 +61,13 @@ class Qos0ProofsTest {
     @Test
     void theRingBoundsWhatCanBeWrittenUnproven() {
         Qos0Proofs p = new Qos0Proofs(2, 1_000);
-        p.written(1, 10);
-        p.written(2, 10);
+        p.written(1, 10, 0);
+        p.written(2, 10, 0);
         assertTrue(p.isFull());
-        assertThrows(IllegalStateException.class, () -> p.written(3, 10));
+        assertThrows(IllegalStateException.class, () -> p.written(3, 10, 0));
         p.clear();
         assertTrue(p.isEmpty());
-        p.written(3, 10);
+        p.written(3, 10, 0);
         assertEquals(1, p.unproven());
     }
 }

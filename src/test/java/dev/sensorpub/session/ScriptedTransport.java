@@ -16,6 +16,8 @@ final class ScriptedTransport implements Transport {
     private boolean open;
     private boolean closedByBroker;
     private int opens;
+    /** host:port of every connection opened, in order. */
+    final java.util.List<String> opened = new java.util.ArrayList<>();
     boolean writable = true;
     /** Bytes the socket will still take; the test refills it per step to play a thin uplink. */
     long writeBudget = Long.MAX_VALUE;
@@ -42,6 +44,7 @@ final class ScriptedTransport implements Transport {
     public void open(Endpoint endpoint) {
         open = true;
         opens++;
+        opened.add(endpoint.hostAndPort());
         closedByBroker = false;
         toClient = new ByteArrayOutputStream();
         fromClient = new ByteArrayOutputStream();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.codec.PacketEncoder;
 import dev.sensorpub.codec.Topic;
+import dev.sensorpub.time.ManualClock;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,8 @@ class SessionBackpressureTest {
         ScriptedTransport socket = new ScriptedTransport();
         int[] received = {0};
         MqttSession session = new MqttSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .sendBufferSize(16 * 1024).maxMessageBytes(1024).build(), TestQueues.memory(), p -> received[0]++, socket);
+                .sendBufferSize(16 * 1024).maxMessageBytes(1024).build(), TestQueues.memory(), p -> received[0]++, socket,
+                new ManualClock());
         session.service(0);
         socket.deliver(new byte[] {0x20, 0x02, 0x00, 0x00});
         session.service(1);

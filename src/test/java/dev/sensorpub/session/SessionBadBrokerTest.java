@@ -43,7 +43,7 @@ class SessionBadBrokerTest {
         "a CONNECT from the broker,             20 02 00 00,  10 00",
         "PUBREL with wrong flags,               20 02 00 00,  60 02 00 01",
         "a non-minimal remaining length,        20 02 00 00,  d0 80 00",
-        "a packet larger than the maximum,      20 02 00 00,  30 ff ff 03",
+        "a SUBACK larger than the maximum,      20 02 00 00,  90 ff ff 03",
         "a second CONNACK,                      20 02 00 00,  20 02 00 00",
     })
     void aMalformedOrUnexpectedPacketClosesTheLinkAndTheSessionReconnects(String what, String before, String bad)

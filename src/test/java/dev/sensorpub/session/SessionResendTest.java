@@ -7,6 +7,7 @@ import dev.sensorpub.codec.IncomingPacket;
 import dev.sensorpub.codec.PacketDecoder;
 import dev.sensorpub.codec.PacketType;
 import dev.sensorpub.queue.MemoryQueue;
+import dev.sensorpub.time.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,20 +24,27 @@ class SessionResendTest {
 
     private final ScriptedTransport socket = new ScriptedTransport();
     private final MemoryQueue queue = TestQueues.memory();
+    private final ManualClock clock = new ManualClock();
     private final MqttSession session = new MqttSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-            .cleanSession(false).inflightWindow(4).reconnectDelays(1, 2, 10_000).build(), queue, p -> { }, socket);
-    private long now;
+            .cleanSession(false).inflightWindow(4).reconnectDelays(1, 2, 10_000).build(), queue, p -> { }, socket,
+            clock);
+
+    /** Moves time on by {@code millis}; returns the new monotonic time for {@link MqttSession#service}. */
+    private long step(long millis) {
+        clock.advanceMillis(millis);
+        return clock.monotonicMillis();
+    }
 
     private void serviceFor(int rounds) {
         for (int i = 0; i < rounds; i++) {
-            session.service(++now);
+            session.service(step(1));
         }
     }
 
     private long append(String payload, int qos, long expiresAtMillis) {
         byte[] topic = "pi/reading".getBytes(StandardCharsets.US_ASCII);
         byte[] p = payload.getBytes(StandardCharsets.US_ASCII);
-        return queue.append(topic, 0, topic.length, p, 0, p.length, qos, false, System.currentTimeMillis(),
+        return queue.append(topic, 0, topic.length, p, 0, p.length, qos, false, clock.epochMillis(),
                 expiresAtMillis);
     }
 
@@ -69,12 +77,12 @@ class SessionResendTest {
 
     @Test
     void expiredInFlightRecordsFreeTheirSlotsAndQos2StillGetsItsPubrel() throws Exception {
-        session.service(++now);
+        session.service(step(1));
         socket.deliver(CONNACK);
         serviceFor(2);
         assertEquals(LinkState.CONNECTED, session.state());
 
-        long soon = System.currentTimeMillis() + 300;
+        long soon = clock.epochMillis() + 300;
         append("q2", 2, soon);
         append("a", 1, soon);
         append("b", 1, soon);
@@ -87,10 +95,10 @@ class SessionResendTest {
 
         socket.brokerCloses();
         for (int i = 0; i < 50 && socket.opens() < 2; i++) {
-            session.service(now += 10);
+            session.service(step(10));
         }
         assertEquals(LinkState.AWAITING_CONNACK, session.state(), "reconnecting");
-        Thread.sleep(400); // every in-flight record expires before the broker answers
+        clock.advanceMillis(400); // every in-flight record expires before the broker answers
 
         append("new", 1, 0);
         socket.deliver(CONNACK_SESSION_PRESENT);
@@ -106,7 +114,7 @@ class SessionResendTest {
 
     @Test
     void unexpiredInFlightRecordsAreResentWithDupAndTheirPacketIds() throws Exception {
-        session.service(++now);
+        session.service(step(1));
         socket.deliver(CONNACK);
         serviceFor(2);
         append("a", 1, 0);
@@ -117,7 +125,7 @@ class SessionResendTest {
         socket.brokerCloses();
         serviceFor(2);
         for (int i = 0; i < 50 && socket.opens() < 2; i++) {
-            session.service(now += 10);
+            session.service(step(10));
         }
         socket.deliver(CONNACK_SESSION_PRESENT);
         append("c", 1, 0);

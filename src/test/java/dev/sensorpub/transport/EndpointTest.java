@@ -65,8 +65,7 @@ class EndpointTest {
         "tcp://broker:0            | has port 0; expected a number from 1 to 65535",
         "tcp://broker:65536        | has port 65536; expected a number from 1 to 65535",
         "tcp://broker:12a          | has port '12a'; expected a number from 1 to 65535",
-        "tcp://broker:1883/topic   | contains '/': only host and port are allowed (no path, user or query)",
-        "tcp://user@broker:1883    | contains '@': only host and port are allowed (no path, user or query)",
+        "tcp://broker:1883/topic   | contains '/': only host and port are allowed (no path or query)",
         "tcp://::1:1883            | looks like an IPv6 address without brackets: write tcp://[::1:1883]:port",
         "tcp://[::1:1883           | opens '[' for an IPv6 address but never closes it with ']'",
         "tcp://[::1]x              | has 'x' after the IPv6 address; expected ':port'",
@@ -82,5 +81,43 @@ class EndpointTest {
     void rejectsAnEmptyUrl() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.parse(" "));
         assertEquals("broker URL is empty: write tcp://host:port or ssl://host:port", e.getMessage());
+    }
+
+    @Test
+    void anIpv6ZoneIsKeptForTheSocket() {
+        Endpoint e = Endpoint.parse("tcp://[fe80::1%eth0]:1883");
+        assertEquals("fe80::1%eth0", e.host());
+        assertEquals("tcp://[fe80::1%eth0]:1883", e.toString());
+        assertEquals(e, Endpoint.parse("tcp://[fe80::1%25eth0]:1883"), "RFC 6874 spelling");
+        assertEquals(e, Endpoint.parse(e.toString()), "what toString gives parses back to the same broker");
+    }
+
+    @Test
+    void aHostNameMayHoldAnUnderscoreAsDockerServiceNamesDo() {
+        assertEquals("mqtt_broker", Endpoint.parse("tcp://mqtt_broker:1883").host());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp://[fe80::1%]:1883      | has an empty zone after '%'; write the interface, e.g. [fe80::1%eth0]",
+        "tcp://[fe80::1%e/0]:1883   | contains '/': only host and port are allowed (no path or query)",
+        "tcp://[fe80::1%e*0]:1883   | has character '*' in zone 'e*0'; expected an interface name",
+    })
+    void rejectsBadZones(String url, String problem) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.parse(url));
+        assertEquals("broker URL '" + url + "' " + problem, e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp://user:s3cret@broker:1883 | tcp://...@broker:1883",
+        "user:s3cret@broker            | ...@broker",
+        "tcp://u:s3cret@x@broker/p     | tcp://...@broker/p",
+    })
+    void userInfoIsRejectedWithoutRepeatingIt(String url, String shown) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.parse(url));
+        assertEquals("broker URL '" + shown + "' has user info before '@' (not shown): put the user in "
+                + "mqtt.username and the password in mqtt.password", e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"));
     }
 }

@@ -39,14 +39,14 @@ class EndpointsTest {
     @Test
     void rejectsAnEmptyEntryByPosition() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoints.parse("tcp://a,,tcp://b"));
-        assertEquals("broker list 'tcp://a,,tcp://b' has an empty entry at position 2", e.getMessage());
+        assertEquals("broker list has an empty entry at position 2 of 3; remove the extra ','", e.getMessage());
     }
 
     @Test
     void rejectsADuplicateServer() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Endpoints.parse("tcp://a:1883,tcp://A"));
-        assertEquals("broker list 'tcp://a:1883,tcp://A' names tcp://A:1883 twice", e.getMessage());
+        assertEquals("broker list names tcp://A:1883 twice (entry 2); list each broker once", e.getMessage());
     }
 
     @Test
@@ -63,5 +63,14 @@ class EndpointsTest {
     @Test
     void printsAsTheCanonicalList() {
         assertEquals("tcp://a:1883,ssl://[::1]:8883", Endpoints.parse("tcp://a, ssl://[::1]").toString());
+    }
+
+    @Test
+    void aBadEntryNeverRepeatsTheOthers() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Endpoints.parse("tcp://u:s3cret@a, tcp://a, tcp://a"));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Endpoints.parse("tcp://a,,tcp://u:s3cret@b"));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
     }
 }

@@ -6,18 +6,21 @@ import dev.sensorpub.sensor.SensorReadException;
 import dev.sensorpub.sensor.chip.RegisterDevice;
 
 /**
- * An I2C chip through Pi4J; bus errors become {@link SensorReadException}s naming bus and
- * address. The bus is opened on first use and reopened after a failure to open, so a bus
+ * An I2C chip through Pi4J; bus errors become {@link SensorReadException}s naming bus,
+ * address and the errno under Pi4J's wrappers (NACK, EIO, ETIMEDOUT). The bus is opened on first use and reopened after a failure to open, so a bus
  * that appears later (overlay loaded, adapter plugged) is picked up without a restart.
  */
 final class Pi4jRegisterDevice implements RegisterDevice {
     private final Supplier<I2C> opener;
     private final String description;
+    private final Supplier<String> nodeProblem;
     private I2C i2c;
 
-    Pi4jRegisterDevice(Supplier<I2C> opener, String description) {
+    /** @param nodeProblem why the bus's device node cannot be opened, or null when it can */
+    Pi4jRegisterDevice(Supplier<I2C> opener, String description, Supplier<String> nodeProblem) {
         this.opener = opener;
         this.description = description;
+        this.nodeProblem = nodeProblem;
     }
 
     /** Package-private so tests can reach the mock behind it. */
@@ -26,8 +29,9 @@ final class Pi4jRegisterDevice implements RegisterDevice {
             try {
                 i2c = opener.get();
             } catch (RuntimeException e) {
-                SensorReadException failure = failure("opening the bus", e);
-                throw new SensorReadException(failure.getMessage() + " (is dtparam=i2c_arm=on set?)");
+                String node = nodeProblem.get();
+                throw new SensorReadException(description + ": cannot open: "
+                        + (node != null ? node : IoErrors.innermostMessage(e)));
             }
         }
         return i2c;
@@ -75,13 +79,8 @@ final class Pi4jRegisterDevice implements RegisterDevice {
         }
     }
 
-    /** "i2c-1 0x76: NACK reading register 0xd0", "i2c-1 0x76: opening the bus failed: ... (hint)". */
+    /** "i2c-1 0x76: NACK (EREMOTEIO) reading register 0xd0: nothing answers; check wiring and address". */
     private SensorReadException failure(String what, RuntimeException e) {
-        String message = String.valueOf(e.getMessage());
-        // The kernel reports an address nobody acknowledges as EREMOTEIO ("Remote I/O error", errno 121).
-        if (message.contains("Remote I/O") || message.contains("121")) {
-            return new SensorReadException(description + ": NACK " + what + " (nothing answers; check wiring and address)");
-        }
-        return new SensorReadException(description + ": " + what + " failed: " + message);
+        return new SensorReadException(description + ": " + IoErrors.busFailure(what, e));
     }
 }

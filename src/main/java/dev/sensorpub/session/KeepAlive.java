@@ -1,0 +1,135 @@
+package dev.sensorpub.session;
+
+import dev.sensorpub.codec.PacketEncoder;
+
+/**
+ * Liveness of a connected link: when to send PINGREQ, and when a link that stopped answering is
+ * dead. A link can die with no reset at all (a tunnel, a dropped Wi-Fi).
+ *
+ * <p>Invariants a reader can check here:
+ * <ul>
+ *   <li>At most one PINGREQ is outstanding; a PINGRESP that answers none proves nothing.</li>
+ *   <li>A PINGREQ carries the QoS 0 proof mark of the moment it was queued: its answer proves
+ *       every QoS 0 message written before it (TCP keeps order).</li>
+ *   <li>The answer timer of a PINGREQ starts when the socket took its last byte, never when it
+ *       was queued behind our own backlog: a slow link is not a dead one.</li>
+ *   <li>The link is dead when a PINGREQ on the wire gets no answer, and nothing else arrives,
+ *       within the answer timeout; or when the socket takes nothing at all and nothing arrives
+ *       for that long. Found within about one keep alive of the last packet received.</li>
+ * </ul>
+ */
+final class KeepAlive {
+    private final long keepAliveMillis;
+    private final long answerTimeoutMillis;
+    private final SendBuffer out;
+
+    private long lastReadMillis;
+    private long lastWriteMillis;
+    private boolean pingOutstanding;
+    /** Whether the outstanding PINGREQ has left the send buffer; its answer is timed from then. */
+    private boolean pingOnWire;
+    private long pingEndOffset;
+    private long pingSentAtMillis;
+    private long pingProofMark;
+
+    KeepAlive(int keepAliveSeconds, SendBuffer out) {
+        this.keepAliveMillis = keepAliveSeconds * 1000L;
+        this.answerTimeoutMillis = Math.max(500, keepAliveMillis / 2);
+        this.out = out;
+    }
+
+    /** How long a PINGREQ's answer may take once it left. */
+    long answerTimeoutMillis() {
+        return answerTimeoutMillis;
+    }
+
+    /** A new link: nothing outstanding, both directions fresh. */
+    void reset(long nowMillis) {
+        lastReadMillis = nowMillis;
+        lastWriteMillis = nowMillis;
+        pingOutstanding = false;
+    }
+
+    void cancelPing() {
+        pingOutstanding = false;
+    }
+
+    /** Bytes arrived from the broker. */
+    void heard(long nowMillis) {
+        lastReadMillis = nowMillis;
+    }
+
+    long lastReadMillis() {
+        return lastReadMillis;
+    }
+
+    /** The send buffer was flushed; {@code written} is its running total of bytes taken by the socket. */
+    void flushed(long nowMillis, boolean tookAny, long written) {
+        if (tookAny) {
+            lastWriteMillis = nowMillis;
+        }
+        if (pingOutstanding && !pingOnWire && written >= pingEndOffset) {
+            pingOnWire = true;
+            pingSentAtMillis = nowMillis;
+        }
+    }
+
+    boolean pingOutstanding() {
+        return pingOutstanding;
+    }
+
+    /**
+     * Sends PINGREQ when due.
+     *
+     * @return null while the link is alive, else why it is dead
+     */
+    String check(long nowMillis, boolean somethingUnproven, boolean proofWantedSoon, long proofMark) {
+        if (pingOutstanding) {
+            long quietFor = nowMillis - lastReadMillis;
+            if (pingOnWire && nowMillis - pingSentAtMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
+                return "no answer from the broker for " + quietFor + " ms";
+            }
+            if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
+                return "the socket took nothing for " + (nowMillis - lastWriteMillis)
+                        + " ms and the broker said nothing for " + quietFor + " ms";
+            }
+            return null;
+        }
+        boolean idle = nowMillis - lastWriteMillis >= keepAliveMillis;
+        boolean quiet = somethingUnproven && nowMillis - lastReadMillis >= answerTimeoutMillis;
+        if (idle || quiet || proofWantedSoon) {
+            sendPing(proofMark);
+        }
+        return null;
+    }
+
+    /** Queues a PINGREQ whose answer proves QoS 0 messages up to {@code proofMark}. */
+    void sendPing(long proofMark) {
+        pingProofMark = proofMark;
+        out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
+        pingEndOffset = out.committed();
+        pingOutstanding = true;
+        pingOnWire = false;
+    }
+
+    /** A PINGRESP arrived: the proof mark it carries, or -1 if it answers no PINGREQ of ours. */
+    long answered() {
+        if (!pingOutstanding) {
+            return -1;
+        }
+        pingOutstanding = false;
+        return pingProofMark;
+    }
+
+    /** The latest time the loop must look at this link again. */
+    long deadlineMillis(boolean somethingUnproven) {
+        if (pingOutstanding) {
+            return Math.max(pingOnWire ? pingSentAtMillis : lastWriteMillis, lastReadMillis) + answerTimeoutMillis;
+        }
+        long deadline = lastWriteMillis + keepAliveMillis;
+        if (somethingUnproven) {
+            deadline = Math.min(deadline, lastReadMillis + answerTimeoutMillis);
+        }
+        return deadline;
+    }
+}

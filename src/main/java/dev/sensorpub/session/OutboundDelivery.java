@@ -1,0 +1,431 @@
+package dev.sensorpub.session;
+
+import dev.sensorpub.codec.PacketEncoder;
+import dev.sensorpub.codec.PacketType;
+import dev.sensorpub.codec.Topic;
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+import dev.sensorpub.queue.ControlLane;
+import dev.sensorpub.queue.FlushRateLimiter;
+import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.queue.QueuedRecord;
+import dev.sensorpub.time.Clock;
+
+/**
+ * Records from the queue to the broker, and back to the queue as confirmed: the in-flight
+ * window, QoS 0 proofs, the resend after a reconnect, and the broker's PUBACK, PUBREC and
+ * PUBCOMP. Control messages from the {@link ControlLane} go first, at QoS 1.
+ *
+ * <p>Invariants a reader can check here:
+ * <ul>
+ *   <li>A record leaves the queue ({@code queue.confirm}) only when the broker proved it has it:
+ *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.</li>
+ *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
+ *       never overtakes the QoS 1 one before it.</li>
+ *   <li>At most {@code window} QoS 1/2 messages, and {@link #MAX_QOS2_IN_FLIGHT} QoS 2 ones, are
+ *       unacknowledged at once; packet ids are taken when a message is written, never queued.</li>
+ *   <li>When a link is lost nothing is forgotten: the queue rewinds and everything unproven goes
+ *       out again (DUP with its old packet id to a kept session, as a new message otherwise).</li>
+ *   <li>A QoS 2 message the broker already has (PUBREC seen) gets a PUBREL, never its PUBLISH,
+ *       again.</li>
+ * </ul>
+ */
+final class OutboundDelivery {
+    private static final Logger LOG = Log.logger("mqtt");
+    /**
+     * At most this many QoS 2 messages between PUBLISH and PUBCOMP, whatever the window.
+     * mosquitto (2.0.x, default max_inflight_messages 20) answers PUBREC to more but then drops
+     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit.
+     */
+    static final int MAX_QOS2_IN_FLIGHT = 20;
+
+    private final MessageQueue queue;
+    private final ControlLane lane;
+    private final SendBuffer out;
+    private final InflightTable inflight;
+    private final Qos0Proofs qos0Proofs;
+    private final FlushRateLimiter flushLimiter;
+    private final SessionCounters counters;
+    private final Clock clock;
+    private final int maxPublishPacketSize;
+    private final QueuedRecord record = new QueuedRecord();
+
+    /** The current link's number (see {@link BrokerLink#number()}). */
+    private long link;
+    /**
+     * While above 0, records up to this sequence were on the wire before the last link loss:
+     * they go out again (DUP for a kept session), and entries the queue no longer returns are
+     * settled once the first newer record comes up (see {@link #finishResending()}).
+     */
+    private long resendUpToSequence;
+    private long highestSentSequence;
+    /** Records below this sequence were queued before the current connection: the paced backlog. */
+    private long backlogEndSequence;
+    private long flushBlockedUntilMillis;
+    private long lastAckMillis;
+    /** Whether a QoS 2 PUBLISH was written on this link, and whether any was answered. */
+    private boolean qos2WrittenOnLink;
+    private boolean qos2Answered;
+    private boolean downgradeReported;
+    private final ProtocolWarnings warnings;
+    /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
+    private final long proofTargetMillis;
+    private final Qos0Proofs.Confirmations confirmations = this::confirm;
+
+    OutboundDelivery(SessionSettings settings, MessageQueue queue, SendBuffer out, SessionCounters counters,
+            Clock clock, int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis,
+            ControlLane lane) {
+        this.lane = lane;
+        this.warnings = warnings;
+        this.proofTargetMillis = proofTargetMillis;
+        this.queue = queue;
+        this.out = out;
+        this.counters = counters;
+        this.clock = clock;
+        this.maxPublishPacketSize = maxPublishPacketSize;
+        this.inflight = new InflightTable(settings.inflightWindow);
+        this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
+        this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
+    }
+
+    /** Packet ids for packets that are not records (SUBSCRIBE) come from the same table. */
+    InflightTable inflight() {
+        return inflight;
+    }
+
+    int inflightCount() {
+        return inflight.size();
+    }
+
+    /** Nothing left to deliver: no unsent record, nothing in flight, no unproven QoS 0. */
+    boolean isDrained() {
+        return inflight.size() == 0 && qos0Proofs.isEmpty() && queue.counters().queuedMessages() == 0
+                && lane.isEmpty();
+    }
+
+    boolean somethingUnproven() {
+        return !qos0Proofs.isEmpty() || inflight.size() > 0;
+    }
+
+    boolean qos0Unproven() {
+        return !qos0Proofs.isEmpty();
+    }
+
+    boolean proofWantedSoon() {
+        return qos0Proofs.needsProofSoon();
+    }
+
+    /** The mark a packet written now carries: its answer proves every QoS 0 message before it. */
+    long proofMark() {
+        return qos0Proofs.writtenCount();
+    }
+
+    long flushBlockedUntilMillis() {
+        return flushBlockedUntilMillis;
+    }
+
+    // ------------------------------------------------------------------ link up and down
+
+    void linkUp(long linkNumber, boolean sessionPresent, long nowMillis) {
+        link = linkNumber;
+        lastAckMillis = nowMillis;
+        qos2WrittenOnLink = false;
+        qos2Answered = false;
+        if (!sessionPresent) {
+            // The broker kept nothing: every unconfirmed record goes out again as a new message.
+            inflight.clear();
+        } else {
+            // Status and control messages of the last link: the status is published anew, and
+            // the lane (rewound at link loss) sends its messages again with new packet ids.
+            for (int slot = 0; slot < inflight.capacity(); slot++) {
+                if (inflight.inUse(slot) && inflight.sequence(slot) <= InflightTable.NO_RECORD) {
+                    inflight.remove(slot);
+                }
+            }
+        }
+        backlogEndSequence = queue.nextSequence();
+    }
+
+    void linkDown() {
+        // Everything not proven goes out again, oldest first, once we are back.
+        resendUpToSequence = highestSentSequence;
+        queue.rewind();
+        lane.rewind();
+        qos0Proofs.clear();
+    }
+
+    /**
+     * The retained status ("online" at link-up, "offline" before DISCONNECT), written straight
+     * into the send buffer ahead of every record. QoS 1, because a broker may discard a retained
+     * QoS 0 message (Moquette does); QoS 0 only if a kept session left no window slot free.
+     */
+    void publishStatus(Topic statusTopic, byte[] payload, long nowMillis) {
+        int qos = inflight.hasRoom() ? 1 : 0;
+        int id = qos == 1 ? inflight.nextPacketId() : 0;
+        int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, qos));
+        out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, qos, false, true, id, payload, 0,
+                payload.length));
+        if (qos == 1) {
+            startAckTimer(nowMillis);
+            inflight.add(InflightTable.NO_RECORD, 1, qos0Proofs.writtenCount(), link);
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /** Moves records from the queue into the send buffer while the window, buffer and pacing allow. */
+    void fill(long nowMillis) {
+        flushBlockedUntilMillis = 0;
+        fillFromLane(nowMillis);
+        long wallMillis = clock.epochMillis();
+        long nowNanos = nowMillis * 1_000_000;
+        while (true) {
+            if (qos0Proofs.isFull() || out.free() < maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
+                return; // wait for the broker's proof, or for the socket to take what we have
+            }
+            long next = queue.peekSequence(wallMillis);
+            boolean resend = next > 0 && next <= resendUpToSequence;
+            if (!resend && !finishResending()) {
+                return;
+            }
+            if (next < 0) {
+                return;
+            }
+            // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
+            // before it. Resends already hold their slots.
+            if (!resend && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                return;
+            }
+            if (next < backlogEndSequence && !flushLimiter.tryAcquire(nowNanos)) {
+                flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
+                return;
+            }
+            if (!queue.next(record, wallMillis)) {
+                return;
+            }
+            writeRecord(nowMillis);
+        }
+    }
+
+    /**
+     * Control messages first, each QoS 1 (a broker may discard a retained QoS 0 one) with a
+     * window slot; its in-flight entry carries a negative sequence naming the lane slot and the
+     * version sent (see {@link #laneSequence}).
+     */
+    private void fillFromLane(long nowMillis) {
+        while (!lane.isEmpty() && inflight.hasRoom()
+                && out.free() >= maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
+            int slot = lane.nextPending();
+            if (slot < 0) {
+                return;
+            }
+            int size = PacketEncoder.publishSize(lane.topicLength(slot), lane.payloadLength(slot), 1);
+            if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
+                return;
+            }
+            int id = inflight.nextPacketId();
+            int version = lane.version(slot);
+            lane.sent(slot);
+            try {
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), lane.topic(slot), 0,
+                        lane.topicLength(slot), 1, false, lane.retain(slot), id, lane.payload(slot), 0,
+                        lane.payloadLength(slot)));
+            } catch (IllegalArgumentException e) {
+                LOG.error("control message cannot be sent (" + e.getMessage() + "); dropped");
+                lane.confirmed(slot, version);
+                continue;
+            }
+            startAckTimer(nowMillis);
+            inflight.add(laneSequence(slot, version), 1, qos0Proofs.writtenCount(), link);
+            counters.published++;
+        }
+    }
+
+    /** Below {@link InflightTable#NO_RECORD}: a lane slot and version, never a queue sequence. */
+    static long laneSequence(int slot, int version) {
+        return -1 - ((version & 0xFFFF_FFFFL) << 16 | slot);
+    }
+
+    /**
+     * The resend after a reconnect is over once a record newer than what was on the wire comes
+     * up. In-flight entries not sent again on this link lost their record (it expired, or
+     * drop-oldest dropped it): a QoS 2 message the broker already has still gets its PUBREL,
+     * the others are forgotten. Returns false if that did not fit yet (try again later).
+     */
+    private boolean finishResending() {
+        if (resendUpToSequence == 0) {
+            return true;
+        }
+        for (int slot = 0; slot < inflight.capacity(); slot++) {
+            if (!inflight.inUse(slot) || inflight.sequence(slot) <= InflightTable.NO_RECORD
+                    || inflight.sentOnLink(slot) == link) {
+                continue;
+            }
+            if (inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
+                if (out.free() < PacketEncoder.ACK_SIZE + SendBuffer.CONTROL_RESERVE) {
+                    return false;
+                }
+                out.writeAck(PacketType.PUBREL, inflight.packetId(slot));
+                inflight.resent(slot, qos0Proofs.writtenCount(), link);
+            } else {
+                inflight.remove(slot);
+            }
+        }
+        resendUpToSequence = 0;
+        return true;
+    }
+
+    /** Encodes the record just taken from the queue into the send buffer. */
+    private void writeRecord(long nowMillis) {
+        int qos = record.qos();
+        long sequence = record.sequence();
+        int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
+        if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
+            // The agent caps records at maxMessageBytes, so only a record from an older
+            // configuration with larger messages can get here.
+            LOG.error("record " + sequence + " needs " + size + " bytes, more than the send buffer can hold; dropped");
+            queue.confirm(sequence);
+            return;
+        }
+        boolean resend = sequence <= resendUpToSequence;
+        try {
+            if (qos == 0) {
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), record.buffer(),
+                        record.topicOffset(), record.topicLength(), 0, false, record.retain(), 0, record.buffer(),
+                        record.payloadOffset(), record.payloadLength()));
+                qos0Proofs.written(sequence, size, nowMillis);
+            } else {
+                int slot = resend ? inflight.slotOfSequence(sequence) : -1;
+                if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
+                    out.writeAck(PacketType.PUBREL, inflight.packetId(slot));
+                    inflight.resent(slot, qos0Proofs.writtenCount(), link);
+                    return;
+                }
+                boolean dup = slot >= 0;
+                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                    // Only if the queue skipped a damaged record after peekSequence: start again
+                    // from the oldest unconfirmed rather than lose or reorder this one.
+                    LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");
+                    queue.rewind();
+                    return;
+                }
+                // Encoded first, with the id the slot will get: a record that cannot be encoded
+                // must never hold a window slot.
+                int id = dup ? inflight.packetId(slot) : inflight.nextPacketId();
+                out.commit(PacketEncoder.encodePublish(out.bytes(), out.reserve(size), record.buffer(),
+                        record.topicOffset(), record.topicLength(), qos, dup, record.retain(), id, record.buffer(),
+                        record.payloadOffset(), record.payloadLength()));
+                if (dup) {
+                    inflight.resent(slot, qos0Proofs.writtenCount(), link);
+                } else {
+                    startAckTimer(nowMillis);
+                    inflight.add(sequence, qos, qos0Proofs.writtenCount(), link);
+                }
+                if (qos == 2) {
+                    qos2WrittenOnLink = true;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // Only a record damaged in storage gets here (its CRC matched, its contents do not).
+            LOG.error("record " + sequence + " cannot be sent (" + e.getMessage() + "); dropped");
+            queue.confirm(sequence);
+            return;
+        }
+        counters.published++;
+        highestSentSequence = Math.max(highestSentSequence, sequence);
+        if (resend) {
+            counters.resentAfterReconnect++;
+        }
+    }
+
+    // ------------------------------------------------------------------ the broker's answers
+
+    void onPuback(int id, long nowMillis) {
+        int slot = inflight.slotOfPacketId(id);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
+            // RabbitMQ and several cloud brokers take QoS 2 as QoS 1: the message is delivered
+            // (at least once), so it completes instead of blocking the window forever.
+            qos2Answered = true;
+            if (!downgradeReported) {
+                downgradeReported = true;
+                LOG.warn("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1");
+            }
+        } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBACK) {
+            warnings.warn(ProtocolWarnings.UNEXPECTED_PUBACK, id, nowMillis);
+            return;
+        }
+        acknowledged(nowMillis);
+        proveQos0(inflight.proofMark(slot), nowMillis);
+        confirm(inflight.sequence(slot));
+        inflight.remove(slot);
+    }
+
+    void onPubrec(int id, long nowMillis) {
+        int slot = inflight.slotOfPacketId(id);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
+            qos2Answered = true;
+            acknowledged(nowMillis);
+            proveQos0(inflight.proofMark(slot), nowMillis);
+            inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+        } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
+            warnings.warn(ProtocolWarnings.UNEXPECTED_PUBREC, id, nowMillis);
+        }
+        out.writeAck(PacketType.PUBREL, id);
+    }
+
+    void onPubcomp(int id, long nowMillis) {
+        int slot = inflight.slotOfPacketId(id);
+        if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
+            warnings.warn(ProtocolWarnings.UNEXPECTED_PUBCOMP, id, nowMillis);
+            return;
+        }
+        acknowledged(nowMillis);
+        confirm(inflight.sequence(slot));
+        inflight.remove(slot);
+    }
+
+    /** The broker acknowledged something of ours: the window is moving. */
+    private void acknowledged(long nowMillis) {
+        lastAckMillis = nowMillis;
+    }
+
+    /** A message enters an empty window: its answer is timed from now. */
+    private void startAckTimer(long nowMillis) {
+        if (inflight.size() == 0) {
+            lastAckMillis = nowMillis;
+        }
+    }
+
+    /**
+     * Since when the window holds messages without any acknowledgement arriving, or -1 if it is
+     * empty. A broker that keeps talking but never acknowledges has a dead data path.
+     */
+    long unacknowledgedSinceMillis() {
+        return inflight.size() == 0 ? -1 : lastAckMillis;
+    }
+
+    /**
+     * Why a broker that just closed the link may have done so, or "" if nothing suggests it: one
+     * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it.
+     */
+    String closeHint() {
+        return qos2WrittenOnLink && !qos2Answered
+                ? "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)"
+                : "";
+    }
+
+    /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */
+    void proveQos0(long mark, long nowMillis) {
+        qos0Proofs.prove(mark, nowMillis, proofTargetMillis, confirmations);
+    }
+
+    private void confirm(long sequence) {
+        if (sequence < InflightTable.NO_RECORD) {
+            long v = -1 - sequence;
+            lane.confirmed((int) (v & 0xFFFF), (int) (v >>> 16));
+        } else if (sequence != InflightTable.NO_RECORD) {
+            queue.confirm(sequence);
+            counters.acknowledged++;
+        }
+    }
+}
