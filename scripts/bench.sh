@@ -7,6 +7,7 @@
 #                              10M messages under Epsilon GC, start-up with and without AppCDS)
 #   scripts/bench.sh backlog   the offline queue's drain of a 100,000-message QoS 1 backlog vs live
 #   scripts/bench.sh fuzz      the decoder fuzz test's long mode (FUZZ_INPUTS per kind, default 3,000,000)
+#   scripts/bench.sh crash     the file queue's power-cut test's long mode (POWER_CUTS, default 500,000)
 #   scripts/bench.sh all       every section (default; without fuzz)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
@@ -21,8 +22,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|backlog|e2e|fuzz|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|fuzz|crash|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | crash | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -439,6 +440,15 @@ run_backlog() {
   echo
 }
 
+# The file queue's power-cut test with many more simulated power cuts than the suite's 12,000.
+run_crash() {
+  local n="${POWER_CUTS:-500000}"
+  echo "## File queue: $n simulated power cuts"
+  mvn -B -q -ntp test -Dtest=FileQueuePowerCutTest -Dsurefire.failIfNoSpecifiedTests=false -Dsensorpub.powercuts="$n" \
+      > "$out/crash.log" 2>&1 || { echo "power-cut test FAILED: see $out/crash.log"; return 1; }
+  grep -h "power cuts simulated" "$out/crash.log" | tee "$out/crash.md"
+}
+
 # The decoder's fuzz test with many more inputs than the test suite's 100,000 per kind.
 run_fuzz() {
   local n="${FUZZ_INPUTS:-3000000}"
@@ -457,6 +467,7 @@ case "$section" in
   e2e) run_e2e || section_failed e2e ;;
   backlog) run_backlog || section_failed backlog ;;
   fuzz) run_fuzz || section_failed fuzz ;;
+  crash) run_crash || section_failed crash ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue

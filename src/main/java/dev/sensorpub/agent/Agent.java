@@ -11,6 +11,7 @@ import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
 import dev.sensorpub.payload.PayloadFormatter;
 import dev.sensorpub.queue.ControlLane;
+import dev.sensorpub.queue.FileQueue;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.MessageQueues;
 import dev.sensorpub.queue.QueueSettings;
@@ -184,7 +185,7 @@ final class Agent {
                 if (controls.tick(mono, session.state() == LinkState.CONNECTED)) {
                     session.service(mono); // send a state echo now, not after the sleep
                 }
-                queue.tick(wall);
+                queue.tick(mono);
                 boolean up = session.state() == LinkState.CONNECTED;
                 boolean healthDue = statusEveryMillis > 0 && up && !wasUp; // a fresh report after every connect
                 wasUp = up;
@@ -244,8 +245,8 @@ final class Agent {
             hardware.close();
         }
         LOG.info(drained ? "stopped; nothing left to send"
-                : "stopped; " + left + " messages left in the queue" + (config.queue().type() == QueueSettings.Type.FILE
-                        ? " (kept for the next start)" : " (lost: memory queue)"));
+                : "stopped; " + left + " messages left in the queue"
+                        + (queue instanceof FileQueue ? "" : " (lost: memory queue)"));
     }
 
     private void closeQuietly() {

@@ -104,6 +104,14 @@ public final class MappingFile {
         BoardConfig board = board(r, baseDir, boardDirs, problems);
         MqttSettings mqtt = mqtt(r, baseDir);
         QueueSettings queue = queue(r, baseDir);
+        String heap = queue.heapProblem(Runtime.getRuntime().maxMemory(), mqtt.maxPacketSize());
+        if (heap != null) {
+            r.problem("queue.capacity", heap);
+        }
+        String storage = queue.storageProblem();
+        if (storage != null) {
+            r.problem("queue.capacity", storage);
+        }
         LogSettings log = log(r);
         long statusIntervalMillis = statusInterval(r);
         HaSettings ha = ha(r, mqtt.clientId(), queue, baseDir);

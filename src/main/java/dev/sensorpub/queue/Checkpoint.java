@@ -2,100 +2,125 @@ package dev.sensorpub.queue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.zip.CRC32C;
 
 /**
- * The tiny file that says where the queue file's oldest unconfirmed record is (position and
- * sequence) and how big the ring is. Two 32-byte slots written alternately, each with a
- * generation and a CRC, so a write torn by a power cut leaves the previous slot valid.
+ * The small file that lets recovery forget confirmed records. Recovery never depends on it for
+ * finding records: the ring's records carry everything (see {@link FileRing}).
+ *
+ * <p>Two slots written alternately, each with a generation and a CRC, so a torn write leaves the
+ * previous one valid; the slots sit in different 4 KiB pages, so one bad flash page cannot take
+ * both. A slot holds the floor: every sequence below it was confirmed or dropped. That stays true
+ * whatever a power cut loses, because sequences are never reused (the next sequence after a
+ * restart is above the floor and above every record found), so a floor that reached disk before
+ * the records it passes cannot make recovery drop an unconfirmed record. And the ring's capacity,
+ * so a changed {@code queue.capacity} does not misread the ring.
  *
  * <pre>
- *  0 int  magic 'SPQC'   4 int crc of [8, 32)   8 long generation
- * 16 long sequence      24 int position        28 int ring capacity
+ *  0 int magic 'SPQ2'   4 int crc of [8, 32)   8 long generation
+ * 16 long floor        24 int ring capacity   28 int 0
  * </pre>
  */
 final class Checkpoint implements AutoCloseable {
+    static final int PAGE = 4096;
+    static final int FILE_BYTES = 2 * PAGE;
     private static final int SLOT_BYTES = 32;
-    private static final int MAGIC = 0x53505143;
+    private static final int MAGIC = 0x53505132;
 
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(2 * SLOT_BYTES);
+    private final StorageFile file;
+    private final ByteBuffer slot = ByteBuffer.allocateDirect(SLOT_BYTES);
     private final CRC32C crc = new CRC32C();
     private long generation;
     private boolean valid;
-    private long sequence;
-    private int position;
+    private long floor;
     private int capacity;
+    private long writes;
 
-    Checkpoint(FileChannel channel) throws IOException {
-        this.channel = channel;
-        buffer.clear();
-        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
-            // read both slots, or whatever of them exists
-        }
-        int filled = buffer.position();
-        for (int at = 0; at + SLOT_BYTES <= filled; at += SLOT_BYTES) {
-            if (buffer.getInt(at) == MAGIC && buffer.getInt(at + 4) == checksum(at)
-                    && (!valid || buffer.getLong(at + 8) > generation)) {
+    /** @param file the checkpoint file, or null when it cannot be opened: then nothing is kept across restarts. */
+    Checkpoint(StorageFile file) throws IOException {
+        this.file = file;
+        for (int page = 0; file != null && page < 2; page++) {
+            slot.clear();
+            long at = (long) page * PAGE;
+            int read;
+            while (slot.hasRemaining() && (read = file.read(slot, at)) > 0) {
+                at += read;
+            }
+            if (!slot.hasRemaining() && slot.getInt(0) == MAGIC && slot.getInt(4) == checksum()
+                    && (!valid || slot.getLong(8) > generation)) {
                 valid = true;
-                generation = buffer.getLong(at + 8);
-                sequence = buffer.getLong(at + 16);
-                position = buffer.getInt(at + 24);
-                capacity = buffer.getInt(at + 28);
+                generation = slot.getLong(8);
+                floor = slot.getLong(16);
+                capacity = slot.getInt(24);
             }
         }
+        slot.clear();
     }
 
     boolean valid() {
         return valid;
     }
 
-    long sequence() {
-        return sequence;
-    }
-
-    int position() {
-        return position;
+    /** Every sequence below this one was confirmed or dropped. */
+    long floor() {
+        return floor;
     }
 
     int capacity() {
         return capacity;
     }
 
-    void write(long newSequence, int newPosition, int ringCapacity, boolean force) throws IOException {
-        generation++;
-        int at = (int) (generation & 1) * SLOT_BYTES;
-        buffer.putInt(at, MAGIC);
-        buffer.putLong(at + 8, generation);
-        buffer.putLong(at + 16, newSequence);
-        buffer.putInt(at + 24, newPosition);
-        buffer.putInt(at + 28, ringCapacity);
-        buffer.putInt(at + 4, checksum(at));
-        buffer.limit(at + SLOT_BYTES).position(at);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer, buffer.position());
+    /** Slot writes so far, for the bytes-written figure. */
+    long writes() {
+        return writes;
+    }
+
+    /** Writes the next slot (not forced: {@link #force()} makes it durable). */
+    void write(long newFloor, int ringCapacity) throws IOException {
+        long nextGeneration = generation + 1;
+        slot.clear();
+        slot.putInt(0, MAGIC);
+        slot.putLong(8, nextGeneration);
+        slot.putLong(16, newFloor);
+        slot.putInt(24, ringCapacity);
+        slot.putInt(28, 0);
+        slot.putInt(4, checksum());
+        long at = (nextGeneration & 1) * PAGE;
+        slot.clear();
+        while (file != null && slot.hasRemaining()) {
+            at += file.write(slot, at);
         }
-        buffer.clear();
-        if (force) {
-            channel.force(false);
-        }
+        slot.clear();
+        generation = nextGeneration;
+        writes++;
         valid = true;
-        sequence = newSequence;
-        position = newPosition;
+        floor = newFloor;
         capacity = ringCapacity;
     }
 
-    private int checksum(int at) {
-        buffer.limit(at + SLOT_BYTES).position(at + 8);
+    /** Whether {@link #force} reaches a file (false when the checkpoint could not be opened). */
+    boolean onDisk() {
+        return file != null;
+    }
+
+    void force() throws IOException {
+        if (file != null) {
+            file.force();
+        }
+    }
+
+    private int checksum() {
+        slot.limit(SLOT_BYTES).position(8);
         crc.reset();
-        crc.update(buffer);
-        buffer.clear();
+        crc.update(slot);
+        slot.clear();
         return (int) crc.getValue();
     }
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (file != null) {
+            file.close();
+        }
     }
 }

@@ -1,49 +1,61 @@
 package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * The persistent queue: a {@link FileRing} driven by an {@link FsyncPolicy}. When storage fails
- * (full disk, read-only file system, I/O error), new messages go to a {@link MemoryQueue} that
- * continues the sequence, while the records already in the file are still delivered first. It
- * stays that way until restart.
+ * (full disk, read-only file, I/O error), new messages go to a {@link MemoryQueue} reserved at
+ * start that continues the sequence, while the records already in the file are still delivered
+ * first. Once the memory part is empty again the file is tried every
+ * {@link #RETRY_INTERVAL_MILLIS}, and new messages go back to it when it works.
  */
 public final class FileQueue implements MessageQueue {
     /**
-     * How often the confirmed position is persisted (at most). It only decides how many confirmed
-     * messages come back as duplicates after a crash, while each write costs a flash page, so it
-     * is written less often than the data is synced.
+     * How often the checkpoint is fsynced (at most). It only decides how many confirmed messages
+     * come back as duplicates after a power cut (after a killed process the unforced checkpoint,
+     * rewritten on every tick, is current), while each fsync costs a flash page.
      */
     static final long CHECKPOINT_INTERVAL_MILLIS = 10_000;
+    /** How often a failed file is tried again. */
+    static final long RETRY_INTERVAL_MILLIS = 10_000;
+    /** The memory fallback reserved at start: an eighth of the capacity, at least this much. */
+    static final int MIN_FALLBACK_BYTES = 64 * 1024;
+
+    private static final Logger LOG = Log.logger("queue");
 
     private final FileRing ring;
     private final FsyncPolicy fsync;
     private final QueueCounters counters;
-    private final int maxMessages;
-    private final OverflowPolicy overflow;
-    private final int maxRecordBytes;
-    private MemoryQueue fallback;
-    private long fallbackFirstSequence = Long.MAX_VALUE;
+    private final MemoryQueue fallback;
+    private final Path directory;
+    private boolean inFallback;
+    /** Sequences [fallbackFirst, fallbackEnd) live in the fallback. */
+    private long fallbackFirst = Long.MAX_VALUE;
+    private long fallbackEnd = Long.MAX_VALUE;
     private long lastSyncMillis;
     private long lastCheckpointMillis;
+    private long lastRetryMillis;
     private boolean ticked;
 
-    private FileQueue(FileRing ring, FsyncPolicy fsync, QueueCounters counters, int maxMessages,
-                      OverflowPolicy overflow, int maxRecordBytes) {
+    private FileQueue(Path directory, FileRing ring, FsyncPolicy fsync, QueueCounters counters, MemoryQueue fallback) {
+        this.directory = directory;
         this.ring = ring;
         this.fsync = fsync;
         this.counters = counters;
-        this.maxMessages = maxMessages;
-        this.overflow = overflow;
-        this.maxRecordBytes = maxRecordBytes;
+        this.fallback = fallback;
+        if (ring.broken()) {
+            startFallback();
+        }
     }
 
     /**
      * Opens or creates the queue in {@code directory} and recovers what it holds.
      *
-     * @throws IOException if the directory or its files cannot be opened at all
+     * @throws IOException if the directory or its files cannot be opened at all, or the file
+     *         system cannot hold the ring
      */
     public static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
                                  FsyncPolicy fsync, int maxRecordBytes) throws IOException {
@@ -53,14 +65,22 @@ public final class FileQueue implements MessageQueue {
     static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
                           FsyncPolicy fsync, int maxRecordBytes, StorageOpener opener) throws IOException {
         QueueCounters counters = new QueueCounters();
+        int fallbackBytes = fallbackBytes(capacityBytes);
+        MemoryQueue fallback = new MemoryQueue(fallbackBytes, Math.max(1, Math.min(maxMessages,
+                fallbackBytes / RecordFormat.HEADER_BYTES)), overflow, maxRecordBytes, 1, counters);
         FileRing ring = FileRing.open(directory, MemoryQueue.arenaSize(capacityBytes), maxMessages, overflow,
-                maxRecordBytes, fsync.mode() != FsyncPolicy.Mode.NEVER, counters, opener);
-        return new FileQueue(ring, fsync, counters, maxMessages, overflow, maxRecordBytes);
+                maxRecordBytes, counters, opener);
+        return new FileQueue(directory, ring, fsync, counters, fallback);
     }
 
-    /** True once storage failed and new messages live in memory. */
+    /** Heap bytes reserved at start for the memory fallback of a file queue of {@code capacityBytes}. */
+    public static int fallbackBytes(long capacityBytes) {
+        return (int) Math.min(capacityBytes, Math.max(MIN_FALLBACK_BYTES, capacityBytes / 8)) & -RecordFormat.ALIGNMENT;
+    }
+
+    /** True while new messages live in memory because the file failed. */
     public boolean inMemoryFallback() {
-        return fallback != null;
+        return inFallback;
     }
 
     /** Bytes handed to the file system (records and checkpoints), for the bytes-per-message figure. */
@@ -68,45 +88,62 @@ public final class FileQueue implements MessageQueue {
         return ring.bytesWritten();
     }
 
+    /** fsyncs of the ring and the checkpoint so far (start-up's included), for the flash-wear figures. */
+    public long fsyncs() {
+        return ring.fsyncs();
+    }
+
+    private void startFallback() {
+        inFallback = true;
+        fallbackFirst = ring.nextSequence();
+        fallbackEnd = Long.MAX_VALUE;
+        fallback.startAt(fallback.tailPosition(), fallbackFirst);
+        LOG.warn("queue now in memory from sequence " + fallbackFirst + "; " + counters.queuedMessages
+                + " messages still in the file are delivered first");
+    }
+
     @Override
     public long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
                        int payloadLength, int qos, boolean retain, long timestampMillis, long expiresAtMillis) {
-        if (fallback == null) {
+        if (!inFallback && ring.broken()) {
+            startFallback();
+        }
+        if (!inFallback) {
             long sequence = ring.append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength,
                     qos, retain, timestampMillis, expiresAtMillis);
-            if (!ring.broken()) {
+            if (sequence > 0 || !ring.broken()) {
                 if (fsync.mode() == FsyncPolicy.Mode.EVERY_RECORDS && ring.unsyncedRecords() >= fsync.amount()) {
                     ring.forceData();
                 }
+                if (ring.broken()) {
+                    startFallback();
+                }
                 return sequence;
             }
-            if (sequence > 0) {
-                return sequence;
-            }
-            fallback = new MemoryQueue(ring.capacity, maxMessages, overflow, maxRecordBytes, ring.nextSequence(),
-                    counters);
-            fallbackFirstSequence = ring.nextSequence();
-            Log.logger("queue").warn("queue now in memory from sequence " + fallbackFirstSequence
-                    + "; " + counters.queuedMessages + " messages still in the file are delivered first");
+            startFallback();
         }
         return fallback.append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos, retain,
                 timestampMillis, expiresAtMillis);
     }
 
+    private boolean inFallbackRange(long sequence) {
+        return sequence >= fallbackFirst && sequence < fallbackEnd;
+    }
+
     @Override
     public long peekSequence(long nowMillis) {
         long sequence = ring.peekSequence(nowMillis);
-        return sequence >= 0 || fallback == null ? sequence : fallback.peekSequence(nowMillis);
+        return sequence >= 0 || fallback.isEmpty() ? sequence : fallback.peekSequence(nowMillis);
     }
 
     @Override
     public boolean next(QueuedRecord into, long nowMillis) {
-        return ring.next(into, nowMillis) || fallback != null && fallback.next(into, nowMillis);
+        return ring.next(into, nowMillis) || !fallback.isEmpty() && fallback.next(into, nowMillis);
     }
 
     @Override
     public void confirm(long sequence) {
-        if (sequence >= fallbackFirstSequence) {
+        if (inFallbackRange(sequence)) {
             fallback.confirm(sequence);
         } else {
             ring.confirm(sequence);
@@ -116,22 +153,20 @@ public final class FileQueue implements MessageQueue {
     @Override
     public void rewind() {
         ring.rewind();
-        if (fallback != null) {
-            fallback.rewind();
-        }
+        fallback.rewind();
     }
 
     @Override
     public long oldestSequence() {
-        if (!ring.isEmpty() || fallback == null) {
+        if (!ring.isEmpty()) {
             return ring.oldestSequence();
         }
-        return fallback.oldestSequence();
+        return fallback.isEmpty() ? nextSequence() : fallback.oldestSequence();
     }
 
     @Override
     public long nextSequence() {
-        return fallback == null ? ring.nextSequence() : fallback.nextSequence();
+        return inFallback ? fallback.nextSequence() : ring.nextSequence();
     }
 
     @Override
@@ -141,29 +176,54 @@ public final class FileQueue implements MessageQueue {
 
     @Override
     public void sync() {
-        ring.sync();
+        if (!ring.broken()) {
+            ring.sync();
+        }
     }
 
+    /**
+     * {@code nowMillis} is monotonic ({@link dev.sensorpub.time.Clock#monotonicMillis()}): the
+     * pacing of fsyncs must not stop or race when the wall clock is stepped.
+     */
     @Override
     public void tick(long nowMillis) {
-        if (!ticked) {
+        if (!ticked || nowMillis < lastSyncMillis || nowMillis < lastCheckpointMillis || nowMillis < lastRetryMillis) {
             ticked = true;
             lastSyncMillis = nowMillis;
             lastCheckpointMillis = nowMillis;
-            return;
+            lastRetryMillis = nowMillis;
         }
+        ring.tick(nowMillis);
+        fallback.tick(nowMillis);
         if (fsync.mode() == FsyncPolicy.Mode.INTERVAL_MILLIS && nowMillis - lastSyncMillis >= fsync.amount()) {
             ring.forceData();
             lastSyncMillis = nowMillis;
         }
+        ring.checkpointIfMoved();
         if (nowMillis - lastCheckpointMillis >= CHECKPOINT_INTERVAL_MILLIS) {
-            ring.checkpointIfMoved(fsync.mode() != FsyncPolicy.Mode.NEVER);
+            ring.forceCheckpoint(fsync.mode() != FsyncPolicy.Mode.NEVER);
             lastCheckpointMillis = nowMillis;
+        }
+        if (inFallback && fallback.isEmpty() && nowMillis - lastRetryMillis >= RETRY_INTERVAL_MILLIS) {
+            lastRetryMillis = nowMillis;
+            long next = fallback.nextSequence();
+            if (ring.tryResume(next)) {
+                inFallback = false;
+                fallbackEnd = next;
+            }
+        }
+        if (ring.broken() && !inFallback) {
+            startFallback();
         }
     }
 
+    /** Closes the files and says exactly what was kept on disk and what, held in memory, is lost. */
     @Override
     public void close() {
+        long kept = ring.pendingCount();
+        long lost = fallback.pendingCount();
         ring.close();
+        LOG.info("queue " + directory + " closed: " + kept + " messages kept on disk for the next start"
+                + (lost == 0 ? "" : ", " + lost + " messages held in memory after a storage error lost"));
     }
 }

@@ -3,59 +3,73 @@ package dev.sensorpub.queue;
 import dev.sensorpub.log.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * The ring of records in one fixed-size file ({@code queue.ring}), plus the {@link Checkpoint}
- * that says where the oldest unconfirmed record is. Records are written once, sequentially, with
- * positional writes from a preallocated direct buffer; next() reads them back through another.
+ * The ring of records in one fixed-size, preallocated file ({@code queue.ring}), plus the
+ * {@link Checkpoint} that says which sequences are done. Records are written once, sequentially,
+ * with positional writes from a preallocated direct buffer; next() reads them back through another.
  *
- * <p>Recovery starts at the checkpoint and follows records whose CRC holds and whose sequence
- * grows. Where that chain breaks (a torn tail, a damaged record, the gap before a wrap) it steps
- * forward 8 bytes at a time looking for the next intact record with a higher sequence, for at
- * most one lap of the ring. Stale records from earlier laps all carry lower sequences, so they
- * are never taken for live ones; the sequences missing between two intact records are counted
- * as corrupt-skipped.
+ * <p>Recovery trusts the records, not the checkpoint. Each record carries its sequence and a CRC,
+ * and the writer never overwrites an unconfirmed record, so in ring order starting just after the
+ * record with the highest sequence, the live records appear with growing sequences. Recovery reads
+ * the ring once to find that record, then walks one lap from there keeping every intact record
+ * whose sequence is above the last one kept and at least the checkpoint's floor. The checkpoint
+ * only shortens what is kept: a missing, stale or damaged one brings back confirmed records
+ * (duplicates), never loses one. Stepping over a whole intact record is safe: a record written
+ * later inside its bytes would have broken its CRC.
  *
- * <p>The checkpoint is written periodically, not per confirm, so records confirmed since the
- * last one come back after a crash (at-least-once). One rule keeps recovery sound: the writer
- * never overwrites the record the stored checkpoint points at; when it is about to, it writes a
- * fresh checkpoint first.
+ * <p>Writes: a record's bytes; fsyncs of the ring as {@code queue.fsync} says; the checkpoint
+ * rewritten (not forced) whenever the floor moved, at most once per {@link FileQueue#tick}, so a
+ * killed process leaves it current; an fsync of the checkpoint at most once per
+ * {@link FileQueue#CHECKPOINT_INTERVAL_MILLIS}. Nothing is forced by the overflow policy.
  */
 final class FileRing extends RingQueue {
     static final String RING_FILE = "queue.ring";
     static final String CHECKPOINT_FILE = "queue.checkpoint";
+    /** Bytes read per step while scanning the ring at start-up, beyond the largest record. */
+    private static final int SCAN_CHUNK = 64 * 1024;
 
     private final Path file;
-    private final FileChannel data;
+    private final StorageFile data;
     private final Checkpoint checkpoint;
-    private final boolean forceCheckpoints;
     /** Records are built and checked in heap buffers, so the encoding code sees one buffer type (stable JIT profile). */
     private final ByteBuffer writeView;
     private final byte[] writeArray;
     private final ByteBuffer readView;
     private final byte[] readArray;
-    /** Direct buffers for the channel, which would otherwise copy through a temporary one. */
+    /** Direct buffers for the file, which would otherwise copy through a temporary one. */
     private final ByteBuffer writeBuffer;
     private final ByteBuffer readBuffer;
     private final CRC32C crc = new CRC32C();
     private final RateLimitedWarning unreadable;
     private boolean broken;
-    private boolean appendedSinceCheckpoint;
+    /** Opened read-only: it stays so until restart, however the file system recovers. */
+    private boolean readOnlyFile;
     private int unsyncedRecords;
-    private long bytesWritten;
+    private long recordBytesWritten;
+    private long fsyncs;
+    private boolean checkpointUnforced;
 
-    private FileRing(Path file, FileChannel data, Checkpoint checkpoint, int capacity, int maxMessages,
-                     OverflowPolicy overflow, int maxRecordBytes, boolean forceCheckpoints, QueueCounters counters) {
+    /** Recovery scan state: the window of ring bytes in memory and what the last lap found. */
+    private ByteBuffer window;
+    private int windowStart;
+    private int windowEnd;
+    private long lapHighest;
+    private int lapHighestEnd;
+    private long lapFirst;
+    private long lapLast;
+    private long lapGaps;
+
+    private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
+                     OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters) {
         super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters);
         this.file = file;
         this.data = data;
         this.checkpoint = checkpoint;
-        this.forceCheckpoints = forceCheckpoints;
         int maxStored = RecordFormat.storedLength(0, Math.min(maxRecordBytes, capacity));
         this.writeBuffer = ByteBuffer.allocateDirect(maxStored);
         this.readBuffer = ByteBuffer.allocateDirect(maxStored);
@@ -68,104 +82,217 @@ final class FileRing extends RingQueue {
     }
 
     /**
-     * Opens (creating if needed) the ring in {@code directory} and recovers what it holds. A ring
-     * that already exists keeps the size its checkpoint records.
+     * Opens (creating and preallocating if needed) the ring in {@code directory} and recovers what
+     * it holds. A ring that already exists keeps its size.
+     *
+     * @throws IOException if the files cannot be opened, or the file system cannot hold the ring
+     *         (the message says how much was needed and how much is free)
      */
     static FileRing open(Path directory, int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes,
-                         boolean forceCheckpoints, QueueCounters counters, StorageOpener opener) throws IOException {
-        Files.createDirectories(directory);
+                         QueueCounters counters, StorageOpener opener) throws IOException {
+        opener.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
-        boolean created = !Files.exists(file);
-        FileChannel data = opener.open(file);
-        FileChannel checkpointChannel = null;
+        boolean created = !opener.exists(file);
+        StorageFile data;
+        String readOnly = null;
         try {
-            checkpointChannel = opener.open(directory.resolve(CHECKPOINT_FILE));
-            Checkpoint checkpoint = new Checkpoint(checkpointChannel);
+            data = opener.open(file);
+        } catch (IOException e) {
+            if (created) {
+                throw e;
+            }
+            // Stored records are still worth delivering: read them, keep new ones in memory.
+            data = opener.openReadOnly(file);
+            readOnly = StorageErrors.describe(e);
+        }
+        StorageFile checkpointFile = null;
+        try {
             int size = capacity;
-            if (checkpoint.valid() && checkpoint.capacity() != capacity && usableCapacity(checkpoint.capacity())) {
-                size = checkpoint.capacity();
+            long existing = data.size();
+            if (!created && existing != capacity && usableCapacity(existing)) {
+                size = (int) existing;
                 Log.logger("queue").warn("queue file " + file + " keeps its size of " + size
                         + " bytes, not queue.capacity=" + capacity + "; delete " + directory + " to resize it");
             }
-            if (data.size() < size) {
-                data.write(ByteBuffer.allocate(1), size - 1);
+            if (readOnly == null) {
+                preallocate(data, directory, file, size);
             }
-            FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
-                    forceCheckpoints, counters);
-            ring.recover();
+            checkpointFile = openCheckpoint(directory, opener, readOnly == null);
+            FileRing ring = new FileRing(file, data, new Checkpoint(checkpointFile), size, maxMessages, overflow,
+                    maxRecordBytes, counters);
+            ring.recover(created, readOnly);
             if (created) {
-                syncDirectory(directory);
+                opener.syncDirectory(directory);
             }
             return ring;
         } catch (IOException | RuntimeException e) {
             data.close();
-            if (checkpointChannel != null) {
-                checkpointChannel.close();
+            if (checkpointFile != null) {
+                checkpointFile.close();
+            }
+            if (created) {
+                opener.deleteCreated(file);
             }
             throw e;
         }
     }
 
-    /** Makes the new files' directory entries durable, so a power cut cannot lose the files themselves. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ)) {
-            entries.force(true);
+    /**
+     * The checkpoint file, read-only if it cannot be written, or null if it cannot be opened at all
+     * (an unwritable directory without one): the ring works without it, confirmed records just
+     * come back after a restart.
+     */
+    private static StorageFile openCheckpoint(Path directory, StorageOpener opener, boolean writable)
+            throws IOException {
+        Path path = directory.resolve(CHECKPOINT_FILE);
+        if (writable) {
+            try {
+                StorageFile file = opener.open(path);
+                preallocate(file, directory, path, Checkpoint.FILE_BYTES);
+                return file;
+            } catch (IOException e) {
+                Log.logger("queue").warn("queue checkpoint " + path + " cannot be written (" + StorageErrors.describe(e)
+                        + "); confirmed messages come back after a restart");
+            }
+        }
+        try {
+            return opener.exists(path) ? opener.openReadOnly(path) : null;
         } catch (IOException e) {
-            // Not every platform can open a directory; the files still work, only a power cut right
-            // after creation could lose them.
+            return null;
         }
     }
 
-    private static boolean usableCapacity(int size) {
+    private static void preallocate(StorageFile target, Path directory, Path file, long size) throws IOException {
+        if (target.size() >= size) {
+            return;
+        }
+        try {
+            target.allocate(size);
+        } catch (IOException e) {
+            long free = usableSpace(directory);
+            throw new IOException("cannot allocate " + size + " bytes for " + file + " (" + e.getMessage() + "; "
+                    + (free < 0 ? "free space unknown" : free + " bytes free") + ")", e);
+        }
+    }
+
+    /** Free bytes for this user in {@code directory}'s file system, or -1 if it cannot be told. */
+    static long usableSpace(Path directory) {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static boolean usableCapacity(long size) {
         return size >= 1024 && size % RecordFormat.ALIGNMENT == 0 && size <= QueueSettings.MAX_CAPACITY_BYTES;
     }
 
-    private void recover() throws IOException {
-        boolean resume = checkpoint.valid() && checkpoint.capacity() == capacity && checkpoint.sequence() >= 1
-                && checkpoint.position() >= 0 && checkpoint.position() < capacity
-                && checkpoint.position() % RecordFormat.ALIGNMENT == 0;
-        int start = resume ? checkpoint.position() : 0;
-        long after = resume ? checkpoint.sequence() - 1 : 0;
-        long first = 0;
-        long corrupt = 0;
-        ByteBuffer scan = data.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
+    private void recover(boolean created, String readOnly) throws IOException {
+        window = ByteBuffer.allocate((int) Math.min(capacity, (long) readArray.length + SCAN_CHUNK));
+        windowStart = 0;
+        windowEnd = 0;
+        boolean known = checkpoint.valid() && checkpoint.capacity() == capacity;
+        long floor = known ? Math.max(1, checkpoint.floor()) : 1;
+        lap(0, Long.MAX_VALUE, false);
+        int start = lapHighest > 0 ? lapHighestEnd : 0;
+        String how = created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
+                : "; checkpoint missing or damaged: every intact record kept";
+        lap(start, floor - 1, true);
+        window = null;
+        long next = Math.max(floor, lapHighest + 1);
+        if (lapFirst == 0) {
+            startAt(start, next);
+        }
+        counters.corruptSkipped += lapGaps;
+        if (lapGaps > 0) {
+            log.warn("queue file " + file + ": " + lapGaps + " damaged records skipped during recovery");
+        }
+        log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
+                + " stored messages recovered" + (lapFirst == 0 ? "" : " (sequences " + lapFirst + " to " + lapLast + ")")
+                + ", next sequence " + nextSequence() + how);
+        if (readOnly != null) {
+            broken = true;
+            readOnlyFile = true;
+            log.error("queue file " + file + " cannot be written (" + readOnly + "): its " + counters.queuedMessages
+                    + " messages are delivered, new ones kept in memory");
+            return;
+        }
+        try {
+            // What recovery found may still be only in the page cache of a process that was killed.
+            data.force();
+            fsyncs++;
+            writeCheckpoint();
+            forceCheckpoint(true);
+        } catch (IOException e) {
+            fail("writing the checkpoint", e);
+        }
+    }
+
+    /**
+     * One lap of the ring from {@code start}: finds the highest sequence and, if {@code keep},
+     * remembers every intact record whose sequence is above {@code after} and above the last one
+     * kept, counting the sequences missing between kept records.
+     */
+    private void lap(int start, long after, boolean keep) throws IOException {
+        lapHighest = 0;
+        lapFirst = 0;
+        lapLast = 0;
+        lapGaps = 0;
+        long kept = after;
         int at = start;
         for (long advanced = 0; advanced < capacity; ) {
             // A record may not run past the ring's end, past one lap, or beyond what the read buffer holds
             // (a record written under a larger record limit is skipped as damaged).
             int room = (int) Math.min(Math.min(capacity - at, capacity - advanced), readArray.length);
-            int stored = RecordFormat.intactLength(scan, at, after, room, crc);
+            int stored = intactAt(at, room);
             int step = RecordFormat.ALIGNMENT;
             if (stored > 0) {
-                long sequence = RecordFormat.sequence(scan, at);
-                if (resume || first != 0) {
-                    corrupt += sequence - after - 1;
+                long sequence = RecordFormat.sequence(window, at - windowStart);
+                if (sequence > lapHighest) {
+                    lapHighest = sequence;
+                    lapHighestEnd = at + stored == capacity ? 0 : at + stored;
                 }
-                if (first == 0) {
-                    first = sequence;
+                if (keep && sequence > kept) {
+                    if (lapFirst == 0) {
+                        lapFirst = sequence;
+                    } else {
+                        lapGaps += sequence - kept - 1;
+                    }
+                    remember(sequence, at, stored, RecordFormat.expiresAtMillis(window, at - windowStart));
+                    kept = sequence;
+                    lapLast = sequence;
                 }
-                remember(sequence, at, stored, RecordFormat.expiresAtMillis(scan, at));
-                after = sequence;
                 step = stored;
             }
             at = at + step == capacity ? 0 : at + step;
             advanced += step;
         }
-        if (first == 0) {
-            startAt(start, resume ? checkpoint.sequence() : 1);
+    }
+
+    /** The stored length of an intact record at ring position {@code at} (any sequence), or 0. */
+    private int intactAt(int at, int room) throws IOException {
+        if (room < RecordFormat.HEADER_BYTES) {
+            return 0;
         }
-        counters.corruptSkipped += corrupt;
-        if (corrupt > 0) {
-            log.warn("queue file " + file + ": " + corrupt + " damaged records skipped during recovery");
+        if (at < windowStart || at + room > windowEnd) {
+            fillWindow(at);
         }
-        log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
-                + " stored messages recovered" + (first == 0 ? "" : " (sequences " + first + " to " + after + ")")
-                + ", next sequence " + nextSequence());
-        try {
-            writeCheckpoint();
-        } catch (IOException e) {
-            fail("writing the checkpoint", e);
+        return RecordFormat.intactLength(window, at - windowStart, 0, room, crc);
+    }
+
+    private void fillWindow(int from) throws IOException {
+        int length = Math.min(window.capacity(), capacity - from);
+        Arrays.fill(window.array(), 0, window.capacity(), (byte) 0);
+        window.clear().limit(length);
+        long at = from;
+        int read;
+        while (window.hasRemaining() && (read = data.read(window, at)) > 0) {
+            at += read;
         }
+        window.clear();
+        windowStart = from;
+        windowEnd = from + length;
     }
 
     boolean broken() {
@@ -176,9 +303,14 @@ final class FileRing extends RingQueue {
         return unsyncedRecords;
     }
 
-    /** Bytes handed to the file system so far: records, plus 32 per checkpoint. */
+    /** Bytes handed to the file system so far: records plus checkpoint slots (32 bytes each). */
     long bytesWritten() {
-        return bytesWritten;
+        return recordBytesWritten + 32 * checkpoint.writes();
+    }
+
+    /** fsyncs of the ring and of the checkpoint so far, recovery's included. */
+    long fsyncs() {
+        return fsyncs;
     }
 
     @Override
@@ -190,9 +322,6 @@ final class FileRing extends RingQueue {
             return false;
         }
         try {
-            if (overwritesCheckpointedRecord(regionStart, position, storedLength)) {
-                writeCheckpoint();
-            }
             RecordFormat.encode(writeView, 0, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
                     payloadLength, qos, retain, timestampMillis, expiresAtMillis);
             RecordFormat.seal(writeView, 0, crc);
@@ -203,31 +332,14 @@ final class FileRing extends RingQueue {
                 at += data.write(writeBuffer, at);
             }
             writeBuffer.clear();
-            appendedSinceCheckpoint = true;
             unsyncedRecords++;
-            bytesWritten += storedLength;
+            recordBytesWritten += storedLength;
             return true;
         } catch (IOException e) {
             writeBuffer.clear();
             fail("writing a record", e);
             return false;
         }
-    }
-
-    /**
-     * Whether writing [regionStart .. position + storedLength) (across the wrap gap, if any) would
-     * overwrite the record the stored checkpoint names. Writing the very record the checkpoint
-     * expects next (nothing appended since) is the one harmless case.
-     */
-    private boolean overwritesCheckpointedRecord(int regionStart, int position, int storedLength) {
-        int pinned = checkpoint.position();
-        if (pinned == regionStart && !appendedSinceCheckpoint) {
-            return false;
-        }
-        int region = position >= regionStart ? position + storedLength - regionStart
-                : capacity - regionStart + position + storedLength;
-        int distance = pinned >= regionStart ? pinned - regionStart : pinned + capacity - regionStart;
-        return distance < region;
     }
 
     @Override
@@ -248,7 +360,7 @@ final class FileRing extends RingQueue {
             if (!complete || RecordFormat.intactLength(readView, 0, sequence - 1, storedLength, crc) != storedLength
                     || RecordFormat.sequence(readView, 0) != sequence) {
                 counters.corruptSkipped++;
-                unreadable.occurred(System.nanoTime());
+                unreadable.occurred(nowNanos);
                 return false;
             }
             RecordFormat.decode(readView, 0, readArray, 0, into);
@@ -256,7 +368,7 @@ final class FileRing extends RingQueue {
         } catch (IOException e) {
             readBuffer.clear();
             counters.storageErrors++;
-            unreadable.occurred(System.nanoTime());
+            unreadable.occurred(nowNanos);
             return false;
         }
     }
@@ -267,58 +379,101 @@ final class FileRing extends RingQueue {
             return;
         }
         try {
-            data.force(false);
+            data.force();
+            fsyncs++;
             unsyncedRecords = 0;
         } catch (IOException e) {
             fail("fsync", e);
         }
     }
 
-    /** Persists the oldest unconfirmed position if it moved since the last checkpoint. */
-    void checkpointIfMoved(boolean force) {
-        if (broken || oldestSequence() == checkpoint.sequence() && oldestPosition() == checkpoint.position()) {
+    /**
+     * Writes (without forcing) the checkpoint if the floor moved: one page in the page cache, and
+     * it survives the process being killed, so a crash loop resends only what was unconfirmed at
+     * the kill.
+     */
+    void checkpointIfMoved() {
+        if (broken || oldestSequence() == checkpoint.floor()) {
             return;
         }
         try {
-            writeCheckpoint(force);
+            writeCheckpoint();
         } catch (IOException e) {
             fail("writing the checkpoint", e);
         }
     }
 
-    private void writeCheckpoint() throws IOException {
-        writeCheckpoint(forceCheckpoints);
+    /** fsync of the checkpoint if it was written since the last one and {@code durable} is wanted. */
+    void forceCheckpoint(boolean durable) {
+        if (broken || !durable || !checkpointUnforced) {
+            return;
+        }
+        try {
+            checkpoint.force();
+            fsyncs++;
+            checkpointUnforced = false;
+        } catch (IOException e) {
+            fail("fsync of the checkpoint", e);
+        }
     }
 
-    private void writeCheckpoint(boolean force) throws IOException {
-        checkpoint.write(oldestSequence(), oldestPosition(), capacity, force);
-        appendedSinceCheckpoint = false;
-        bytesWritten += 32;
+    private void writeCheckpoint() throws IOException {
+        checkpoint.write(oldestSequence(), capacity);
+        checkpointUnforced = true;
     }
 
     private void fail(String operation, IOException e) {
         counters.storageErrors++;
         if (!broken) {
             broken = true;
-            log.error("queue file " + file + ": " + operation + " failed (" + e.getMessage()
-                    + "); new messages are kept in memory until restart, stored ones are still delivered");
+            log.error("queue file " + file + ": " + operation + " failed (" + StorageErrors.describe(e)
+                    + "); new messages kept in memory, stored ones still delivered");
+        }
+    }
+
+    /**
+     * After a failure: whether the file takes writes again (a checkpoint written and forced). If
+     * so the ring is in use again, continuing at {@code sequence}.
+     */
+    boolean tryResume(long sequence) {
+        if (!broken || readOnlyFile) {
+            return !broken;
+        }
+        try {
+            writeCheckpoint();
+            checkpoint.force();
+            data.force();
+            fsyncs += 2;
+            skipTo(sequence);
+            checkpointUnforced = false;
+            broken = false;
+            unsyncedRecords = 0;
+            log.info("queue file " + file + " works again: new messages stored in it from sequence " + sequence);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
     @Override
     public void sync() {
         forceData();
-        checkpointIfMoved(true);
+        checkpointIfMoved();
+        forceCheckpoint(true);
     }
 
     @Override
     public void tick(long nowMillis) {
-        // The owning FileQueue applies the fsync policy.
+        // The owning FileQueue applies the fsync policy and passes the time on.
+        observeTime(nowMillis);
+        unreadable.flush(nowNanos);
     }
 
     @Override
     public void close() {
-        sync();
+        if (!broken) {
+            sync();
+        }
         try {
             data.close();
             checkpoint.close();

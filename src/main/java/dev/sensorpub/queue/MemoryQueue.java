@@ -59,7 +59,7 @@ public final class MemoryQueue extends RingQueue {
 
     @Override
     public void tick(long nowMillis) {
-        // No time-based work.
+        observeTime(nowMillis);
     }
 
     @Override

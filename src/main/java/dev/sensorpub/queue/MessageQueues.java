@@ -20,8 +20,8 @@ public final class MessageQueues {
                 return FileQueue.open(settings.path(), settings.capacityBytes(), settings.maxMessages(),
                         settings.overflow(), settings.fsync(), maxRecordBytes);
             } catch (IOException | RuntimeException e) {
-                Log.logger("queue").error("queue.path " + settings.path() + " cannot be used (" + e
-                        + "); messages are kept in memory only and are lost on restart");
+                Log.logger("queue").error("queue.path " + settings.path() + " cannot be used ("
+                        + StorageErrors.describe(e) + "); messages kept in memory only, lost on restart");
                 MemoryQueue memory = memoryQueue(settings, maxRecordBytes);
                 memory.counters().storageErrors++;
                 return memory;

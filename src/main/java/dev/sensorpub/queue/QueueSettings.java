@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -43,6 +44,67 @@ public record QueueSettings(Type type, Path path, long capacityBytes, int maxMes
         if (flushRatePerSecond < 0) {
             throw new IllegalArgumentException("queue.flush-rate " + flushRatePerSecond + " must be 0 (no limit) or more");
         }
+    }
+
+    /** Heap bytes per {@code queue.max-messages}: the index keeps a sequence, an expiry, a position, a length and a state. */
+    public static final int INDEX_BYTES_PER_MESSAGE = 8 + 8 + 4 + 4 + 1;
+    /** Heap assumed for everything else the agent holds (JVM, Pi4J, buffers, log) besides the queue and one packet. */
+    public static final long HEAP_RESERVE_BYTES = 32L << 20;
+
+    /**
+     * Heap the queue allocates at start: the memory arena (memory queue) or the memory fallback
+     * reserved for storage errors (file queue), plus the index of {@code queue.max-messages}.
+     */
+    public long heapBytes() {
+        long arena = type == Type.MEMORY ? capacityBytes : FileQueue.fallbackBytes(capacityBytes);
+        long fallbackIndex = type == Type.MEMORY ? 0
+                : Math.min(maxMessages, arena / RecordFormat.HEADER_BYTES) * INDEX_BYTES_PER_MESSAGE;
+        return arena + (long) maxMessages * INDEX_BYTES_PER_MESSAGE + fallbackIndex;
+    }
+
+    /**
+     * Null if the queue, one packet of {@code maxPacketSize} (the decoder's buffer) and
+     * {@link #HEAP_RESERVE_BYTES} fit in {@code maxHeapBytes} ({@code Runtime.maxMemory()}, set
+     * by {@code -Xmx}); otherwise what does not fit, with the numbers.
+     */
+    public String heapProblem(long maxHeapBytes, int maxPacketSize) {
+        long needed = heapBytes() + maxPacketSize + HEAP_RESERVE_BYTES;
+        if (needed <= maxHeapBytes) {
+            return null;
+        }
+        return capacityBytes + " bytes with queue.max-messages " + maxMessages + " take " + heapBytes()
+                + " bytes of heap; with mqtt.max-packet-size " + maxPacketSize + " and " + (HEAP_RESERVE_BYTES >> 20)
+                + " MiB for the rest that is " + (needed >> 20) + " MiB, but the JVM may use " + (maxHeapBytes >> 20)
+                + " MiB (-Xmx): lower them or raise -Xmx";
+    }
+
+    /**
+     * For a file queue: null if the file system of {@code queue.path} can hold the ring (counting
+     * a ring already there), or cannot be asked; otherwise the numbers. Start-up allocates the
+     * whole ring at once, so this is the same condition it would fail on.
+     */
+    public String storageProblem() {
+        if (type != Type.FILE) {
+            return null;
+        }
+        Path existing = path.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null;
+        }
+        return storageProblem(FileRing.usableSpace(existing), path.resolve(FileRing.RING_FILE).toFile().length());
+    }
+
+    /** {@link #storageProblem()} for a file system with {@code free} bytes (-1: unknown) and a ring of {@code ring} bytes. */
+    String storageProblem(long free, long ring) {
+        long needed = MemoryQueue.arenaSize(capacityBytes) + Checkpoint.FILE_BYTES - ring;
+        if (free < 0 || needed <= free) {
+            return null;
+        }
+        return capacityBytes + " bytes for the file queue in " + path + ", but its file system has " + free
+                + " bytes free: lower queue.capacity or free space";
     }
 
     /** The defaults: memory, 8 MiB, 100,000 messages, drop-oldest, fsync every second, no flush limit. */

@@ -1,33 +1,42 @@
 package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Logger;
-import dev.sensorpub.log.RateLimiter;
-import java.time.Duration;
 
 /**
- * Turns a stream of identical events (a dropped message) into at most one log line per interval
- * carrying the count since the previous line. Counting allocates nothing; only the line does.
+ * Turns a stream of identical events (a dropped message) into at most one log line per interval,
+ * each carrying the exact count since the previous line: the first event is reported at once,
+ * later ones when an event or a {@link #flush} comes an interval after the last line, so a burst
+ * that stops inside the interval is still counted in full. Counting allocates nothing; only the
+ * line does. Times are monotonic nanoseconds.
  */
 final class RateLimitedWarning {
     private final Logger log;
     private final String event;
-    private final long intervalSeconds;
-    private final RateLimiter limiter;
+    private final long intervalNanos;
     private boolean anyLine;
+    private long lastLineNanos;
+    private long unreported;
 
     RateLimitedWarning(Logger log, String event, long intervalNanos) {
         this.log = log;
         this.event = event;
-        this.intervalSeconds = intervalNanos / 1_000_000_000L;
-        this.limiter = new RateLimiter(1, Duration.ofNanos(intervalNanos));
+        this.intervalNanos = intervalNanos;
     }
 
     void occurred(long nowNanos) {
-        if (limiter.tryAcquire(0, nowNanos)) {
-            long count = limiter.refusedBefore(0) + 1L;
-            log.warn(event + ": " + count + (anyLine ? " since the last report" : " (further reports at most every "
-                    + intervalSeconds + " s)"));
-            anyLine = true;
+        unreported++;
+        flush(nowNanos);
+    }
+
+    /** Reports the events not yet reported if the interval since the last line has passed. */
+    void flush(long nowNanos) {
+        if (unreported == 0 || anyLine && nowNanos - lastLineNanos < intervalNanos) {
+            return;
         }
+        log.warn(event + ": " + unreported + (anyLine ? " since the last report" : " (further reports at most every "
+                + intervalNanos / 1_000_000_000L + " s)"));
+        anyLine = true;
+        lastLineNanos = nowNanos;
+        unreported = 0;
     }
 }

@@ -38,6 +38,8 @@ abstract class RingQueue implements MessageQueue {
     private int cursor;
     private int tail;
     private long nextSequence;
+    /** Monotonic time of the last {@link #observeTime}: when the rate-limited warnings count their events. */
+    protected long nowNanos;
 
     RingQueue(int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes, long firstSequence,
               QueueCounters counters) {
@@ -90,14 +92,14 @@ abstract class RingQueue implements MessageQueue {
         if ((long) topicLength + payloadLength > maxRecordBytes
                 || RecordFormat.storedLength(topicLength, payloadLength) > capacity) {
             counters.rejectedTooLarge++;
-            tooLargeWarning.occurred(System.nanoTime());
+            tooLargeWarning.occurred(nowNanos);
             return -1;
         }
         int stored = RecordFormat.storedLength(topicLength, payloadLength);
         int position;
         while ((position = placeFor(stored)) < 0 || count == sequences.length) {
             counters.droppedOverflow++;
-            overflowWarning.occurred(System.nanoTime());
+            overflowWarning.occurred(nowNanos);
             if (overflow == OverflowPolicy.DROP_NEWEST) {
                 return -1;
             }
@@ -205,6 +207,40 @@ abstract class RingQueue implements MessageQueue {
     /** Storage position of the oldest stored record, or where the next one goes if empty. */
     final int oldestPosition() {
         return count == 0 ? tail : positions[head];
+    }
+
+    /**
+     * The loop's monotonic time ({@link MessageQueue#tick}): dates the warnings' events and ends
+     * their intervals, so a burst of drops is reported with its exact count even when it stops.
+     */
+    final void observeTime(long nowMillis) {
+        nowNanos = nowMillis * 1_000_000L;
+        overflowWarning.flush(nowNanos);
+        tooLargeWarning.flush(nowNanos);
+    }
+
+    /** Storage position where the next record goes if it fits before the end. */
+    final int tailPosition() {
+        return tail;
+    }
+
+    /** Records stored and not yet confirmed, dropped or expired (a scan: for reports, not the hot path). */
+    final long pendingCount() {
+        long pending = 0;
+        for (int i = 0; i < count; i++) {
+            if (states[slot(i)] == PENDING) {
+                pending++;
+            }
+        }
+        return pending;
+    }
+
+    /** Continues the sequence at {@code sequence} (not below the current one): the numbers between were used elsewhere. */
+    final void skipTo(long sequence) {
+        if (sequence < nextSequence) {
+            throw new IllegalArgumentException("sequence " + sequence + " is below the next one, " + nextSequence);
+        }
+        nextSequence = sequence;
     }
 
     /** Sets where an empty ring writes next and which sequence it hands out next (recovery). */

@@ -161,7 +161,7 @@ class AgentProcessTest {
             assertEquals(0, first.exitValue(), Files.readString(log1));
             int produced = readingsOf("beat", Files.readString(log1));
             assertTrue(produced >= 10, "produced " + produced);
-            assertTrue(Files.readString(log1).contains("(kept for the next start)"), Files.readString(log1));
+            assertTrue(Files.readString(log1).contains("kept on disk for the next start"), Files.readString(log1));
 
             // Second run: the broker is back; the backlog goes out first, then counting goes on from 1000.
             broker.start();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,6 +73,62 @@ class FileQueueRecoveryTest {
             assertEquals(13, queue.nextSequence());
             assertEquals(List.of("m11", "m12"), drain(queue, 0));
             assertEquals(13, append(queue, "m13"));
+        }
+    }
+
+    /** A ring that wrapped several times and holds 47 unconfirmed records, m{first}..m{first+46}; closed cleanly. */
+    private Path wrappedRingWith47Unconfirmed() throws IOException {
+        Path directory = Files.createTempDirectory(temp, "wrapped");
+        try (FileQueue queue = open(directory)) {
+            for (int i = 1; i <= 200; i++) {
+                append(queue, "m" + i);
+                if (i <= 153) {
+                    queue.confirm(i);
+                }
+            }
+            queue.tick(0);
+            assertEquals(47, queue.counters().queuedMessages());
+        }
+        return directory;
+    }
+
+    @Test
+    void aMissingCheckpointLosesNoRecordOfAWrappedRingAndTheLogSaysWhatWasDone() throws IOException {
+        Path directory = wrappedRingWith47Unconfirmed();
+        Files.delete(directory.resolve(FileRing.CHECKPOINT_FILE));
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            List<String> recovered = drain(queue, 0);
+            assertTrue(recovered.containsAll(numbered(154, 200)), "all 47 unconfirmed among " + recovered);
+            assertEquals("m200", recovered.get(recovered.size() - 1));
+            List<String> lines = log.containing("stored messages recovered");
+            assertEquals(1, lines.size(), log.lines.toString());
+            assertTrue(lines.get(0).contains("checkpoint missing or damaged: every intact record kept"), lines.get(0));
+            assertEquals(201, append(queue, "m201"));
+        }
+    }
+
+    @Test
+    void aStaleCheckpointFromEarlierLapsLosesNoRecordOfAWrappedRing() throws IOException {
+        Path directory = Files.createTempDirectory(temp, "stale");
+        Path old = temp.resolve("old.checkpoint");
+        try (FileQueue queue = open(directory)) {
+            for (int i = 1; i <= 200; i++) {
+                append(queue, "m" + i);
+                if (i <= 153) {
+                    queue.confirm(i);
+                }
+                queue.tick(i);
+                if (i == 20) {
+                    queue.sync();
+                    Files.copy(directory.resolve(FileRing.CHECKPOINT_FILE), old);
+                }
+            }
+        }
+        Files.copy(old, directory.resolve(FileRing.CHECKPOINT_FILE), StandardCopyOption.REPLACE_EXISTING);
+        try (FileQueue queue = open(directory)) {
+            List<String> recovered = drain(queue, 0);
+            assertTrue(recovered.containsAll(numbered(154, 200)), "all 47 unconfirmed among " + recovered);
+            assertEquals(201, append(queue, "m201"));
         }
     }
 
@@ -276,8 +331,8 @@ class FileQueueRecoveryTest {
                 random.nextBytes(checkpoint);
                 Files.write(directory.resolve(FileRing.CHECKPOINT_FILE), checkpoint);
             } else {
-                try (FileChannel channel = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
-                    new Checkpoint(channel).write(random.nextLong(), random.nextInt(), random.nextInt(), false);
+                try (StorageFile file = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
+                    new Checkpoint(file).write(random.nextLong(), random.nextInt());
                 }
             }
             try (FileQueue queue = open(directory)) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** Opens file queues whose channels the test can break or close abruptly (a crash, as far as the files can tell). */
 final class QueueFiles {
-    final Map<String, FaultyChannel> channels = new HashMap<>();
+    final Map<String, FaultyFile> channels = new HashMap<>();
     final Path directory;
 
     QueueFiles(Path directory) {
@@ -21,23 +21,23 @@ final class QueueFiles {
     FileQueue open(long capacity, int maxMessages, FsyncPolicy fsync) throws IOException {
         channels.clear();
         return FileQueue.open(directory, capacity, maxMessages, OverflowPolicy.DROP_OLDEST, fsync, 512, path -> {
-            FaultyChannel channel = new FaultyChannel(StorageOpener.FILES.open(path));
+            FaultyFile channel = new FaultyFile(StorageOpener.FILES.open(path));
             channels.put(path.getFileName().toString(), channel);
             return channel;
         });
     }
 
-    FaultyChannel ring() {
+    FaultyFile ring() {
         return channels.get(FileRing.RING_FILE);
     }
 
-    FaultyChannel checkpoint() {
+    FaultyFile checkpoint() {
         return channels.get(FileRing.CHECKPOINT_FILE);
     }
 
     /** Drops the files without any sync or checkpoint: what the next process sees after kill -9. */
     void crash() throws IOException {
-        for (FaultyChannel channel : channels.values()) {
+        for (FaultyFile channel : channels.values()) {
             channel.close();
         }
     }

@@ -1,11 +1,13 @@
 package dev.sensorpub.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QueueSettingsTest {
     @Test
@@ -34,5 +36,37 @@ class QueueSettingsTest {
     private static void assertRefused(String expected, Runnable build) {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, build::run);
         assertTrue(error.getMessage().contains(expected), error.getMessage());
+    }
+
+    @Test
+    void sizesTheHeapCannotHoldAreRefusedWithTheNumbers() {
+        long heap = 256L << 20;
+        QueueSettings gib = new QueueSettings(QueueSettings.Type.MEMORY, Path.of("q"), 1L << 30, 100_000,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
+        assertEquals("1073741824 bytes with queue.max-messages 100000 take 1076241824 bytes of heap; with"
+                + " mqtt.max-packet-size 262144 and 32 MiB for the rest that is 1058 MiB, but the JVM may use 256 MiB"
+                + " (-Xmx): lower them or raise -Xmx", gib.heapProblem(heap, 256 * 1024));
+        QueueSettings manyMessages = new QueueSettings(QueueSettings.Type.FILE, Path.of("q"), 8L << 20, 100_000_000,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
+        assertTrue(manyMessages.heapProblem(heap, 256 * 1024).contains("queue.max-messages 100000000 take"));
+        assertNull(QueueSettings.defaults().heapProblem(heap, 256 * 1024), "the defaults fit a 1 GiB Pi's default heap");
+        QueueSettings fileGib = new QueueSettings(QueueSettings.Type.FILE, Path.of("q"), 1L << 30, 100_000,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
+        assertNull(fileGib.heapProblem(heap, 256 * 1024), "a file queue keeps only an eighth in memory: "
+                + fileGib.heapBytes());
+        assertTrue(new QueueSettings(QueueSettings.Type.MEMORY, Path.of("q"), 8L << 20, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.DEFAULT, 0).heapProblem(40L << 20, 268_435_455) != null, "a 256 MiB packet limit counts");
+    }
+
+    @Test
+    void aFileQueueLargerThanItsFileSystemIsRefusedWithTheNumbers(@TempDir Path temp) {
+        QueueSettings settings = new QueueSettings(QueueSettings.Type.FILE, temp.resolve("q"), 1 << 20, 100,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
+        assertEquals("1048576 bytes for the file queue in " + temp.resolve("q") + ", but its file system has 500000"
+                + " bytes free: lower queue.capacity or free space", settings.storageProblem(500_000, 0));
+        assertNull(settings.storageProblem(500_000, 1 << 20), "a ring already there needs no more space");
+        assertNull(settings.storageProblem(-1, 0), "unknown free space is not a problem");
+        assertNull(settings.storageProblem(), "the test's file system holds 1 MiB");
+        assertNull(QueueSettings.defaults().storageProblem(), "a memory queue needs no file system");
     }
 }

@@ -58,4 +58,24 @@ class RateLimitedWarningTest {
         assertEquals(498, queue.counters().droppedOverflow());
         assertEquals(1, lines.size(), lines.toString());
     }
+
+    @Test
+    void aBurstOfDropsThatStopsInsideTheIntervalIsReportedWithItsExactCountAtTheNextTick() {
+        MemoryQueue queue = new MemoryQueue(1024, 2, OverflowPolicy.DROP_OLDEST, 64);
+        queue.tick(1_000);
+        for (int i = 0; i < 788; i++) {
+            Messages.append(queue, "m" + i);
+        }
+        assertEquals(786, queue.counters().droppedOverflow());
+        queue.tick(10_999);
+        assertEquals(1, lines.size(), lines.toString());
+        queue.tick(11_000);
+        assertEquals(List.of(
+                "WARN queue queue full (1024 bytes, 2 messages), dropped oldest messages: 1"
+                        + " (further reports at most every 10 s)",
+                "WARN queue queue full (1024 bytes, 2 messages), dropped oldest messages: 785 since the last report"),
+                lines);
+        queue.tick(30_000);
+        assertEquals(2, lines.size(), "nothing more to report");
+    }
 }
