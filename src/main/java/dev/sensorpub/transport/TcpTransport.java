@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * <p>System calls are the cost of a message on a small board, so none is made whose answer is
  * already known: a read that filled less than it was offered found the socket empty, and a write
  * that took less than it was offered found the send buffer full. The next read (or write) after
- * such a one returns 0 at once; {@link #await} looks at the socket again, and so does the call
- * after that, so a caller that never awaits still sees every byte, one call later.
+ * such a one returns 0 at once, and so does the first read after an {@link #await} that found
+ * nothing ready (it timed out or was woken). Only that one call is skipped: the call after it
+ * asks the socket again, so a caller still sees every byte, one call later.
  */
 public final class TcpTransport implements Transport {
     /** The loop retries read and write after every wake-up, so which key fired does not matter. */
@@ -137,7 +138,6 @@ public final class TcpTransport implements Transport {
     @Override
     public void await(long timeoutMillis, boolean wantWrite) throws IOException {
         liveChannel();
-        readDrained = false;
         writeFull = false;
         int ops = !connected ? SelectionKey.OP_CONNECT
                 : wantWrite ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
@@ -145,11 +145,10 @@ public final class TcpTransport implements Transport {
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
-        if (timeoutMillis > 0) {
-            selector.select(IGNORE_READY_KEY, timeoutMillis);
-        } else {
-            selector.selectNow(IGNORE_READY_KEY);
-        }
+        int ready = timeoutMillis > 0 ? selector.select(IGNORE_READY_KEY, timeoutMillis)
+                : selector.selectNow(IGNORE_READY_KEY);
+        // Nothing ready (a timeout or a wakeup): the socket had nothing to read just now.
+        readDrained = ready == 0 && connected;
     }
 
     @Override

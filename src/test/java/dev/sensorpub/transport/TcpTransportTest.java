@@ -173,6 +173,28 @@ class TcpTransportTest {
     }
 
     @Test
+    void theReadAfterAnAwaitThatFoundNothingReturnsZeroWithoutAskingTheSocket() throws IOException,
+            InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            transport.await(50, false);
+            peer.write(0xD0, 0x00);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.read(dst), "the await timed out: the socket was empty then");
+            assertEquals(2, transport.read(dst), "the next read asks the socket again");
+
+            transport.wakeup();
+            transport.await(5_000, false);
+            peer.write(0xD0, 0x00);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.read(dst), "woken with nothing ready: the same");
+            assertEquals(2, transport.read(dst));
+        }
+    }
+
+    @Test
     void aReadThatFillsItsBufferLeavesTheNextReadToTheSocket() throws IOException, InterruptedException {
         try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
