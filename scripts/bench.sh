@@ -466,6 +466,9 @@ CPU_COUNT="${CPU_COUNT:-1000000}"
 CPU_REPEAT="${CPU_REPEAT:-3}"
 IDLE_SECONDS="${IDLE_SECONDS:-600}"
 IDLE_WARMUP_SECONDS="${IDLE_WARMUP_SECONDS:-30}"
+# The idle agents: the GC of scripts/sensorpub.service, and the same without the JVM's
+# performance-data sampler (hsperfdata, read by jstat), which wakes a thread every 50 ms.
+IDLE_VARIANTS=("-XX:+UseSerialGC" "-XX:+UseSerialGC -XX:-UsePerfData")
 CPU_WINDOW=32
 CPU_SYSCALLS="read write epoll_wait futex pselect6 poll recvfrom sendto"
 MOSQ_BENCH="$out/mosq_pub_bench"
@@ -576,7 +579,7 @@ cpu_table() {
           -v sc="${sys_cols:-- | -}" 'BEGIN {
             split(mid, m, "\t")
             printf "| %s | %s | %.2f + %.2f = %.2f | %.2f - %.2f (%d) | %s | %s | %d |\n", c, q, m[2], m[3], m[1],
-                lo, hi, runs, ct > 0 ? sprintf("%.2fx", m[1] / ct) : "-", sc, m[4]
+                lo, hi, runs, (ct > 0 ? sprintf("%.2fx", m[1] / ct) : "-"), sc, m[4]
           }'
     done
   done
@@ -596,50 +599,77 @@ thread_switches() {
   done | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) printf "%s\t%d\n", n, s[n] }' | sort
 }
 
-# run_idle: prints the idle table's row, then the per-thread wakeups table.
+# run_idle: prints the idle table's rows, then the wakeups by thread. Each IDLE_VARIANTS entry
+# is one agent (its JVM flags); they run side by side, each with its own client id and topics.
 run_idle() {
-  local secs=$IDLE_SECONDS map="$work/idle.properties"
-  printf '%s\n' "board = simulator" "mqtt.server = tcp://127.0.0.1:$port" "mqtt.client-id = idle-bench" \
-      'sensor.count.type = sim-counter' 'sensor.count.topic = idle/${sensor}' 'sensor.count.qos = 1' \
-      'sensor.count.interval = 1s' 'sensor.wave.type = sim-sine' 'sensor.wave.topic = idle/${sensor}' \
-      'sensor.wave.interval = 1s' 'sensor.walk.type = sim-random-walk' 'sensor.walk.topic = idle/${sensor}' \
-      'sensor.walk.interval = 1s' > "$map"
-  java -jar "$JAR" "$map" > "$out/idle-agent.log" 2>&1 &
-  local pid=$!
-  sleep "$IDLE_WARMUP_SECONDS"
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "idle: the agent exited; see $out/idle-agent.log" >&2
-    return 1
-  fi
-  mosquitto_sub -h 127.0.0.1 -p "$port" -t 'idle/#' -q 1 -F '%t' > "$work/idle-sub.txt" 2>&1 &
-  local sub=$! hz ticks0 ticks1 t0 t1
+  local secs=$IDLE_SECONDS i n=${#IDLE_VARIANTS[@]} pids=() hz sub
   hz=$(getconf CLK_TCK)
-  thread_switches "$pid" > "$work/idle-threads0"
-  ticks0=$(proc_ticks "$pid"); t0=$(now_ns)
+  for i in $(seq 0 $((n - 1))); do
+    printf '%s\n' "board = simulator" "mqtt.server = tcp://127.0.0.1:$port" "mqtt.client-id = idle-bench-$i" \
+        'sensor.count.type = sim-counter' "sensor.count.topic = idle/$i/\${sensor}" 'sensor.count.qos = 1' \
+        'sensor.count.interval = 1s' 'sensor.wave.type = sim-sine' "sensor.wave.topic = idle/$i/\${sensor}" \
+        'sensor.wave.interval = 1s' 'sensor.walk.type = sim-random-walk' "sensor.walk.topic = idle/$i/\${sensor}" \
+        'sensor.walk.interval = 1s' > "$work/idle-$i.properties"
+    # shellcheck disable=SC2086 # the flags are words
+    java ${IDLE_VARIANTS[$i]} -jar "$JAR" "$work/idle-$i.properties" > "$out/idle-agent-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  sleep "$IDLE_WARMUP_SECONDS"
+  for i in $(seq 0 $((n - 1))); do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "idle: an agent exited; see $out/idle-agent-$i.log" >&2
+      kill "${pids[@]}" 2>/dev/null || true
+      return 1
+    fi
+  done
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t 'idle/#' -q 1 -F '%t' > "$work/idle-sub.txt" 2>&1 &
+  sub=$!
+  local ticks0=() ticks1=() t0 t1
+  for i in $(seq 0 $((n - 1))); do
+    thread_switches "${pids[$i]}" > "$work/idle-threads0-$i"
+    ticks0+=("$(proc_ticks "${pids[$i]}")")
+  done
+  t0=$(now_ns)
   sleep "$secs"
-  ticks1=$(proc_ticks "$pid"); t1=$(now_ns)
-  thread_switches "$pid" > "$work/idle-threads1"
+  t1=$(now_ns)
+  for i in $(seq 0 $((n - 1))); do
+    ticks1+=("$(proc_ticks "${pids[$i]}")")
+    thread_switches "${pids[$i]}" > "$work/idle-threads1-$i"
+  done
   kill "$sub" 2>/dev/null || true
-  kill -TERM "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  local arrived seconds switches
-  arrived=$(grep -c '^idle/' "$work/idle-sub.txt" || true)
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  local seconds arrived switches
   seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  # Threads present at the end only (started meanwhile) count from zero.
-  join -t "$(printf '\t')" -a 2 -e 0 -o 0,1.2,2.2 "$work/idle-threads0" "$work/idle-threads1" \
-      | awk -F'\t' -v s="$seconds" '{ printf "%s\t%.2f\n", $1, ($3 - $2) / s }' | sort -t"$(printf '\t')" -k2 -rn \
-      > "$work/idle-rates"
-  switches=$(awk -F'\t' '{ s += $2 } END { printf "%.1f", s }' "$work/idle-rates")
-  awk -v a="$ticks0" -v b="$ticks1" -v hz="$hz" -v s="$seconds" -v got="$arrived" -v w="$switches" 'BEGIN {
-    cpu = (b - a) / hz
-    printf "| %.0f s | %d (%.2f/s) | %.2f | %.3f%% | %s | %d |\n", s, got, got / s, cpu * 3600 / s, cpu * 100 / s, w, b - a
-  }'
+  for i in $(seq 0 $((n - 1))); do
+    arrived=$(grep -c "^idle/$i/" "$work/idle-sub.txt" || true)
+    # A thread present only at the end (started meanwhile) counts from zero.
+    join -t "$(printf '\t')" -a 2 -e 0 -o 0,1.2,2.2 "$work/idle-threads0-$i" "$work/idle-threads1-$i" \
+        | awk -F'\t' -v s="$seconds" '{ printf "%s\t%.2f\n", $1, ($3 - $2) / s }' > "$work/idle-rates-$i"
+    switches=$(awk -F'\t' '{ s += $2 } END { printf "%.1f", s }' "$work/idle-rates-$i")
+    awk -v f="${IDLE_VARIANTS[$i]}" -v a="${ticks0[$i]}" -v b="${ticks1[$i]}" -v hz="$hz" -v s="$seconds" \
+        -v got="$arrived" -v w="$switches" 'BEGIN {
+      cpu = (b - a) / hz
+      printf "| `%s` | %.0f s | %d (%.2f/s) | %.2f | %.3f%% | %s |\n", f, s, got, got / s, cpu * 3600 / s,
+          cpu * 100 / s, w
+    }'
+  done
   echo
-  echo "Wakeups per second by thread (its context switches; threads with at least 0.05/s):"
+  echo "Wakeups per second by thread (its voluntary + involuntary context switches), per row above:"
   echo
-  echo "| thread | wakeups/s |"
-  echo "|---|---|"
-  awk -F'\t' '$2 >= 0.05 { printf "| %s | %.2f |\n", $1, $2 }' "$work/idle-rates"
+  local header="| thread |" rule="|---|"
+  for i in $(seq 0 $((n - 1))); do header="$header \`${IDLE_VARIANTS[$i]}\` |"; rule="$rule---|"; done
+  echo "$header"
+  echo "$rule"
+  cat "$work"/idle-rates-* | cut -f1 | sort -u | while read -r thread; do
+    local row="| $thread |" any=0 r
+    for i in $(seq 0 $((n - 1))); do
+      r=$(awk -F'\t' -v t="$thread" '$1 == t { print $2 }' "$work/idle-rates-$i")
+      row="$row ${r:-0.00} |"
+      awk -v r="${r:-0}" 'BEGIN { exit !(r >= 0.05) }' && any=1
+    done
+    [ "$any" = 1 ] && echo "$row"
+  done
 }
 
 run_cpu() {
@@ -698,12 +728,13 @@ run_cpu() {
       echo
       echo "### Idle: the agent with three simulated sensors at 1 reading/s each"
       echo
-      echo "\`java -jar sensorpub.jar\` (default JVM flags, memory queue) with sim-counter (QoS 1)," \
-           "sim-sine and sim-random-walk (QoS 0), each every 1 s, to the same mosquitto; measured for" \
-           "$IDLE_SECONDS s after a $IDLE_WARMUP_SECONDS s warm-up. CPU: utime + stime of the process" \
-           "(/proc/<pid>/stat); wakeups: voluntary + involuntary context switches of all its threads."
+      echo "\`java FLAGS -jar sensorpub.jar\` (memory queue) with sim-counter, sim-sine and" \
+           "sim-random-walk (QoS 1, the default), each every 1 s, to the same mosquitto, one agent per" \
+           "row, side by side; measured for $IDLE_SECONDS s after a $IDLE_WARMUP_SECONDS s warm-up." \
+           "CPU: utime + stime of the process (/proc/<pid>/stat, $(getconf CLK_TCK) ticks/s); wakeups:" \
+           "voluntary + involuntary context switches of all its threads."
       echo
-      echo "| measured | readings arrived | CPU s/hour | of one core | wakeups/s | CPU ticks |"
+      echo "| JVM flags | measured | readings arrived | CPU s/hour | of one core | wakeups/s |"
       echo "|---|---|---|---|---|---|"
       echo "$idle_md"
     fi
