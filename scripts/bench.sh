@@ -578,7 +578,8 @@ cpu_table() {
           -v hi="$(tail -1 "$work/rows" | cut -f1)" -v runs="$runs" -v ct="${c_total:-0}" \
           -v sc="${sys_cols:-- | -}" 'BEGIN {
             split(mid, m, "\t")
-            printf "| %s | %s | %.2f + %.2f = %.2f | %.2f - %.2f (%d) | %s | %s | %d |\n", c, q, m[2], m[3], m[1],
+            label = c == "paho" ? "Paho" : c == "libmosquitto" ? "libmosquitto (C)" : c
+            printf "| %s | %s | %.2f + %.2f = %.2f | %.2f - %.2f (%d) | %s | %s | %d |\n", label, q, m[2], m[3], m[1],
                 lo, hi, runs, (ct > 0 ? sprintf("%.2fx", m[1] / ct) : "-"), sc, m[4]
           }'
     done
