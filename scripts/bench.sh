@@ -8,7 +8,9 @@
 #   scripts/bench.sh backlog   the offline queue's drain of a 100,000-message QoS 1 backlog vs live
 #   scripts/bench.sh fuzz      the decoder fuzz test's long mode (FUZZ_INPUTS per kind, default 3,000,000)
 #   scripts/bench.sh crash     the file queue's power-cut test's long mode (POWER_CUTS, default 500,000)
-#   scripts/bench.sh all       every section (default; without fuzz)
+#   scripts/bench.sh cpu       CPU (user, system) and system calls per message, sensorpub vs Paho vs libmosquitto
+#                              (C), then the idle agent's CPU and wakeups (CPU_COUNT, CPU_REPEAT, IDLE_SECONDS)
+#   scripts/bench.sh all       every section (default; without fuzz, crash and cpu)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
 # E2E_COUNT (default 200000), EPSILON_COUNT (default 10000000) and E2E_REPEAT (default 3) shorten
@@ -22,8 +24,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|backlog|e2e|fuzz|crash|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | crash | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|fuzz|crash|cpu|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | crash | cpu | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -459,6 +461,298 @@ run_fuzz() {
   echo
 }
 
+# ---------------------------------------------------------------------------------------------
+# cpu: what a message costs the client process in CPU and in system calls, sensorpub vs Paho vs a
+# small C program on libmosquitto (scripts/bench/mosq_pub_bench.c), all against one local
+# mosquitto with no subscriber, each ending on the broker's answer after the last message (QoS 1:
+# the last PUBACK; QoS 0: sensorpub's PINGRESP, the others' PUBACK of one QoS 1 marker). CPU comes
+# from the process's own accounting (getrusage through /usr/bin/time) over the whole process,
+# start-up and warm-up included, divided by every message it published; system calls come from a
+# separate run under `perf stat` (strace -f -c if perf cannot count), since tracing changes timing.
+# Then idle: the agent with three simulated sensors at 1 reading/s, its CPU and wakeups.
+# CPU_COUNT (default 1000000), CPU_REPEAT (default 3), IDLE_SECONDS (default 600; 0 skips it).
+
+CPU_COUNT="${CPU_COUNT:-1000000}"
+CPU_REPEAT="${CPU_REPEAT:-3}"
+IDLE_SECONDS="${IDLE_SECONDS:-600}"
+IDLE_WARMUP_SECONDS="${IDLE_WARMUP_SECONDS:-30}"
+# The idle agents: the GC of scripts/sensorpub.service, and the same without the JVM's
+# performance-data sampler (hsperfdata, read by jstat), which wakes a thread every 50 ms.
+IDLE_VARIANTS=("-XX:+UseSerialGC" "-XX:+UseSerialGC -XX:-UsePerfData")
+CPU_WINDOW=32
+CPU_SYSCALLS="read write epoll_wait futex pselect6 poll recvfrom sendto"
+MOSQ_BENCH="$out/mosq_pub_bench"
+
+# cpu_cmd CLIENT QOS N WARMUP TOPIC: sets cmd to the client's command line.
+cpu_cmd() {
+  local client=$1 qos=$2 n=$3 warmup=$4 topic=$5
+  case "$client" in
+    sensorpub) cmd=(java -jar "$JAR" bench --server "tcp://127.0.0.1:$port" --topic "$topic" --size "${#PAYLOAD}"
+                    --qos "$qos" --count "$n" --window "$CPU_WINDOW") ;;
+    paho) cmd=(java -cp "$cp" dev.sensorpub.bench.PahoPublishBench --server "tcp://127.0.0.1:$port" --topic "$topic"
+               --size "${#PAYLOAD}" --qos "$qos" --count "$n" --window "$CPU_WINDOW" --warmup "$warmup") ;;
+    libmosquitto) cmd=("$MOSQ_BENCH" -h 127.0.0.1 -p "$port" -t "$topic" -q "$qos" -n "$n" -s "${#PAYLOAD}"
+                       -w "$CPU_WINDOW" -W "$warmup") ;;
+  esac
+}
+
+cpu_topic() { printf 'sensorpub/bench/topic/%03d' $((run_no % 1000)); }
+
+# cpu_run CLIENT QOS N WARMUP: one whole process under /usr/bin/time; appends to cpu-runs.tsv:
+# client qos user_s sys_s wall_s msgs_per_sec messages_published.
+cpu_run() {
+  local client=$1 qos=$2 n=$3 warmup=$4 cmd=() rc=0
+  run_no=$((run_no + 1))
+  cpu_cmd "$client" "$qos" "$n" "$warmup" "$(cpu_topic)"
+  timeout "$CLIENT_TIMEOUT_S" /usr/bin/time -f 'TIME %U %S %e' -o "$work/time-$run_no" "${cmd[@]}" \
+      > "$work/out-$run_no" 2>&1 || rc=$?
+  cp "$work/out-$run_no" "$out/cpu-run-$run_no.log"
+  local result times
+  result=$(grep -m1 '^RESULT ' "$work/out-$run_no" || true)
+  times=$(grep -m1 '^TIME ' "$work/time-$run_no" || true)
+  if [ "$rc" -ne 0 ] || [ -z "$result" ] || [ -z "$times" ]; then
+    echo "  $client QoS $qos: FAILED (exit $rc): $(tail -1 "$work/out-$run_no")"
+    failures=$((failures + 1))
+    return 0
+  fi
+  local rate user sys wall
+  rate=$(grep -o 'msgs_per_sec=[0-9]*' <<<"$result" | cut -d= -f2)
+  read -r _ user sys wall <<<"$times"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$client" "$qos" "$user" "$sys" "$wall" "$rate" $((n + warmup)) \
+      >> "$out/cpu-runs.tsv"
+  echo "  $client QoS $qos: user ${user}s sys ${sys}s wall ${wall}s"
+}
+
+# syscall_run CLIENT QOS N WARMUP: the same process under perf stat (or strace -c); appends to
+# cpu-syscalls.tsv: client qos messages_published total, then one count per CPU_SYSCALLS name.
+syscall_run() {
+  local client=$1 qos=$2 n=$3 warmup=$4 cmd=() counts=() name total="" rc=0
+  run_no=$((run_no + 1))
+  cpu_cmd "$client" "$qos" "$n" "$warmup" "$(cpu_topic)"
+  local trace="$work/trace-$run_no"
+  if [ "$syscall_tool" = perf ]; then
+    local events=raw_syscalls:sys_enter
+    for name in $CPU_SYSCALLS; do events="$events,syscalls:sys_enter_$name"; done
+    timeout "$CLIENT_TIMEOUT_S" perf stat -x, -o "$trace" -e "$events" -- "${cmd[@]}" \
+        > "$work/out-$run_no" 2>&1 || rc=$?
+    total=$(awk -F, '$3 == "raw_syscalls:sys_enter" { print $1 }' "$trace")
+    for name in $CPU_SYSCALLS; do
+      counts+=("$(awk -F, -v e="syscalls:sys_enter_$name" '$3 == e { print $1 }' "$trace")")
+    done
+  else
+    # strace -c: "% time, seconds, usecs/call, calls, [errors,] syscall"; calls is the 4th column.
+    timeout "$CLIENT_TIMEOUT_S" strace -f -c -q -o "$trace" "${cmd[@]}" > "$work/out-$run_no" 2>&1 || rc=$?
+    total=$(awk '$NF == "total" { print $4 }' "$trace")
+    for name in $CPU_SYSCALLS; do
+      counts+=("$(awk -v s="$name" '$NF == s { print $4 }' "$trace")")
+    done
+  fi
+  cp "$trace" "$out/cpu-syscalls-$client-qos$qos.txt" 2>/dev/null || true
+  if [ "$rc" -ne 0 ] || ! grep -q '^RESULT ' "$work/out-$run_no" || [ -z "$total" ]; then
+    echo "  $client QoS $qos under $syscall_tool: FAILED (exit $rc): $(tail -1 "$work/out-$run_no")"
+    failures=$((failures + 1))
+    return 0
+  fi
+  local line
+  line=$(printf '%s\t%s\t%s\t%s' "$client" "$qos" $((n + warmup)) "$total")
+  for name in "${counts[@]}"; do line=$(printf '%s\t%s' "$line" "${name:-0}"); done
+  echo "$line" >> "$out/cpu-syscalls.tsv"
+  echo "  $client QoS $qos: $total system calls"
+}
+
+# The table: per client and QoS the median run by total CPU, the range, and the system calls.
+cpu_table() {
+  echo "| client | QoS | CPU µs/msg: user + system = total (median run) | total: min - max (runs) | vs C | system calls/msg | of which read / write / wait / futex | msgs/s (median run) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  local client qos c_total runs mid sys_cols
+  for qos in 0 1; do
+    c_total=$(awk -F'\t' -v q="$qos" '$1 == "libmosquitto" && $2 == q { print ($3 + $4) * 1e6 / $7 }' \
+        "$out/cpu-runs.tsv" | median)
+    for client in sensorpub paho libmosquitto; do
+      awk -F'\t' -v c="$client" -v q="$qos" '$1 == c && $2 == q {
+            printf "%.4f\t%.4f\t%.4f\t%s\n", ($3 + $4) * 1e6 / $7, $3 * 1e6 / $7, $4 * 1e6 / $7, $6 }' \
+          "$out/cpu-runs.tsv" | sort -n > "$work/rows"
+      [ -s "$work/rows" ] || continue
+      runs=$(wc -l < "$work/rows")
+      mid=$(sed -n "$(( (runs + 1) / 2 ))p" "$work/rows")
+      # wait: epoll_wait (Java NIO), pselect6 (libmosquitto), poll (Java blocking sockets).
+      sys_cols=$(awk -F'\t' -v c="$client" -v q="$qos" -v names="$CPU_SYSCALLS" '
+          $1 == c && $2 == q {
+            n = split(names, name, " "); for (i = 1; i <= n; i++) k[name[i]] = $(4 + i)
+            w = k["epoll_wait"] + k["pselect6"] + k["poll"]
+            r = k["read"] + k["recvfrom"]
+            wr = k["write"] + k["sendto"]
+            printf "%.3f | %.3f / %.3f / %.3f / %.3f", $4 / $3, r / $3, wr / $3, w / $3, k["futex"] / $3
+          }' "$out/cpu-syscalls.tsv")
+      awk -v c="$client" -v q="$qos" -v mid="$mid" -v lo="$(head -1 "$work/rows" | cut -f1)" \
+          -v hi="$(tail -1 "$work/rows" | cut -f1)" -v runs="$runs" -v ct="${c_total:-0}" \
+          -v sc="${sys_cols:-- | -}" 'BEGIN {
+            split(mid, m, "\t")
+            label = c == "paho" ? "Paho" : c == "libmosquitto" ? "libmosquitto (C)" : c
+            printf "| %s | %s | %.2f + %.2f = %.2f | %.2f - %.2f (%d) | %s | %s | %d |\n", label, q, m[2], m[3], m[1],
+                lo, hi, runs, (ct > 0 ? sprintf("%.2fx", m[1] / ct) : "-"), sc, m[4]
+          }'
+    done
+  done
+}
+
+# Idle: the agent with three simulated sensors at 1 reading/s against the local mosquitto. After
+# IDLE_WARMUP_SECONDS (start-up and JIT), CPU from /proc/<pid>/stat (utime + stime) and the
+# context switches of every thread (/proc/<pid>/task/*/status) over IDLE_SECONDS; a subscriber
+# counts the readings that arrived meanwhile.
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# thread_switches PID: one line per thread name: name, context switches (voluntary + involuntary).
+thread_switches() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(tr ' \t' '__' < "$t/comm" 2>/dev/null)" \
+        "$(awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }' "$t/status" 2>/dev/null)"
+  done | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) printf "%s\t%d\n", n, s[n] }' | sort
+}
+
+# run_idle: prints the idle table's rows, then the wakeups by thread. Each IDLE_VARIANTS entry
+# is one agent (its JVM flags); they run side by side, each with its own client id and topics.
+run_idle() {
+  local secs=$IDLE_SECONDS i n=${#IDLE_VARIANTS[@]} pids=() hz sub
+  hz=$(getconf CLK_TCK)
+  for i in $(seq 0 $((n - 1))); do
+    printf '%s\n' "board = simulator" "mqtt.server = tcp://127.0.0.1:$port" "mqtt.client-id = idle-bench-$i" \
+        'sensor.count.type = sim-counter' "sensor.count.topic = idle/$i/\${sensor}" 'sensor.count.qos = 1' \
+        'sensor.count.interval = 1s' 'sensor.wave.type = sim-sine' "sensor.wave.topic = idle/$i/\${sensor}" \
+        'sensor.wave.interval = 1s' 'sensor.walk.type = sim-random-walk' "sensor.walk.topic = idle/$i/\${sensor}" \
+        'sensor.walk.interval = 1s' > "$work/idle-$i.properties"
+    # shellcheck disable=SC2086 # the flags are words
+    java ${IDLE_VARIANTS[$i]} -jar "$JAR" "$work/idle-$i.properties" > "$out/idle-agent-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  sleep "$IDLE_WARMUP_SECONDS"
+  for i in $(seq 0 $((n - 1))); do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "idle: an agent exited; see $out/idle-agent-$i.log" >&2
+      kill "${pids[@]}" 2>/dev/null || true
+      return 1
+    fi
+  done
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t 'idle/#' -q 1 -F '%t' > "$work/idle-sub.txt" 2>&1 &
+  sub=$!
+  local ticks0=() ticks1=() t0 t1
+  for i in $(seq 0 $((n - 1))); do
+    thread_switches "${pids[$i]}" > "$work/idle-threads0-$i"
+    ticks0+=("$(proc_ticks "${pids[$i]}")")
+  done
+  t0=$(now_ns)
+  sleep "$secs"
+  t1=$(now_ns)
+  for i in $(seq 0 $((n - 1))); do
+    ticks1+=("$(proc_ticks "${pids[$i]}")")
+    thread_switches "${pids[$i]}" > "$work/idle-threads1-$i"
+  done
+  kill "$sub" 2>/dev/null || true
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  local seconds arrived switches
+  seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+  for i in $(seq 0 $((n - 1))); do
+    arrived=$(grep -c "^idle/$i/" "$work/idle-sub.txt" || true)
+    # A thread present only at the end (started meanwhile) counts from zero.
+    join -t "$(printf '\t')" -a 2 -e 0 -o 0,1.2,2.2 "$work/idle-threads0-$i" "$work/idle-threads1-$i" \
+        | awk -F'\t' -v s="$seconds" '{ printf "%s\t%.2f\n", $1, ($3 - $2) / s }' > "$work/idle-rates-$i"
+    switches=$(awk -F'\t' '{ s += $2 } END { printf "%.1f", s }' "$work/idle-rates-$i")
+    awk -v f="${IDLE_VARIANTS[$i]}" -v a="${ticks0[$i]}" -v b="${ticks1[$i]}" -v hz="$hz" -v s="$seconds" \
+        -v got="$arrived" -v w="$switches" 'BEGIN {
+      cpu = (b - a) / hz
+      printf "| `%s` | %.0f s | %d (%.2f/s) | %.2f | %.3f%% | %s |\n", f, s, got, got / s, cpu * 3600 / s,
+          cpu * 100 / s, w
+    }'
+  done
+  echo
+  echo "Wakeups per second by thread (its voluntary + involuntary context switches), per row above:"
+  echo
+  local header="| thread |" rule="|---|"
+  for i in $(seq 0 $((n - 1))); do header="$header \`${IDLE_VARIANTS[$i]}\` |"; rule="$rule---|"; done
+  echo "$header"
+  echo "$rule"
+  cat "$work"/idle-rates-* | cut -f1 | sort -u | while read -r thread; do
+    local row="| $thread |" any=0 r
+    for i in $(seq 0 $((n - 1))); do
+      r=$(awk -F'\t' -v t="$thread" '$1 == t { print $2 }' "$work/idle-rates-$i")
+      row="$row ${r:-0.00} |"
+      awk -v r="${r:-0}" 'BEGIN { exit !(r >= 0.05) }' && any=1
+    done
+    [ "$any" = 1 ] && echo "$row"
+  done
+}
+
+run_cpu() {
+  scripts/require-tools.sh mosquitto mosquitto-clients time gcc libmosquitto-dev
+  syscall_tool=strace
+  if command -v perf >/dev/null && perf stat -x, -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
+    syscall_tool=perf
+  else
+    scripts/require-tools.sh strace
+  fi
+  local n="$CPU_COUNT" warmup i client qos load_before load_after idle_md=""
+  warmup=$(( n / 10 < 1 ? 1 : n / 10 > 20000 ? 20000 : n / 10 ))
+  mvn -B -q -ntp -DskipTests package || return 1
+  gcc -O2 -Wall -Wextra -o "$MOSQ_BENCH" scripts/bench/mosq_pub_bench.c -lmosquitto || return 1
+  start_broker || return 1
+  : > "$out/cpu-runs.tsv"
+  : > "$out/cpu-syscalls.tsv"
+  rm -f "$out"/cpu-run-*.log
+  load_before=$(uptime | sed 's/.*load average: //')
+  echo "cpu: $n messages of ${#PAYLOAD} bytes per run after a $warmup-message warm-up, window $CPU_WINDOW," \
+       "$CPU_REPEAT rounds"
+  for i in $(seq "$CPU_REPEAT"); do
+    for qos in 0 1; do
+      for client in sensorpub paho libmosquitto; do cpu_run "$client" "$qos" "$n" "$warmup"; done
+    done
+  done
+  echo "cpu: system calls ($syscall_tool)"
+  for qos in 0 1; do
+    for client in sensorpub paho libmosquitto; do syscall_run "$client" "$qos" "$n" "$warmup"; done
+  done
+  load_after=$(uptime | sed 's/.*load average: //')
+  if [ "$IDLE_SECONDS" -gt 0 ]; then
+    echo "cpu: the idle agent for $IDLE_SECONDS s after a $IDLE_WARMUP_SECONDS s warm-up"
+    idle_md=$(run_idle) || { idle_md=""; section_failed idle; }
+  fi
+  stop_e2e
+  {
+    echo "## CPU and system calls per message: $n messages of ${#PAYLOAD} bytes, window $CPU_WINDOW, local mosquitto"
+    echo
+    echo "Command: scripts/bench.sh cpu. Each client ran as its own process, $CPU_REPEAT rounds" \
+         "round-robin, no subscriber: after a $warmup-message warm-up on the same connection, $n" \
+         "messages up to the last PUBACK (QoS 1) or the broker's answer to a packet sent after the" \
+         "last PUBLISH (QoS 0: sensorpub's PINGRESP, Paho's and the C client's PUBACK of one QoS 1" \
+         "marker). CPU: user and system time of the whole process from its own accounting" \
+         "(getrusage via /usr/bin/time; JVM start-up, JIT and GC threads included) divided by the" \
+         "$((n + warmup)) messages it published. System calls: one more run of each under" \
+         "$syscall_tool (all threads), divided the same way; wait is epoll_wait, pselect6 and poll." \
+         "C: scripts/bench/mosq_pub_bench.c on libmosquitto" \
+         "$(dpkg-query -W -f='${Version}' libmosquitto1 2>/dev/null), one thread driving" \
+         "mosquitto_loop(), max_inflight_messages $CPU_WINDOW. Paho: Java 1.2.5 MqttAsyncClient," \
+         "in-flight $CPU_WINDOW. Load average before / after the runs: $load_before / $load_after."
+    machine
+    echo
+    cpu_table
+    if [ -n "$idle_md" ]; then
+      echo
+      echo "### Idle: the agent with three simulated sensors at 1 reading/s each"
+      echo
+      echo "\`java FLAGS -jar sensorpub.jar\` (memory queue) with sim-counter, sim-sine and" \
+           "sim-random-walk (QoS 1, the default), each every 1 s, to the same mosquitto, one agent per" \
+           "row, side by side; measured for $IDLE_SECONDS s after a $IDLE_WARMUP_SECONDS s warm-up." \
+           "CPU: utime + stime of the process (/proc/<pid>/stat, $(getconf CLK_TCK) ticks/s); wakeups:" \
+           "voluntary + involuntary context switches of all its threads."
+      echo
+      echo "| JVM flags | measured | readings arrived | CPU s/hour | of one core | wakeups/s |"
+      echo "|---|---|---|---|---|---|"
+      echo "$idle_md"
+    fi
+  } | tee "$out/cpu.md"
+  echo
+}
+
 section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
 
 case "$section" in
@@ -468,6 +762,7 @@ case "$section" in
   backlog) run_backlog || section_failed backlog ;;
   fuzz) run_fuzz || section_failed fuzz ;;
   crash) run_crash || section_failed crash ;;
+  cpu) run_cpu || section_failed cpu ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue

@@ -20,9 +20,9 @@ final class PublishBench {
     /** QoS 0 messages handed in ahead of the session: enough to keep the socket busy. */
     private static final int QOS0_AHEAD = 8192;
 
-    /** What one run measured. */
+    /** What one run measured; {@code turns} of the loop, of which {@code waits} ended waiting on the socket. */
     record Result(int qos, long count, long nanos, long loopAllocatedBytes, long allAllocatedBytes,
-                  long p50Micros, long p99Micros, long p999Micros) {
+                  long p50Micros, long p99Micros, long p999Micros, long turns, long waits) {
         double messagesPerSecond() {
             return count * 1e9 / nanos;
         }
@@ -34,9 +34,12 @@ final class PublishBench {
     private final byte[] topic;
     private final byte[] payload;
     private final int qos;
+    private final int window;
     private final TimedQueue queue;
     private final MqttSession session;
     private final LatencyHistogram latency = new LatencyHistogram();
+    private long turns;
+    private long waits;
     /**
      * QoS 1: twice the window ahead keeps the window full while the latency, measured from
      * hand-in, stays the protocol's round trip plus at most one window of waiting.
@@ -55,6 +58,7 @@ final class PublishBench {
             payload[i] = (byte) ('0' + i % 10);
         }
         this.qos = qos;
+        this.window = window;
         this.ahead = qos == 0 ? QOS0_AHEAD : Math.max(64, 2 * window);
         int maxMessage = topic.length + payloadSize;
         int capacity = Math.max(ahead * 2, backlogCapacity);
@@ -98,7 +102,7 @@ final class PublishBench {
                     + timeoutMillis + " ms timeout; link " + session.state());
         }
         return new Result(qos, count, nanos, loopAllocated, allAllocated, latency.percentileMicros(0.50),
-                latency.percentileMicros(0.99), latency.percentileMicros(0.999));
+                latency.percentileMicros(0.99), latency.percentileMicros(0.999), turns, waits);
     }
 
     /**
@@ -125,7 +129,7 @@ final class PublishBench {
             throw new IllegalStateException("backlog not drained within " + timeoutMillis + " ms");
         }
         // Latency would only say how long the messages waited offline: not reported.
-        return new Result(qos, count, nanos, -1, -1, -1, -1, -1);
+        return new Result(qos, count, nanos, -1, -1, -1, -1, -1, turns, waits);
     }
 
     private boolean publish(long count, long deadlineMillis) {
@@ -136,7 +140,10 @@ final class PublishBench {
     private boolean publish(long count, long deadlineMillis, long produced) {
         QueueCounters counters = queue.counters();
         long confirmedAtStart = counters.confirmed();
+        turns = 0;
+        waits = 0;
         while (counters.confirmed() - confirmedAtStart < count) {
+            turns++;
             long t = Agent.monotonicMillis();
             if (t >= deadlineMillis || session.state() != LinkState.CONNECTED) {
                 return false;
@@ -149,7 +156,10 @@ final class PublishBench {
             if (produced == count) {
                 session.requestProof(); // the last QoS 0 messages need a PINGRESP to count as delivered
             }
-            if (counters.queuedMessages() >= ahead || produced == count) {
+            // Sleep whenever the session can take nothing more: another turn would only read an
+            // empty socket. At QoS 1 a full window is that point, as it is in the agent's loop.
+            if (counters.queuedMessages() >= ahead || produced == count || qos > 0 && session.inflightCount() >= window) {
+                waits++;
                 session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - Agent.monotonicMillis())));
             }
         }

@@ -17,6 +17,13 @@ import java.util.function.Consumer;
  * The read, write and await path allocates nothing (measured in the tests): the selector reports
  * through {@link Selector#select(Consumer, long)} to a consumer that captures nothing, so no
  * selected-key set is ever filled.
+ *
+ * <p>System calls are the cost of a message on a small board, so none is made whose answer is
+ * already known: a read that filled less than it was offered found the socket empty, and a write
+ * that took less than it was offered found the send buffer full. The next read (or write) after
+ * such a one returns 0 at once, and so does the first read after an {@link #await} that found
+ * nothing ready (it timed out or was woken). Only that one call is skipped: the call after it
+ * asks the socket again, so a caller still sees every byte, one call later.
  */
 public final class TcpTransport implements Transport {
     /** The loop retries read and write after every wake-up, so which key fired does not matter. */
@@ -27,6 +34,10 @@ public final class TcpTransport implements Transport {
     private volatile Selector selector;
     private SelectionKey key;
     private boolean connected;
+    /** The last read came back short: the next one returns 0 without asking the kernel. */
+    private boolean readDrained;
+    /** The last write came back short: the next one returns 0 without asking the kernel. */
+    private boolean writeFull;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -95,12 +106,26 @@ public final class TcpTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return liveChannel().read(dst);
+        SocketChannel c = liveChannel();
+        if (readDrained) {
+            readDrained = false;
+            return 0;
+        }
+        int n = c.read(dst);
+        readDrained = n > 0 && dst.hasRemaining();
+        return n;
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return liveChannel().write(src);
+        SocketChannel c = liveChannel();
+        if (writeFull) {
+            writeFull = false;
+            return 0;
+        }
+        int n = c.write(src);
+        writeFull = n > 0 && src.hasRemaining();
+        return n;
     }
 
     private SocketChannel liveChannel() throws IOException {
@@ -113,17 +138,17 @@ public final class TcpTransport implements Transport {
     @Override
     public void await(long timeoutMillis, boolean wantWrite) throws IOException {
         liveChannel();
+        writeFull = false;
         int ops = !connected ? SelectionKey.OP_CONNECT
                 : wantWrite ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         // Changing the interest set queues a selector update; skip it when nothing changed.
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
-        if (timeoutMillis > 0) {
-            selector.select(IGNORE_READY_KEY, timeoutMillis);
-        } else {
-            selector.selectNow(IGNORE_READY_KEY);
-        }
+        int ready = timeoutMillis > 0 ? selector.select(IGNORE_READY_KEY, timeoutMillis)
+                : selector.selectNow(IGNORE_READY_KEY);
+        // Nothing ready (a timeout or a wakeup): the socket had nothing to read just now.
+        readDrained = ready == 0 && connected;
     }
 
     @Override
@@ -156,6 +181,8 @@ public final class TcpTransport implements Transport {
     @Override
     public void close() {
         connected = false;
+        readDrained = false;
+        writeFull = false;
         key = null;
         if (channel != null) {
             try {

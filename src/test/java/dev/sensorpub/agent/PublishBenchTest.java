@@ -34,6 +34,25 @@ class PublishBenchTest {
         }
     }
 
+    /**
+     * At QoS 1 the loop can do nothing more once the window is full: another turn would only read
+     * an empty socket. So every turn ends waiting for the broker, as the agent's loop does.
+     */
+    @Test
+    void atQos1EveryTurnOfTheLoopEndsWaitingForTheBroker() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
+            PublishBench bench = new PublishBench(broker.url(), "sensorpub/bench/topic/001", 32, 1, 32);
+            try {
+                assertTrue(bench.connect(10_000));
+                PublishBench.Result r = bench.run(20_000, 60_000);
+                assertTrue(r.turns() <= r.waits() + 1, r.turns() + " turns of the loop, only " + r.waits()
+                        + " of them ended waiting");
+            } finally {
+                bench.close();
+            }
+        }
+    }
+
     @Test
     void theBenchCommandPrintsOneResultLine() throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {

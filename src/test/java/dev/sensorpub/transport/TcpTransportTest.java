@@ -23,6 +23,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TcpTransportTest {
+    /** Loopback hands bytes over within the sender's system call; this is ample margin. */
+    private static final long LANDING_MILLIS = 200;
 
     @Test
     void echoesBytesBothWaysOverLoopback() throws IOException {
@@ -141,6 +143,72 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * A read that filled less than it was offered found the socket empty; the next read would
+     * only cost a system call to say so. It returns 0 at once, even when bytes have landed since,
+     * and the bytes come with the read after it, or with the first read after an await.
+     */
+    @Test
+    void theReadAfterAShortReadReturnsZeroWithoutAskingTheSocket() throws IOException, InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            peer.write(0xD0, 0x00);
+            transport.await(5_000, false);
+            assertEquals(2, transport.read(dst), "the PINGRESP, 2 of 16 bytes offered");
+
+            peer.write(0x40, 0x02, 0x00, 0x01);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.read(dst), "known empty: no system call, although a PUBACK has landed");
+            assertEquals(4, transport.read(dst), "the next read asks the socket again");
+
+            peer.write(0x40, 0x02, 0x00, 0x02);
+            Thread.sleep(LANDING_MILLIS);
+            transport.await(5_000, false);
+            assertEquals(4, transport.read(dst), "an await looks at the socket again");
+            assertArrayEquals(ScriptedBroker.bytes(0xD0, 0x00, 0x40, 0x02, 0x00, 0x01, 0x40, 0x02, 0x00, 0x02),
+                    java.util.Arrays.copyOf(dst.array(), dst.position()));
+        }
+    }
+
+    @Test
+    void theReadAfterAnAwaitThatFoundNothingReturnsZeroWithoutAskingTheSocket() throws IOException,
+            InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            transport.await(50, false);
+            peer.write(0xD0, 0x00);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.read(dst), "the await timed out: the socket was empty then");
+            assertEquals(2, transport.read(dst), "the next read asks the socket again");
+
+            transport.wakeup();
+            transport.await(5_000, false);
+            peer.write(0xD0, 0x00);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.read(dst), "woken with nothing ready: the same");
+            assertEquals(2, transport.read(dst));
+        }
+    }
+
+    @Test
+    void aReadThatFillsItsBufferLeavesTheNextReadToTheSocket() throws IOException, InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            peer.write(0x40, 0x02, 0x00, 0x01, 0x40, 0x02, 0x00, 0x02);
+            Thread.sleep(LANDING_MILLIS);
+            transport.await(5_000, false);
+            ByteBuffer half = ByteBuffer.allocate(4);
+            assertEquals(4, transport.read(half));
+            half.clear();
+            assertEquals(4, transport.read(half), "the socket may hold more: it is asked");
+        }
+    }
+
     @Test
     void readReturnsMinusOneWhenTheBrokerCloses() throws IOException {
         try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
@@ -198,7 +266,39 @@ class TcpTransportTest {
                 written += n;
             }
             assertEquals(0, n, "write never blocked nor returned 0 after " + written + " bytes");
+            chunk.clear();
+            assertEquals(0, transport.write(chunk), "the socket itself takes nothing more");
             TransportAssertions.assertAwaitSleepsItsTimeout(transport, 200, true); // nothing drains
+        }
+    }
+
+    /**
+     * A write that took less than it was offered found the send buffer full; the next write
+     * returns 0 without a system call, even if the peer has read meanwhile, and the one after it
+     * (or the first after an await) gives the socket the bytes again.
+     */
+    @Test
+    void theWriteAfterAShortWriteTakesNothingWithoutAskingTheSocket() throws IOException, InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            ByteBuffer chunk = ByteBuffer.allocate(65_521); // a prime: the buffers never fill exactly
+            long written = 0;
+            long deadline = Drive.deadline(10_000);
+            while (System.nanoTime() < deadline) {
+                chunk.clear();
+                int n = transport.write(chunk);
+                written += n;
+                if (n > 0 && chunk.hasRemaining()) {
+                    break; // a short write: the buffers are full
+                }
+                assertTrue(n > 0, "a full socket shows first as a short write, not as 0");
+            }
+            assertTrue(chunk.hasRemaining(), "no short write within 10 s");
+            peer.readBytes((int) written, 10_000);
+            Thread.sleep(LANDING_MILLIS);
+            assertEquals(0, transport.write(chunk), "known full: no system call, although the peer read it all");
+            assertTrue(transport.write(chunk) > 0, "the next write asks the socket again");
         }
     }
 
