@@ -7,11 +7,14 @@
 #                              10M messages under Epsilon GC, start-up with and without AppCDS)
 #   scripts/bench.sh backlog   the offline queue's drain of a 100,000-message QoS 1 backlog vs live
 #   scripts/bench.sh fuzz      the decoder fuzz test's long mode (FUZZ_INPUTS per kind, default 3,000,000)
-#   scripts/bench.sh all       every section (default; without fuzz)
+#   scripts/bench.sh links     delivery on kernel-shaped thin links (issue 11's matrix, 72 runs, root,
+#                              about 30 min): lost, connects, duplicates, order, backlog drain
+#   scripts/bench.sh all       every section (default; without fuzz and links)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
 # E2E_COUNT (default 200000), EPSILON_COUNT (default 10000000) and E2E_REPEAT (default 3) shorten
-# the e2e runs for a quick check.
+# the e2e runs for a quick check. LINKS_PARALLEL (default 6) is how many link-lab runs go at once;
+# LINKS_ARGS passes options to dev.sensorpub.linklab.LinkMatrix (e.g. "--rates 16 --qos 1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +24,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|backlog|e2e|fuzz|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|fuzz|links|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | links | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -449,6 +452,23 @@ run_fuzz() {
   echo
 }
 
+# The link lab: every run in its own network namespace with its loopback shaped by tc and cut by
+# iptables, mosquitto and a counting mosquitto_sub inside, the agent from the built jar. Needs root.
+run_links() {
+  scripts/require-tools.sh mosquitto mosquitto-clients iproute2 iptables
+  mvn -B -q -ntp -DskipTests package || return 1
+  {
+    echo "## Links: delivery on kernel-shaped thin links"
+    echo
+    machine
+    echo
+    # shellcheck disable=SC2086 # LINKS_ARGS is a list of options
+    java -cp "$cp" dev.sensorpub.linklab.LinkMatrix --jar "$JAR" --out "$out/links" \
+        --parallel "${LINKS_PARALLEL:-6}" ${LINKS_ARGS:-}
+  } | tee "$out/links.md"
+  echo
+}
+
 section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
 
 case "$section" in
@@ -457,6 +477,7 @@ case "$section" in
   e2e) run_e2e || section_failed e2e ;;
   backlog) run_backlog || section_failed backlog ;;
   fuzz) run_fuzz || section_failed fuzz ;;
+  links) run_links || section_failed links ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue

@@ -75,6 +75,7 @@ public final class LinkMatrix {
             }
         }
         Files.createDirectories(out);
+        LinkTable.markdown(List.of()); // loaded now: a rebuild during the run cannot swap it under us
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         List<Future<LinkResult>> futures = new ArrayList<>();
@@ -107,8 +108,11 @@ public final class LinkMatrix {
                 + " ms; mosquitto_sub (QoS 2, unshaped port) counts. Phases: " + warmup + " s warm-up, " + outage
                 + " s outage and drain (at most " + drainTimeout + " s) then " + steady / 4 + " s, or "
                 + (outage + steady / 2) + " s without outage. Drain: from the first CONNECT after the outage until"
-                + " every reading taken before it arrived; uplink use = MQTT bytes sent uplink meanwhile"
-                + " (iptables counters, less 52 header bytes a packet) / (link rate x time).");
+                + " every reading taken before it arrived. Lost: readings that never arrived although a later"
+                + " one did; behind: readings taken after the last that arrived, still queued when the agent"
+                + " stopped (SIGTERM, 5 s drain). Uplink use = MQTT bytes sent uplink meanwhile"
+                + " (iptables counters, less 52 header bytes a packet) / (link rate x time + the shaper's"
+                + " 3 KB bucket).");
         System.out.println();
         System.out.print(LinkTable.markdown(results));
     }
@@ -118,7 +122,7 @@ public final class LinkMatrix {
         try {
             r = LinkRun.run(s, mapping -> AgentCommand.fromJar(jar, mapping.toString()), dir);
         } catch (Exception e) {
-            r = new LinkResult(s, -1, -1, 0, 0, 0, 0, -1, Double.NaN, "the lab failed: " + e.getMessage());
+            r = new LinkResult(s, -1, -1, -1, 0, 0, 0, 0, -1, Double.NaN, "the lab failed: " + e.getMessage());
         }
         System.err.printf(Locale.ROOT, "[%4.0f s] %s%n", (System.nanoTime() - start) / 1e9, r.summary());
         return r;

@@ -2,6 +2,7 @@ package dev.sensorpub.linklab;
 
 import dev.sensorpub.testing.Arrivals;
 import dev.sensorpub.testing.LinkLab;
+import dev.sensorpub.testing.ShapedLoopback;
 import dev.sensorpub.testing.ShapedLoopback.LinkCounters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,9 @@ import java.util.regex.Pattern;
 /**
  * Runs one {@link LinkScenario} in its own {@link LinkLab} and counts what arrived. The drain is
  * timed from the first CONNECT the broker accepted after the outage until every reading taken
- * before that connect has arrived; the uplink's MQTT bytes over that time come from the lab's
- * iptables counters, read at both ends.
+ * before that connect has arrived; the uplink's MQTT bytes come from the lab's iptables counters
+ * (from the end of the outage, when nothing is in flight, until after the last backlog arrival)
+ * and are set against what the shaper could pass in the drain's time.
  */
 public final class LinkRun {
     private static final long FIRST_ARRIVAL_TIMEOUT_MILLIS = 60_000;
@@ -70,8 +72,10 @@ public final class LinkRun {
             if (arrivals.malformed() > 0) {
                 append(note, arrivals.malformed() + " payloads not a count, first '" + arrivals.firstMalformed() + "'");
             }
-            return new LinkResult(s, produced, produced < 0 ? -1 : arrivals.missingBelow(produced),
-                    arrivals.duplicates(), arrivals.outOfOrder(), lab.connectsOf(LinkScenario.CLIENT_ID).size(),
+            // A gap below the highest arrival is lost; readings after it were still queued at the stop.
+            long delivered = Math.min(produced, arrivals.highest() + 1);
+            return new LinkResult(s, produced, produced < 0 ? -1 : arrivals.missingBelow(delivered),
+                    produced < 0 ? -1 : produced - delivered, arrivals.duplicates(), arrivals.outOfOrder(), lab.connectsOf(LinkScenario.CLIENT_ID).size(),
                     backlog, drainMillis, use, note.toString());
         }
     }
@@ -90,32 +94,24 @@ public final class LinkRun {
     private record Drain(long backlog, long millis, double uplinkUse, String note) {
     }
 
-    private record Sample(LinkCounters counters, long nanos) {
-    }
-
-    private static Sample sample(LinkLab lab) {
-        long before = System.nanoTime();
-        LinkCounters c = lab.counters();
-        return new Sample(c, before + (System.nanoTime() - before) / 2);
-    }
-
     private static Drain outageAndDrain(LinkScenario s, LinkLab lab) throws InterruptedException {
         Arrivals arrivals = lab.arrivals();
+        int deliveredBefore = arrivals.prefix();
         lab.blackHole(true);
         Thread.sleep(s.outageMillis());
         lab.blackHole(false);
         long holeEnd = System.nanoTime();
-        Sample atHoleEnd = sample(lab);
+        // Nothing crosses the hole, and a reconnect carries no MQTT bytes before its CONNECT: counting
+        // from here counts the drain's bytes without racing the connect.
+        LinkCounters atHoleEnd = lab.counters();
         long deadline = holeEnd + s.drainTimeoutMillis() * 1_000_000L;
         long base = arrivals.productionStartNanos(INTERVAL_NANOS);
 
         // The drain starts at the first CONNECT after the outage; if the old connection survived, at once.
         long start = -1;
-        Sample first = atHoleEnd;
         while (System.nanoTime() < deadline) {
             long connect = firstAfter(lab.connectsOf(LinkScenario.CLIENT_ID), holeEnd);
             if (connect >= 0) {
-                first = sample(lab);
                 start = connect;
                 break;
             }
@@ -126,16 +122,17 @@ public final class LinkRun {
             Thread.sleep(POLL_MILLIS);
         }
         if (start < 0) {
-            return new Drain(takenBefore(holeEnd, base), -1, Double.NaN, "no connect within "
+            return new Drain(takenBefore(holeEnd, base) - deliveredBefore, -1, Double.NaN, "no connect within "
                     + s.drainTimeoutMillis() / 1000 + " s after the outage");
         }
-        int backlog = takenBefore(start, base);
+        int taken = takenBefore(start, base);
         long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
-        long end = arrivals.awaitPrefix(backlog, left);
-        Sample last = sample(lab);
-        double seconds = (last.nanos - first.nanos) / 1e9;
-        double use = last.counters.minus(first.counters).upPayloadBytes() * 8.0
-                / (s.shape().upKbit() * 1000.0 * seconds);
+        long end = arrivals.awaitPrefix(taken, left);
+        // After the last backlog arrival only live readings (150 B/s) cross until this read.
+        long bytes = lab.counters().minus(atHoleEnd).upPayloadBytes();
+        long stop = end < 0 ? System.nanoTime() : end;
+        double use = bytes / ShapedLoopback.capacityBytes(s.shape().upKbit(), Math.max(1, stop - start) / 1e9);
+        int backlog = taken - deliveredBefore;
         if (end < 0) {
             return new Drain(backlog, -1, use, "backlog not in after " + s.drainTimeoutMillis() / 1000
                     + " s; all in below " + arrivals.prefix());

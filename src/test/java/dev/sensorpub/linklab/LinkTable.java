@@ -11,9 +11,9 @@ public final class LinkTable {
 
     public static String markdown(List<LinkResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append("| link | loss | QoS | outage | readings | lost | connects (due) | duplicates (allowed) "
-                + "| in order | backlog | drain | drain uplink use | holds |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("| link | loss | QoS | outage | readings | lost | behind at stop | connects (due) "
+                + "| duplicates (allowed) | in order | backlog | drain | drain uplink use | holds |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int holding = 0;
         int drainCells = 0;
         int drainHolding = 0;
@@ -25,6 +25,7 @@ public final class LinkTable {
                     .append(" | ").append(s.outageMillis() == 0 ? "-" : s.outageMillis() / 1000 + " s")
                     .append(" | ").append(r.produced() < 0 ? "?" : String.valueOf(r.produced()))
                     .append(" | ").append(r.produced() < 0 ? "?" : String.valueOf(r.lost()))
+                    .append(" | ").append(r.produced() < 0 ? "?" : String.valueOf(r.behind()))
                     .append(" | ").append(r.connects()).append(" (").append(r.connectsDue()).append(')')
                     .append(" | ").append(r.duplicates()).append(" (").append(r.duplicatesAllowed()).append(')')
                     .append(" | ").append(r.outOfOrder() == 0 ? "yes" : "no: " + r.outOfOrder())
@@ -39,7 +40,8 @@ public final class LinkTable {
                 drainHolding += r.drainHolds() ? 1 : 0;
             }
         }
-        out.append('\n').append("Delivery holds (lost 0, connects as due, duplicates within one window per outage,"
+        out.append('\n').append("Delivery holds (lost 0, at most ").append(LinkResult.BEHIND_ALLOWED)
+                .append(" readings behind at the stop, connects as due, duplicates within one window per outage,"
                 + " first arrivals in order) in ").append(holding).append(" of ").append(results.size())
                 .append(" runs; the drain uses >= ").append(percent(LinkResult.DRAIN_USE_TARGET))
                 .append(" of the uplink in ").append(drainHolding).append(" of ").append(drainCells)
@@ -69,6 +71,9 @@ public final class LinkTable {
         List<String> failed = new ArrayList<>();
         if (r.produced() < 0 || r.lost() != 0) {
             failed.add("lost");
+        }
+        if (r.behind() > LinkResult.BEHIND_ALLOWED) {
+            failed.add("behind");
         }
         if (r.connects() != r.connectsDue()) {
             failed.add("connects");

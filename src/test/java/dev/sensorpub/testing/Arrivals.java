@@ -72,6 +72,11 @@ public final class Arrivals {
         return prefix;
     }
 
+    /** The highest value that arrived; -1 before any. */
+    public synchronized long highest() {
+        return highestFirst;
+    }
+
     /** Values in 0 .. produced-1 that never arrived. */
     public synchronized long missingBelow(long produced) {
         int n = (int) Math.min(produced, Integer.MAX_VALUE);

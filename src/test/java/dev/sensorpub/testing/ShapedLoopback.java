@@ -86,6 +86,15 @@ public final class ShapedLoopback {
         }
     }
 
+    /**
+     * Bytes the shaper lets through at most in {@code seconds} from a full bucket: the rate, plus the
+     * credit htb starts with (its burst of one frame, and one more frame it sends while the bucket is
+     * empty). Short drains would otherwise seem to beat the link.
+     */
+    public static double capacityBytes(int kbit, double seconds) {
+        return kbit * 1000.0 / 8 * seconds + 2.0 * FRAME;
+    }
+
     /** Packets to and from the port vanish (true) or flow again (false). */
     public synchronized void blackHole(boolean on) {
         if (on == blackHole) {
