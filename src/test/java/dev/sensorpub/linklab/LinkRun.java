@@ -154,9 +154,14 @@ public final class LinkRun {
         return -1;
     }
 
+    /** The agent's own count of readings, from the line it logs when it stops. */
     static long produced(String agentLog) {
         Matcher m = PRODUCED.matcher(agentLog);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        return last;
     }
 
     private static void append(StringBuilder note, String text) {

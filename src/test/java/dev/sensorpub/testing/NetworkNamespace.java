@@ -102,13 +102,21 @@ public final class NetworkNamespace implements AutoCloseable {
         return null;
     }
 
-    /** A run killed with SIGKILL cannot clean up: its namespaces go the next time one is made. */
+    /**
+     * A run killed with SIGKILL cannot clean up: the next namespace made kills what that run left
+     * running in its namespaces (the agent, mosquitto, mosquitto_sub) and deletes them.
+     */
     private static void deleteLeftoversOfDeadRuns() {
         Result list = runOnHost(List.of("ip", "netns", "list"));
         for (String line : list.output.split("\n")) {
             String[] words = line.strip().split("\\s+");
             Matcher m = OURS.matcher(words[0]);
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
+                for (String pid : runOnHost(List.of("ip", "netns", "pids", words[0])).output.split("\\s+")) {
+                    if (!pid.isEmpty()) {
+                        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
                 runOnHost(List.of("ip", "netns", "delete", words[0]));
             }
         }
@@ -140,11 +148,11 @@ public final class NetworkNamespace implements AutoCloseable {
         return r.output;
     }
 
-    /** Starts a long-running process inside, output to {@code log}; it is stopped on {@link #close()}. */
+    /** Starts a long-running process inside, output to {@code log} (replaced); stopped on {@link #close()}. */
     public Process start(List<String> command, Path log) {
         try {
             Process p = new ProcessBuilder(inside(command)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                    .redirectOutput(log.toFile()).start();
             processes.add(p);
             return p;
         } catch (IOException e) {
