@@ -10,11 +10,14 @@
 #   scripts/bench.sh crash     the file queue's power-cut test's long mode (POWER_CUTS, default 500,000)
 #   scripts/bench.sh cpu       CPU (user, system) and system calls per message, sensorpub vs Paho vs libmosquitto
 #                              (C), then the idle agent's CPU and wakeups (CPU_COUNT, CPU_REPEAT, IDLE_SECONDS)
-#   scripts/bench.sh all       every section (default; without fuzz, crash and cpu)
+#   scripts/bench.sh links     delivery on kernel-shaped thin links (issue 11's matrix, 72 runs, root,
+#                              about 30 min): lost, connects, duplicates, order, backlog drain
+#   scripts/bench.sh all       every section (default; without fuzz, crash, cpu and links)
 # Results land in bench-results/. Exits non-zero only if a run failed, never because a target was
 # missed: targets are for people reading the table.
 # E2E_COUNT (default 200000), EPSILON_COUNT (default 10000000) and E2E_REPEAT (default 3) shorten
-# the e2e runs for a quick check.
+# the e2e runs for a quick check. LINKS_PARALLEL (default 6) is how many link-lab runs go at once;
+# LINKS_ARGS passes options to dev.sensorpub.linklab.LinkMatrix (e.g. "--rates 16 --qos 1").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +27,8 @@ mkdir -p "$out"
 failures=0
 
 case "$section" in
-  codec|queue|backlog|e2e|fuzz|crash|cpu|all) ;;
-  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | crash | cpu | all" >&2; exit 2 ;;
+  codec|queue|backlog|e2e|fuzz|crash|cpu|links|all) ;;
+  *) echo "unknown section '$section'; use: codec | queue | backlog | e2e | fuzz | crash | cpu | links | all" >&2; exit 2 ;;
 esac
 
 mvn -B -q -ntp -DskipTests test-compile
@@ -753,6 +756,23 @@ run_cpu() {
   echo
 }
 
+# The link lab: every run in its own network namespace with its loopback shaped by tc and cut by
+# iptables, mosquitto and a counting mosquitto_sub inside, the agent from the built jar. Needs root.
+run_links() {
+  scripts/require-tools.sh mosquitto mosquitto-clients iproute2 iptables
+  mvn -B -q -ntp -DskipTests package || return 1
+  {
+    echo "## Links: delivery on kernel-shaped thin links"
+    echo
+    machine
+    echo
+    # shellcheck disable=SC2086 # LINKS_ARGS is a list of options
+    java -cp "$cp" dev.sensorpub.linklab.LinkMatrix --jar "$JAR" --out "$out/links" \
+        --parallel "${LINKS_PARALLEL:-6}" ${LINKS_ARGS:-}
+  } | tee "$out/links.md"
+  echo
+}
+
 section_failed() { failures=$((failures + 1)); echo "section $1 FAILED" >&2; }
 
 case "$section" in
@@ -763,6 +783,7 @@ case "$section" in
   fuzz) run_fuzz || section_failed fuzz ;;
   crash) run_crash || section_failed crash ;;
   cpu) run_cpu || section_failed cpu ;;
+  links) run_links || section_failed links ;;
   all)
     run_codec || section_failed codec
     run_queue || section_failed queue

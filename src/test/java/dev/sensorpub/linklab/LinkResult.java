@@ -1,0 +1,65 @@
+package dev.sensorpub.linklab;
+
+/**
+ * What one {@link LinkScenario} delivered, counted by the subscriber and the broker, never by the
+ * agent (except {@code produced}, its own count of readings taken).
+ *
+ * @param produced     readings the agent took (its shutdown log), or -1 if it never said
+ * @param lost         readings that never arrived although a later one did
+ * @param behind       readings taken after the last one that arrived: still queued when the agent
+ *                     stopped (after its shutdown drain), gone with its memory queue
+ * @param duplicates   arrivals beyond the first of a value
+ * @param outOfOrder   first arrivals of a value lower than one already in
+ * @param connects     CONNECTs the broker accepted from the agent
+ * @param backlog      readings taken before the first connect after the outage that had not arrived
+ *                     before the outage began (0 without outage)
+ * @param drainMillis  from that connect until every reading taken before it was in; -1 if never
+ * @param drainUplinkUse MQTT bytes sent uplink during the drain / what the shaper could pass in that time
+ *                     (rate x time + its bucket); NaN if none
+ * @param note         why a number is missing, or empty
+ */
+public record LinkResult(LinkScenario scenario, long produced, long lost, long behind, long duplicates, long outOfOrder,
+                         int connects, long backlog, long drainMillis, double drainUplinkUse, String note) {
+    /** The bar for a drain: the uplink, not the window, is the limit. */
+    public static final double DRAIN_USE_TARGET = 0.80;
+
+    /** Readings a keeping-up agent may still hold at its stop: two seconds' worth. */
+    public static final long BEHIND_ALLOWED = 2_000 / LinkScenario.READING_INTERVAL_MILLIS;
+
+    public int connectsDue() {
+        return scenario.outages() + 1;
+    }
+
+    public long duplicatesAllowed() {
+        return (long) LinkScenario.INFLIGHT_WINDOW * scenario.outages();
+    }
+
+    public boolean drained() {
+        return scenario.outages() == 0 || drainMillis >= 0;
+    }
+
+    /** Nothing lost, the agent keeping up, no false dead link, duplicates within one window per outage, first arrivals in order. */
+    public boolean deliveryHolds() {
+        return produced >= 0 && lost == 0 && behind <= BEHIND_ALLOWED && connects == connectsDue() && duplicates <= duplicatesAllowed()
+                && outOfOrder == 0 && drained();
+    }
+
+    /** The drain target applies after an outage at QoS 0 and 1. */
+    public boolean drainTargetApplies() {
+        return scenario.outages() > 0 && scenario.qos() <= 1;
+    }
+
+    public boolean drainHolds() {
+        return !drainTargetApplies() || (drained() && drainUplinkUse >= DRAIN_USE_TARGET);
+    }
+
+    /** One line for a test's failure message. */
+    public String summary() {
+        return scenario.describe() + ": produced " + produced + ", lost " + lost + ", behind " + behind + ", connects " + connects + " (due "
+                + connectsDue() + "), duplicates " + duplicates + " (allowed " + duplicatesAllowed() + "), out of order "
+                + outOfOrder + (scenario.outages() == 0 ? ""
+                : ", backlog " + backlog + (drainMillis >= 0 ? " drained in " + drainMillis + " ms" : " not drained")
+                        + ", uplink use " + Math.round(drainUplinkUse * 100) + "%")
+                + (note.isEmpty() ? "" : " (" + note + ")");
+    }
+}
