@@ -75,4 +75,22 @@ class SessionHostileLinkTest {
         assertEquals(List.of("PUBLISH q0 pi/t r1", "PUBLISH q1 dup id=1 pi/t r2", "PUBLISH q1 dup id=2 pi/t r3"),
                 publishes(s), "the kept window is acknowledged only once resent: nothing may wait for it");
     }
+
+    @Test
+    void aBrokerThatKeepsSendingButNeverReadsUsIsDeadAlsoForQos0() {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(2).reconnectDelays(1_000, 2_000, 10_000));
+        s.connect(ScriptedSession.CONNACK);
+        s.socket.writable = false; // from now on the broker reads nothing of ours
+        byte[] command = {0x30, 0x06, 0x00, 0x03, 'c', 'm', 'd', 'x'}; // QoS 0: needs no answer
+        long connectedFor = 0;
+        for (int i = 0; i < 600 && s.session.state() == LinkState.CONNECTED; i++) {
+            s.append("pi/t", "r" + i, 0);
+            s.socket.deliver(command);
+            s.step(50);
+            connectedFor += 50;
+        }
+        assertTrue(connectedFor <= 3 * 2_000, "QoS 0 readings never proven, yet the link stayed up for "
+                + connectedFor + " ms (keep alive 2 s)");
+    }
 }
