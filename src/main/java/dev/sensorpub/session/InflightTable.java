@@ -168,6 +168,16 @@ final class InflightTable {
         return sentOnLink[slot];
     }
 
+    /** Whether some entry's packet was written on {@code link}, so its answer will come on it. */
+    boolean anySentOnLink(long link) {
+        for (int slot = 0; slot < state.length; slot++) {
+            if (state[slot] != FREE && sentOnLink[slot] == link) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void remove(int slot) {
         if (state[slot] == AWAITING_PUBREC || state[slot] == AWAITING_PUBCOMP) {
             qos2Used--;

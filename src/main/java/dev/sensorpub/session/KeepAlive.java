@@ -15,7 +15,8 @@ import dev.sensorpub.codec.PacketEncoder;
  *       was queued behind our own backlog: a slow link is not a dead one.</li>
  *   <li>The link is dead when a PINGREQ on the wire gets no answer, and nothing else arrives,
  *       within the answer timeout; or when the socket takes nothing at all and nothing arrives
- *       for that long. Found within about one keep alive of the last packet received.</li>
+ *       for that long, or for a whole keep alive however much the broker sends. Found within
+ *       about one keep alive of the last packet received.</li>
  * </ul>
  */
 final class KeepAlive {
@@ -93,6 +94,12 @@ final class KeepAlive {
                 return "the socket took nothing for " + (nowMillis - lastWriteMillis)
                         + " ms and the broker said nothing for " + quietFor + " ms";
             }
+            // A broker that keeps sending but never reads us: what it sends proves nothing of ours
+            // (QoS 0 has no window to time out), so a whole keep alive with no byte taken is dead.
+            if (!pingOnWire && nowMillis - lastWriteMillis >= keepAliveMillis) {
+                return "the socket took nothing for " + (nowMillis - lastWriteMillis)
+                        + " ms while the broker kept sending";
+            }
             return null;
         }
         boolean idle = nowMillis - lastWriteMillis >= keepAliveMillis;
@@ -124,7 +131,11 @@ final class KeepAlive {
     /** The latest time the loop must look at this link again. */
     long deadlineMillis(boolean somethingUnproven) {
         if (pingOutstanding) {
-            return Math.max(pingOnWire ? pingSentAtMillis : lastWriteMillis, lastReadMillis) + answerTimeoutMillis;
+            if (pingOnWire) {
+                return Math.max(pingSentAtMillis, lastReadMillis) + answerTimeoutMillis;
+            }
+            return Math.min(Math.max(lastWriteMillis, lastReadMillis) + answerTimeoutMillis,
+                    lastWriteMillis + keepAliveMillis);
         }
         long deadline = lastWriteMillis + keepAliveMillis;
         if (somethingUnproven) {

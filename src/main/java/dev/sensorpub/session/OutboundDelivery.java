@@ -196,6 +196,12 @@ final class OutboundDelivery {
             if (!resend && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
                 return;
             }
+            // A resend that lost its slot (a new session, or the birth and the lane took the
+            // window first) needs a new one. It waits while something sent on this link will be
+            // acknowledged; taking it now would find the window full and start over from the oldest.
+            if (resend && !inflight.hasRoom() && inflight.slotOfSequence(next) < 0 && inflight.anySentOnLink(link)) {
+                return;
+            }
             if (next < backlogEndSequence && !flushLimiter.tryAcquire(nowNanos)) {
                 flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
                 return;
