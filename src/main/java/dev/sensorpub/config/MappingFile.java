@@ -8,6 +8,8 @@ import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
 import dev.sensorpub.transport.Endpoint;
 import dev.sensorpub.transport.Endpoints;
+import dev.sensorpub.transport.TlsContext;
+import dev.sensorpub.transport.TlsSettings;
 import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -208,6 +210,15 @@ public final class MappingFile {
         for (ServerAddress s : servers) {
             anyTls |= s.tls();
         }
+        if (anyTls && readable(ca) && readable(cert) && readable(key) && (cert == null) == (key == null)) {
+            // the start reads these files; --check reads them the same way, so it fails here, not at start
+            try {
+                TlsContext.checkFiles(new TlsSettings(ca, cert, key, verifyHostname));
+            } catch (IllegalArgumentException e) {
+                String setting = e.getMessage().split(" ", 3)[1];
+                r.problem("mqtt.tls." + setting, e.getMessage().replaceFirst("^TLS " + setting + " ", ""));
+            }
+        }
         if (!anyTls) {
             for (String tlsKey : List.of("mqtt.tls.ca-file", "mqtt.tls.cert-file", "mqtt.tls.key-file",
                     "mqtt.tls.verify-hostname")) {
@@ -242,6 +253,11 @@ public final class MappingFile {
 
     private static int utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** True for no file (null) and for a file that exists and can be read. */
+    private static boolean readable(Path file) {
+        return file == null || Files.isRegularFile(file) && Files.isReadable(file);
     }
 
     private static Path existingFile(KeyReader r, String key, Path baseDir) {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.sensorpub.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,5 +132,25 @@ class HostileMappingTest {
         }
         assertEquals(1, found.size());
         assertTrue(found.get(0).endsWith(dir.resolve("boards/mine.properties").toString()), found.get(0));
+    }
+
+    @Test
+    void aCaFileThatIsNoCertificateFailsCheckAsItFailsTheStart() throws IOException {
+        Files.writeString(dir.resolve("ca.pem"), "garbage\n");
+        assertEquals(List.of("line 7: mqtt.tls.ca-file: " + dir.resolve("ca.pem") + " contains no PEM certificate "
+                + "(expected a '-----BEGIN CERTIFICATE-----' block)"),
+                problems("mqtt.server = ssl://127.0.0.1:8883\nmqtt.tls.ca-file = ca.pem\n").stream()
+                        .filter(p -> !p.contains("also set on line")).toList());
+    }
+
+    @Test
+    void aClientKeyOfAnotherCertificateFailsCheckAsItFailsTheStart() throws IOException {
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        List<String> problems = problems("mqtt.server = ssl://127.0.0.1:8883\nmqtt.tls.cert-file = " + pki.clientCert()
+                + "\nmqtt.tls.key-file = " + pki.untrustedClientKey() + "\n");
+        assertEquals(List.of("line 8: mqtt.tls.key-file: " + pki.untrustedClientKey() + " does not belong to the "
+                + "certificate in cert-file " + pki.clientCert()),
+                problems.stream().filter(p -> p.contains("mqtt.tls")).map(p -> p.replaceFirst(" \\(.*\\)$", ""))
+                        .toList());
     }
 }
