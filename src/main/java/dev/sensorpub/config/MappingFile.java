@@ -79,6 +79,26 @@ public final class MappingFile {
         return load(mapping, boardDirs);
     }
 
+    /**
+     * {@code problems} ("key: reason", found once the board is known, e.g. a GPIO pin on a bus) each
+     * prefixed with "line N: " for the key's line in {@code mapping}, like every other problem.
+     */
+    public static List<String> onTheirLines(Path mapping, List<String> problems) {
+        Map<String, Integer> lines;
+        try {
+            lines = PropertiesFile.parse(Files.readAllBytes(mapping)).lines();
+        } catch (IOException e) {
+            return problems; // it was read a moment ago; without it the problems still name their keys
+        }
+        List<String> out = new ArrayList<>(problems.size());
+        for (String problem : problems) {
+            int colon = problem.indexOf(':');
+            Integer line = colon < 0 ? null : lines.get(problem.substring(0, colon));
+            out.add(line == null ? problem : "line " + line + ": " + problem);
+        }
+        return out;
+    }
+
     public static AgentConfig load(Path mapping, List<Path> boardDirs) throws ConfigException {
         byte[] bytes;
         try {
