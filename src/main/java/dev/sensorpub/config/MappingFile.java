@@ -152,7 +152,10 @@ public final class MappingFile {
         if (value.contains("/") || value.endsWith(".properties")) {
             Path file = baseDir.resolve(value);
             if (!Files.isRegularFile(file)) {
-                r.problem("board", "board file not found: " + file);
+                String stem = file.getFileName().toString().replaceFirst("\\.properties$", "");
+                r.problem("board", "board file not found: " + file + (BoardConfig.BUILT_IN.contains(stem)
+                        ? "; for the built-in board write board = " + stem
+                        : "; give an existing file, or a built-in board: " + builtIn));
                 return null;
             }
             return BoardConfig.load(file, problems);

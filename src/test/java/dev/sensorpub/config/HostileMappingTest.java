@@ -131,7 +131,15 @@ class HostileMappingTest {
             }
         }
         assertEquals(1, found.size());
-        assertTrue(found.get(0).endsWith(dir.resolve("boards/mine.properties").toString()), found.get(0));
+        assertTrue(found.get(0).endsWith(dir.resolve("boards/mine.properties") + "; give an existing file, or a "
+                + "built-in board: " + String.join(", ", BoardConfig.BUILT_IN)), found.get(0));
+    }
+
+    @Test
+    void aBuiltInBoardWrittenAsAFileNameSaysHowToNameIt() throws IOException {
+        assertEquals(List.of("line 6: board: board file not found: " + dir.resolve("raspberry-pi-4b.properties")
+                + "; for the built-in board write board = raspberry-pi-4b"),
+                problems("board = raspberry-pi-4b.properties\n").stream().filter(p -> p.contains("not found")).toList());
     }
 
     @Test

@@ -543,7 +543,8 @@ class MappingFileTest {
                 + "raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a "
                 + "board file (no raspberry-pi-9.properties in [board-configs])"), problemsOf(lines));
         lines.set(lines.size() - 1, "board = boards/mine.properties");
-        assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")),
+        assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")
+                + "; give an existing file, or a built-in board: " + String.join(", ", BoardConfig.BUILT_IN)),
                 problemsOf(lines));
     }
 
