@@ -130,7 +130,8 @@ final class PropertiesFile {
             if (commentLike > 0) {
                 problems.add("line " + (first + 1) + ": " + key + ": line " + commentLike + " continues the value "
                         + "(line " + (commentLike - 1) + " ends in '\\') but looks like a comment; remove the '\\' "
-                        + "at the end of line " + (commentLike - 1) + ", or write \\\\ if the value ends in a backslash");
+                        + "at the end of line " + (commentLike - 1)
+                        + ", or write \\\\ if the value ends in a backslash");
             }
         }
     }
@@ -191,6 +192,12 @@ final class PropertiesFile {
                         + "of its own, or write \\# if the # belongs to the value");
                 break;
             }
+            if (isInvisible(c)) {
+                problems.add(who + "holds an invisible U+" + String.format("%04X", (int) c) + " at column " + (i + 1)
+                        + " of the " + (key == null ? "key" : "value")
+                        + " (pasted from a web page?); delete it, or write "
+                        + String.format("\\u%04x", (int) c) + " if it belongs there");
+            }
             if (c != '\\') {
                 out.append(c);
                 if (!isBlank(c)) {
@@ -235,6 +242,12 @@ final class PropertiesFile {
     private static boolean maySecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("pas") || k.contains("pw") || k.contains("secret") || k.startsWith("mqtt.server");
+    }
+
+    /** Spaces and marks that look like nothing or like an ASCII space, so no one sees them in an editor. */
+    private static boolean isInvisible(char c) {
+        return c == '\u00a0' || (c >= '\u2000' && c <= '\u200f') || c == '\u2028' || c == '\u2029'
+                || c == '\u202f' || c == '\u205f' || c == '\u2060' || c == '\u3000' || c == '\ufeff';
     }
 
     private static boolean endsWithOddBackslashes(String line) {

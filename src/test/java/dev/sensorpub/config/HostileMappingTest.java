@@ -139,7 +139,8 @@ class HostileMappingTest {
     void aBuiltInBoardWrittenAsAFileNameSaysHowToNameIt() throws IOException {
         assertEquals(List.of("line 6: board: board file not found: " + dir.resolve("raspberry-pi-4b.properties")
                 + "; for the built-in board write board = raspberry-pi-4b"),
-                problems("board = raspberry-pi-4b.properties\n").stream().filter(p -> p.contains("not found")).toList());
+                problems("board = raspberry-pi-4b.properties\n").stream().filter(p -> p.contains("not found"))
+                        .toList());
     }
 
     @Test
@@ -160,5 +161,14 @@ class HostileMappingTest {
                 + "certificate in cert-file " + pki.clientCert()),
                 problems.stream().filter(p -> p.contains("mqtt.tls")).map(p -> p.replaceFirst(" \\(.*\\)$", ""))
                         .toList());
+    }
+
+    @Test
+    void anInvisibleSpacePastedIntoAValueIsReported() {
+        assertEquals(List.of("line 2: sensor.t.topic: holds an invisible U+00A0 at column 4 of the value "
+                + "(pasted from a web page?); delete it, or write \\u00a0 if it belongs there",
+                "line 3: sensor.u.topic: holds an invisible U+200B at column 3 of the value (pasted from a web page?); "
+                + "delete it, or write \\u200b if it belongs there"),
+                parse("a = 1\nsensor.t.topic = g/t\u00a0\nsensor.u.topic = g/\u200bu\nv = \\u00a0kept\n").problems());
     }
 }
