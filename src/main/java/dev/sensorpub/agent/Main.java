@@ -119,7 +119,7 @@ public final class Main {
         AgentConfig config = MappingFile.load(mapping);
         java.util.List<String> conflicts = HardwareAddresses.conflicts(config.sensors(), config.outputs(), config.board());
         if (!conflicts.isEmpty()) {
-            throw new ConfigException(conflicts);
+            throw new ConfigException(MappingFile.onTheirLines(mapping, conflicts));
         }
         return config;
     }

@@ -8,6 +8,8 @@ import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
 import dev.sensorpub.transport.Endpoint;
 import dev.sensorpub.transport.Endpoints;
+import dev.sensorpub.transport.TlsContext;
+import dev.sensorpub.transport.TlsSettings;
 import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +79,26 @@ public final class MappingFile {
         return load(mapping, boardDirs);
     }
 
+    /**
+     * {@code problems} ("key: reason", found once the board is known, e.g. a GPIO pin on a bus) each
+     * prefixed with "line N: " for the key's line in {@code mapping}, like every other problem.
+     */
+    public static List<String> onTheirLines(Path mapping, List<String> problems) {
+        Map<String, Integer> lines;
+        try {
+            lines = PropertiesFile.parse(Files.readAllBytes(mapping)).lines();
+        } catch (IOException e) {
+            return problems; // it was read a moment ago; without it the problems still name their keys
+        }
+        List<String> out = new ArrayList<>(problems.size());
+        for (String problem : problems) {
+            int colon = problem.indexOf(':');
+            Integer line = colon < 0 ? null : lines.get(problem.substring(0, colon));
+            out.add(line == null ? problem : "line " + line + ": " + problem);
+        }
+        return out;
+    }
+
     public static AgentConfig load(Path mapping, List<Path> boardDirs) throws ConfigException {
         byte[] bytes;
         try {
@@ -138,7 +160,10 @@ public final class MappingFile {
         if (value.contains("/") || value.endsWith(".properties")) {
             Path file = baseDir.resolve(value);
             if (!Files.isRegularFile(file)) {
-                r.problem("board", "board file not found: " + file);
+                String stem = file.getFileName().toString().replaceFirst("\\.properties$", "");
+                r.problem("board", "board file not found: " + file + (BoardConfig.BUILT_IN.contains(stem)
+                        ? "; for the built-in board write board = " + stem
+                        : "; give an existing file, or a built-in board: " + builtIn));
                 return null;
             }
             return BoardConfig.load(file, problems);
@@ -216,6 +241,15 @@ public final class MappingFile {
         for (ServerAddress s : servers) {
             anyTls |= s.tls();
         }
+        if (anyTls && readable(ca) && readable(cert) && readable(key) && (cert == null) == (key == null)) {
+            // the start reads these files; --check reads them the same way, so it fails here, not at start
+            try {
+                TlsContext.checkFiles(new TlsSettings(ca, cert, key, verifyHostname));
+            } catch (IllegalArgumentException e) {
+                String setting = e.getMessage().split(" ", 3)[1];
+                r.problem("mqtt.tls." + setting, e.getMessage().replaceFirst("^TLS " + setting + " ", ""));
+            }
+        }
         if (!anyTls) {
             for (String tlsKey : List.of("mqtt.tls.ca-file", "mqtt.tls.cert-file", "mqtt.tls.key-file",
                     "mqtt.tls.verify-hostname")) {
@@ -250,6 +284,11 @@ public final class MappingFile {
 
     private static int utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** True for no file (null) and for a file that exists and can be read. */
+    private static boolean readable(Path file) {
+        return file == null || Files.isRegularFile(file) && Files.isReadable(file);
     }
 
     private static Path existingFile(KeyReader r, String key, Path baseDir) {

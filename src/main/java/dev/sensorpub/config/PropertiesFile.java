@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,7 +22,8 @@ import java.util.Map;
  *   <li>a key given twice (the last one wins, as in Properties, and both lines are named);
  *   <li>a UTF-8 byte-order mark (skipped: Notepad writes one) and bytes that are not UTF-8.
  * </ul>
- * The value of a key ending in "password" is never repeated in a report.
+ * No part of a value that may hold a secret is ever repeated in a report: a password key, also
+ * misspelt or in another case, and the broker URL (whose user info may hold one).
  */
 final class PropertiesFile {
     private final Map<String, String> values = new HashMap<>();
@@ -111,20 +113,31 @@ final class PropertiesFile {
                 continue;
             }
             StringBuilder logical = new StringBuilder();
+            int commentLike = 0; // the first continuation line that reads as a comment, from 1
             while (endsWithOddBackslashes(line) && i < natural.length) {
                 logical.append(line, 0, line.length() - 1);
                 line = stripLeading(natural[i]);
                 i++;
+                if (commentLike == 0 && !line.isEmpty() && (line.charAt(0) == '#' || line.charAt(0) == '!')) {
+                    commentLike = i;
+                }
             }
             if (endsWithOddBackslashes(line)) {
                 line = line.substring(0, line.length() - 1); // a continuation at the end of the file
             }
             logical.append(line);
-            entry(logical.toString(), first + 1);
+            String key = entry(logical.toString(), first + 1);
+            if (commentLike > 0) {
+                problems.add("line " + (first + 1) + ": " + key + ": line " + commentLike + " continues the value "
+                        + "(line " + (commentLike - 1) + " ends in '\\') but looks like a comment; remove the '\\' "
+                        + "at the end of line " + (commentLike - 1)
+                        + ", or write \\\\ if the value ends in a backslash");
+            }
         }
     }
 
-    private void entry(String line, int number) {
+    /** Records one logical line; returns its key. */
+    private String entry(String line, int number) {
         int n = line.length();
         int keyEnd = 0;
         while (keyEnd < n) {
@@ -149,32 +162,41 @@ final class PropertiesFile {
                 valueStart++;
             }
         }
-        String key = unescape(line.substring(0, keyEnd), null, number);
-        String value = unescape(line.substring(valueStart), key, number);
+        String key = unescape(line.substring(0, keyEnd), null, number, false);
+        // "key = # note" is a comment in INI files; here it would be the whole value
+        boolean blankBefore = valueStart > keyEnd && isBlank(line.charAt(valueStart - 1));
+        String value = unescape(line.substring(valueStart), key, number, blankBefore);
         Integer previous = lines.put(key, number);
         if (previous != null) {
             problems.add("line " + number + ": " + key + ": also set on line " + previous
                     + "; a properties file keeps only the last, so delete one of them");
         }
         values.put(key, value);
+        return key;
     }
 
     /**
      * Resolves escapes the way Properties does, reporting the ones that lose a character, and
      * cuts a trailing comment (reported). {@code key} is null while reading the key itself.
      */
-    private String unescape(String raw, String key, int number) {
+    private String unescape(String raw, String key, int number, boolean blankBefore) {
         String who = "line " + number + ": " + (key == null ? "" : key + ": ");
-        boolean secret = key != null && key.endsWith("password");
+        boolean secret = key != null && maySecret(key);
         StringBuilder out = new StringBuilder(raw.length());
         int keep = 0; // out's length up to its last character that trailing-whitespace trimming must keep
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            if (c == '#' && key != null && i > 0 && isBlank(raw.charAt(i - 1))) {
+            if (c == '#' && key != null && (i > 0 ? isBlank(raw.charAt(i - 1)) : blankBefore)) {
                 problems.add(who + (secret ? "a '#' after a space" : "'" + raw.substring(i) + "'")
                         + " is not a comment in a properties file but part of the value; put the comment on a line "
                         + "of its own, or write \\# if the # belongs to the value");
                 break;
+            }
+            if (isInvisible(c)) {
+                problems.add(who + "holds an invisible U+" + String.format("%04X", (int) c) + " at column " + (i + 1)
+                        + " of the " + (key == null ? "key" : "value")
+                        + " (pasted from a web page?); delete it, or write "
+                        + String.format("\\u%04x", (int) c) + " if it belongs there");
             }
             if (c != '\\') {
                 out.append(c);
@@ -214,6 +236,18 @@ final class PropertiesFile {
         }
         out.setLength(keep);
         return out.toString();
+    }
+
+    /** A password key, also misspelt ("pasword", "passwd", "pw"), or a URL that may carry user info. */
+    private static boolean maySecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("pas") || k.contains("pw") || k.contains("secret") || k.startsWith("mqtt.server");
+    }
+
+    /** Spaces and marks that look like nothing or like an ASCII space, so no one sees them in an editor. */
+    private static boolean isInvisible(char c) {
+        return c == '\u00a0' || (c >= '\u2000' && c <= '\u200f') || c == '\u2028' || c == '\u2029'
+                || c == '\u202f' || c == '\u205f' || c == '\u2060' || c == '\u3000' || c == '\ufeff';
     }
 
     private static boolean endsWithOddBackslashes(String line) {

@@ -59,7 +59,7 @@ public final class HardwareAddresses {
     private static void claimPin(Map<Integer, String> owners, int pin, String owner, String key, List<String> problems) {
         String first = owners.putIfAbsent(pin, owner);
         if (first != null) {
-            problems.add(key + ": GPIO " + pin + " is also used by " + first);
+            problems.add(key + ": GPIO " + pin + " is also used by " + first + "; wire one of them to a free GPIO");
         }
     }
 

@@ -146,17 +146,19 @@ public final class Endpoint {
     }
 
     private static int parsePort(String url, String text) {
-        if (text.isEmpty() || text.length() > 5) {
-            throw bad(url, "has port '" + text + "'; expected a number from 1 to 65535");
-        }
-        int port = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw bad(url, "has port '" + text + "'; expected a number from 1 to 65535");
+                // not repeated: "tcp://user:password" without "@host" puts the password here
+                throw bad(url.substring(0, url.lastIndexOf(':') + 1) + "...", "has a port that is not a number "
+                        + "(not shown); expected a number from 1 to 65535, and user info goes in mqtt.username "
+                        + "and mqtt.password");
             }
-            port = port * 10 + (c - '0');
         }
+        if (text.isEmpty() || text.length() > 5) {
+            throw bad(url, "has port '" + text + "'; expected a number from 1 to 65535");
+        }
+        int port = Integer.parseInt(text);
         if (port < 1 || port > 65535) {
             throw bad(url, "has port " + port + "; expected a number from 1 to 65535");
         }

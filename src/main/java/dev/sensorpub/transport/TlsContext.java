@@ -75,6 +75,21 @@ public final class TlsContext {
         }
     }
 
+    /**
+     * Reads every file named in the settings as {@link #create} does, without building a context or
+     * logging, so {@code --check} rejects exactly the files the start would.
+     *
+     * @throws IllegalArgumentException "TLS &lt;setting&gt; &lt;file&gt; &lt;problem&gt;"
+     */
+    public static void checkFiles(TlsSettings settings) {
+        if (settings.caFile() != null) {
+            PemFiles.certificates("ca-file", settings.caFile());
+        }
+        if (settings.hasClientCertificate()) {
+            clientKeyPair(settings.certFile(), settings.keyFile());
+        }
+    }
+
     /** The same context limited to the given protocol versions; lets tests pin TLS 1.2 or 1.3. */
     TlsContext withProtocols(String... onlyThese) {
         return new TlsContext(sslContext, verifyHostname, onlyThese.clone());
@@ -132,17 +147,24 @@ public final class TlsContext {
 
     private static KeyManager[] keyManagers(Path certFile, Path keyFile) throws GeneralSecurityException {
         List<X509Certificate> chain = PemFiles.certificates("cert-file", certFile);
-        PrivateKey key = PemFiles.privateKey("key-file", keyFile);
+        PrivateKey key = clientKeyPair(certFile, keyFile);
         warnIfOutsideValidity("cert-file", certFile, chain.get(0));
-        if (!belongTogether(key, chain.get(0))) {
-            throw PemFiles.bad("key-file", keyFile, "does not belong to the certificate in cert-file " + certFile
-                    + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
-        }
         KeyStore store = emptyKeyStore();
         store.setKeyEntry("client", key, KEY_STORE_PASSWORD, chain.toArray(new X509Certificate[0]));
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, KEY_STORE_PASSWORD);
         return factory.getKeyManagers();
+    }
+
+    /** The key in {@code keyFile}, checked to belong to the first certificate in {@code certFile}. */
+    private static PrivateKey clientKeyPair(Path certFile, Path keyFile) {
+        X509Certificate leaf = PemFiles.certificates("cert-file", certFile).get(0);
+        PrivateKey key = PemFiles.privateKey("key-file", keyFile);
+        if (!belongTogether(key, leaf)) {
+            throw PemFiles.bad("key-file", keyFile, "does not belong to the certificate in cert-file " + certFile
+                    + " (" + leaf.getSubjectX500Principal().getName() + ")");
+        }
+        return key;
     }
 
     /** Signs a few bytes with the key and checks them with the certificate's public key. */

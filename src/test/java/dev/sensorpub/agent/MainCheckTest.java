@@ -58,7 +58,8 @@ class MainCheckTest {
                 "sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 8");
         assertEquals(Main.BAD_CONFIG, check(m, null));
         assertEquals(m + ": 1 problem; nothing was started\n"
-                + "  sensor.door.pin: GPIO 8 is also used by spi0.0 (sensor adc)\n", text(err));
+                + "  line 9: sensor.door.pin: GPIO 8 is also used by spi0.0 (sensor adc); wire one of them to a free "
+                + "GPIO\n", text(err));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.sensorpub.log.LogSettings;
 import dev.sensorpub.queue.FsyncPolicy;
 import dev.sensorpub.queue.OverflowPolicy;
 import dev.sensorpub.queue.QueueSettings;
+import dev.sensorpub.testing.TestPki;
 import dev.sensorpub.transport.Endpoint;
 import dev.sensorpub.transport.Endpoints;
 import java.io.IOException;
@@ -180,9 +181,10 @@ class MappingFileTest {
 
     @Test
     void everyMqttKeyIsRead() throws Exception {
-        Files.writeString(dir.resolve("ca.pem"), "x");
-        Files.writeString(dir.resolve("c.pem"), "x");
-        Files.writeString(dir.resolve("k.pem"), "x");
+        TestPki pki = TestPki.create(Files.createDirectories(dir.resolve("pki")));
+        Files.copy(pki.caFile(), dir.resolve("ca.pem"));
+        Files.copy(pki.clientCert(), dir.resolve("c.pem"));
+        Files.copy(pki.clientKey(), dir.resolve("k.pem"));
         List<String> lines = new ArrayList<>(without("mqtt.server"));
         lines.addAll(List.of("mqtt.server = ssl://broker.example:8883, tcp://[::1]",
                 "mqtt.keep-alive = 1m", "mqtt.clean-session = true", "mqtt.username = pi", "mqtt.password = s3cret",
@@ -541,7 +543,8 @@ class MappingFileTest {
                 + "raspberry-pi-3b, raspberry-pi-4b, raspberry-pi-5, raspberry-pi-zero-2w, simulator; or a path to a "
                 + "board file (no raspberry-pi-9.properties in [board-configs])"), problemsOf(lines));
         lines.set(lines.size() - 1, "board = boards/mine.properties");
-        assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")),
+        assertEquals(List.of("board: board file not found: " + dir.resolve("boards/mine.properties")
+                + "; give an existing file, or a built-in board: " + String.join(", ", BoardConfig.BUILT_IN)),
                 problemsOf(lines));
     }
 

@@ -23,6 +23,12 @@ class PropertiesFileTest {
     void readsWhatJavaPropertiesReads() throws IOException {
         String text = "# comment\n! also a comment\n  a = 1\nb:2\nc 3\nd=\\\n    continued \\\n  more\n"
                 + "e = tab\\there\nf = caf\\u00e9\ng = \\#not-a-comment \\= \\: \\\\\nh\n";
+        PropertiesFile file = assertReadAsPropertiesReads(text);
+        assertEquals(Map.of("a", 3, "b", 4, "c", 5, "d", 6, "e", 9, "f", 10, "g", 11, "h", 12), file.lines());
+    }
+
+    /** {@code text} reads without problems and with the values Properties gives (trailing blanks trimmed). */
+    static PropertiesFile assertReadAsPropertiesReads(String text) throws IOException {
         PropertiesFile file = parse(text);
         Properties reference = new Properties();
         reference.load(new StringReader(text));
@@ -31,7 +37,7 @@ class PropertiesFileTest {
             assertEquals(reference.getProperty(key).strip(), file.values().get(key), key);
         }
         assertEquals(reference.size(), file.values().size());
-        assertEquals(Map.of("a", 3, "b", 4, "c", 5, "d", 6, "e", 9, "f", 10, "g", 11, "h", 12), file.lines());
+        return file;
     }
 
     @Test

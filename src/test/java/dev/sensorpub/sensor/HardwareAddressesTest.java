@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,12 +42,23 @@ class HardwareAddressesTest {
 
     @Test
     void aPinOfAnEnabledBusIsTheBussWhateverTheOrder() throws Exception {
-        assertEquals(List.of("sensor.door.pin: GPIO 7 is also used by spi0.1 (sensor adc)",
-                "output.led.pin: GPIO 3 is also used by i2c-1 (sensor outdoor)"), conflicts(REAL,
+        String fix = "; wire one of them to a free GPIO";
+        assertEquals(List.of("sensor.door.pin: GPIO 7 is also used by spi0.1 (sensor adc)" + fix,
+                "output.led.pin: GPIO 3 is also used by i2c-1 (sensor outdoor)" + fix), conflicts(REAL,
                 "sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 7",
                 "sensor.adc.type = mcp3008", "sensor.adc.topic = x/a", "sensor.adc.chip-select = 1", "sensor.adc.channel = 2",
                 "sensor.outdoor.type = bme280", "sensor.outdoor.topic = x/o",
                 "output.led.type = gpio-output", "output.led.pin = 3"));
+    }
+
+    @Test
+    @Disabled("defect: a gpio-input on GPIO 4 beside a ds18b20 passes --check, but the w1-gpio overlay the board "
+            + "notes prescribe (dtoverlay=w1-gpio, default gpiopin=4) owns GPIO 4, so the input fails at start")
+    void aGpioOnTheOneWirePinIsTheBuss() throws Exception {
+        assertEquals(List.of("sensor.door.pin: GPIO 4 is also used by w1 (sensor water); wire one of them to a "
+                + "free GPIO"), conflicts(REAL,
+                "sensor.water.type = ds18b20", "sensor.water.topic = x/w",
+                "sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 4"));
     }
 
     @Test

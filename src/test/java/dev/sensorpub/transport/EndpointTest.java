@@ -64,7 +64,6 @@ class EndpointTest {
         "tcp://broker:             | has port ''; expected a number from 1 to 65535",
         "tcp://broker:0            | has port 0; expected a number from 1 to 65535",
         "tcp://broker:65536        | has port 65536; expected a number from 1 to 65535",
-        "tcp://broker:12a          | has port '12a'; expected a number from 1 to 65535",
         "tcp://broker:1883/topic   | contains '/': only host and port are allowed (no path or query)",
         "tcp://::1:1883            | looks like an IPv6 address without brackets: write tcp://[::1:1883]:port",
         "tcp://[::1:1883           | opens '[' for an IPv6 address but never closes it with ']'",
@@ -75,6 +74,14 @@ class EndpointTest {
     void rejectsBadUrlsNamingTheProblem(String url, String problem) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Endpoint.parse(url));
         assertEquals("broker URL '" + url + "' " + problem, e.getMessage());
+    }
+
+    @Test
+    void aPortThatIsNotANumberIsNotRepeatedForItMayBeAPassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Endpoint.parse("tcp://bob:hunter2"));
+        assertEquals("broker URL 'tcp://bob:...' has a port that is not a number (not shown); expected a number "
+                + "from 1 to 65535, and user info goes in mqtt.username and mqtt.password", e.getMessage());
     }
 
     @Test
