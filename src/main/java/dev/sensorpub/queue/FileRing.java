@@ -117,9 +117,10 @@ final class FileRing extends RingQueue {
             if (readOnly == null) {
                 preallocate(data, directory, file, size);
             }
-            checkpointFile = openCheckpoint(directory, opener, readOnly == null);
-            FileRing ring = new FileRing(file, data, new Checkpoint(checkpointFile), size, maxMessages, overflow,
-                    maxRecordBytes, counters);
+            Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
+            checkpointFile = checkpoint.file();
+            FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
+                    counters);
             ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
@@ -138,28 +139,34 @@ final class FileRing extends RingQueue {
     }
 
     /**
-     * The checkpoint file, read-only if it cannot be written, or null if it cannot be opened at all
-     * (an unwritable directory without one): the ring works without it, confirmed records just
-     * come back after a restart.
+     * The checkpoint, read from a read-only file if it cannot be written (and then never written),
+     * or without a file if it cannot be opened at all (an unwritable directory without one): the
+     * ring works without it, confirmed records just come back after a restart.
      */
-    private static StorageFile openCheckpoint(Path directory, StorageOpener opener, boolean writable)
+    private static Checkpoint openCheckpoint(Path directory, StorageOpener opener, boolean writable)
             throws IOException {
         Path path = directory.resolve(CHECKPOINT_FILE);
         if (writable) {
+            StorageFile file = null;
             try {
-                StorageFile file = opener.open(path);
+                file = opener.open(path);
                 preallocate(file, directory, path, Checkpoint.FILE_BYTES);
-                return file;
+                return new Checkpoint(file, true);
             } catch (IOException e) {
+                if (file != null) {
+                    file.close();
+                }
                 Log.logger("queue").warn("queue checkpoint " + path + " cannot be written (" + StorageErrors.describe(e)
                         + "); confirmed messages come back after a restart");
             }
         }
+        StorageFile file;
         try {
-            return opener.exists(path) ? opener.openReadOnly(path) : null;
+            file = opener.exists(path) ? opener.openReadOnly(path) : null;
         } catch (IOException e) {
-            return null;
+            file = null;
         }
+        return new Checkpoint(file, false);
     }
 
     private static void preallocate(StorageFile target, Path directory, Path file, long size) throws IOException {

@@ -332,7 +332,7 @@ class FileQueueRecoveryTest {
                 Files.write(directory.resolve(FileRing.CHECKPOINT_FILE), checkpoint);
             } else {
                 try (StorageFile file = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
-                    new Checkpoint(file).write(random.nextLong(), random.nextInt());
+                    new Checkpoint(file, true).write(random.nextLong(), random.nextInt());
                 }
             }
             try (FileQueue queue = open(directory)) {
