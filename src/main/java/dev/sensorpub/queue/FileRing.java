@@ -109,7 +109,13 @@ final class FileRing extends RingQueue {
         try {
             int size = capacity;
             long existing = data.size();
-            if (!created && existing != capacity && usableCapacity(existing)) {
+            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))) {
+                // The checkpoint is created right after the ring is filled with zeros, so a short ring
+                // without one is a first start killed while filling it. Growing keeps what it holds in
+                // ring order: everything added lies after its old end, which the writer never used.
+                Log.logger("queue").warn("queue file " + file + " has " + existing + " of " + capacity
+                        + " bytes and no checkpoint (an interrupted first start): allocating the rest");
+            } else if (!created && existing != capacity && usableCapacity(existing)) {
                 size = (int) existing;
                 Log.logger("queue").warn("queue file " + file + " keeps its size of " + size
                         + " bytes, not queue.capacity=" + capacity + "; delete " + directory + " to resize it");
