@@ -38,14 +38,12 @@ class FileQueueForgedRecordTest {
         return image.array();
     }
 
-    @Test
-    @Disabled("defect: a payload holding a record image is recovered as a record that was never appended"
-            + " (here sequence 1000000, delivered after a clean restart, and the sequence jumps past it)")
-    void aPayloadThatLooksLikeARecordIsNeverDeliveredAsOne() throws IOException {
-        Path directory = temp.resolve("q");
+    /** A clean restart of a ring whose first record's payload holds the image of a record with {@code sequence}. */
+    private FileQueue reopenedAfterImageOf(long sequence) throws IOException {
+        Path directory = temp.resolve("q" + sequence);
         try (FileQueue queue = open(directory)) {
             // Topic (27 bytes) after the 40-byte header: 5 bytes of padding put the image at ring offset 72.
-            byte[] forged = recordImage(1_000_000, "forged");
+            byte[] forged = recordImage(sequence, "forged");
             byte[] payload = new byte[5 + forged.length];
             System.arraycopy(forged, 0, payload, 5, forged.length);
             queue.append(Messages.TOPIC, 0, Messages.TOPIC.length, payload, 0, payload.length, 1, false, 1000, 0);
@@ -57,7 +55,25 @@ class FileQueueForgedRecordTest {
             Messages.drainAndConfirm(queue, 0);
             assertEquals(56, append(queue, "last"));
         }
-        try (FileQueue queue = open(directory)) {
+        return open(directory);
+    }
+
+    @Test
+    @Disabled("defect: an image with sequence Long.MAX_VALUE overflows the next sequence: new messages get"
+            + " negative sequences and the first one after the restart is never delivered")
+    void aPayloadThatLooksLikeTheLastPossibleRecordCannotBreakTheSequence() throws IOException {
+        try (FileQueue queue = reopenedAfterImageOf(Long.MAX_VALUE)) {
+            assertEquals(List.of("last"), drain(queue, 0));
+            assertEquals(57, append(queue, "after"));
+            assertEquals(List.of("after"), drain(queue, 0));
+        }
+    }
+
+    @Test
+    @Disabled("defect: a payload holding a record image is recovered as a record that was never appended"
+            + " (here sequence 1000000, delivered after a clean restart, and the sequence jumps past it)")
+    void aPayloadThatLooksLikeARecordIsNeverDeliveredAsOne() throws IOException {
+        try (FileQueue queue = reopenedAfterImageOf(1_000_000)) {
             assertEquals(List.of("last"), drain(queue, 0));
             assertEquals(57, queue.nextSequence());
         }
