@@ -221,6 +221,12 @@ final class FileRing extends RingQueue {
         if (lapGaps > 0) {
             log.warn("queue file " + file + ": " + lapGaps + " damaged records skipped during recovery");
         }
+        if (known && lapFirst > floor) {
+            // Below the first record found nothing tells a damaged record from one confirmed or
+            // dropped after the checkpoint was last written, so the line says both.
+            log.warn("queue file " + file + ": sequences " + floor + " to " + (lapFirst - 1)
+                    + " not found (damaged, or done after the last checkpoint)");
+        }
         log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
                 + " stored messages recovered" + (lapFirst == 0 ? "" : " (sequences " + lapFirst + " to " + lapLast + ")")
                 + ", next sequence " + nextSequence() + how);

@@ -397,4 +397,15 @@ class FileQueueRecoveryTest {
             assertEquals(numbered(61, 200), recovered.subList(recovered.size() - 140, recovered.size()));
         }
     }
+    @Test
+    void aDamagedOldestRecordIsNamedInTheLogNotLostSilently() throws IOException {
+        Path directory = queueWith(6);
+        byte[] content = Files.readAllBytes(directory.resolve(FileRing.RING_FILE));
+        rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RecordFormat.HEADER_BYTES + 3]});
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            assertEquals(numbered(2, 6), drain(queue, 0));
+            assertEquals(1, log.containing(": sequences 1 to 1 not found (damaged, or done after the last checkpoint)")
+                    .size(), log.lines.toString());
+        }
+    }
 }
