@@ -28,6 +28,8 @@ final class Checkpoint implements AutoCloseable {
     private static final int MAGIC = 0x53505132;
 
     private final StorageFile file;
+    /** False for a file opened read-only: its slots are read at start, never written. */
+    private final boolean writable;
     private final ByteBuffer slot = ByteBuffer.allocateDirect(SLOT_BYTES);
     private final CRC32C crc = new CRC32C();
     private long generation;
@@ -36,9 +38,13 @@ final class Checkpoint implements AutoCloseable {
     private int capacity;
     private long writes;
 
-    /** @param file the checkpoint file, or null when it cannot be opened: then nothing is kept across restarts. */
-    Checkpoint(StorageFile file) throws IOException {
+    /**
+     * @param file the checkpoint file, or null when it cannot be opened: then nothing is kept across restarts
+     * @param writable whether {@code file} takes writes; if not, only what it held at start is used
+     */
+    Checkpoint(StorageFile file, boolean writable) throws IOException {
         this.file = file;
+        this.writable = file != null && writable;
         for (int page = 0; file != null && page < 2; page++) {
             slot.clear();
             long at = (long) page * PAGE;
@@ -87,7 +93,7 @@ final class Checkpoint implements AutoCloseable {
         slot.putInt(4, checksum());
         long at = (nextGeneration & 1) * PAGE;
         slot.clear();
-        while (file != null && slot.hasRemaining()) {
+        while (writable && slot.hasRemaining()) {
             at += file.write(slot, at);
         }
         slot.clear();
@@ -98,13 +104,18 @@ final class Checkpoint implements AutoCloseable {
         capacity = ringCapacity;
     }
 
-    /** Whether {@link #force} reaches a file (false when the checkpoint could not be opened). */
+    /** Whether {@link #force} reaches a file (false when the checkpoint cannot be opened or written). */
     boolean onDisk() {
-        return file != null;
+        return writable;
+    }
+
+    /** The file the slots were read from, or null, for closing it when start-up fails. */
+    StorageFile file() {
+        return file;
     }
 
     void force() throws IOException {
-        if (file != null) {
+        if (writable) {
             file.force();
         }
     }

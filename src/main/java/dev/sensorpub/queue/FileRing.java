@@ -109,7 +109,13 @@ final class FileRing extends RingQueue {
         try {
             int size = capacity;
             long existing = data.size();
-            if (!created && existing != capacity && usableCapacity(existing)) {
+            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))) {
+                // The checkpoint is created right after the ring is filled with zeros, so a short ring
+                // without one is a first start killed while filling it. Growing keeps what it holds in
+                // ring order: everything added lies after its old end, which the writer never used.
+                Log.logger("queue").warn("queue file " + file + " has " + existing + " of " + capacity
+                        + " bytes and no checkpoint (an interrupted first start): allocating the rest");
+            } else if (!created && existing != capacity && usableCapacity(existing)) {
                 size = (int) existing;
                 Log.logger("queue").warn("queue file " + file + " keeps its size of " + size
                         + " bytes, not queue.capacity=" + capacity + "; delete " + directory + " to resize it");
@@ -117,9 +123,10 @@ final class FileRing extends RingQueue {
             if (readOnly == null) {
                 preallocate(data, directory, file, size);
             }
-            checkpointFile = openCheckpoint(directory, opener, readOnly == null);
-            FileRing ring = new FileRing(file, data, new Checkpoint(checkpointFile), size, maxMessages, overflow,
-                    maxRecordBytes, counters);
+            Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
+            checkpointFile = checkpoint.file();
+            FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
+                    counters);
             ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
@@ -138,28 +145,34 @@ final class FileRing extends RingQueue {
     }
 
     /**
-     * The checkpoint file, read-only if it cannot be written, or null if it cannot be opened at all
-     * (an unwritable directory without one): the ring works without it, confirmed records just
-     * come back after a restart.
+     * The checkpoint, read from a read-only file if it cannot be written (and then never written),
+     * or without a file if it cannot be opened at all (an unwritable directory without one): the
+     * ring works without it, confirmed records just come back after a restart.
      */
-    private static StorageFile openCheckpoint(Path directory, StorageOpener opener, boolean writable)
+    private static Checkpoint openCheckpoint(Path directory, StorageOpener opener, boolean writable)
             throws IOException {
         Path path = directory.resolve(CHECKPOINT_FILE);
         if (writable) {
+            StorageFile file = null;
             try {
-                StorageFile file = opener.open(path);
+                file = opener.open(path);
                 preallocate(file, directory, path, Checkpoint.FILE_BYTES);
-                return file;
+                return new Checkpoint(file, true);
             } catch (IOException e) {
+                if (file != null) {
+                    file.close();
+                }
                 Log.logger("queue").warn("queue checkpoint " + path + " cannot be written (" + StorageErrors.describe(e)
                         + "); confirmed messages come back after a restart");
             }
         }
+        StorageFile file;
         try {
-            return opener.exists(path) ? opener.openReadOnly(path) : null;
+            file = opener.exists(path) ? opener.openReadOnly(path) : null;
         } catch (IOException e) {
-            return null;
+            file = null;
         }
+        return new Checkpoint(file, false);
     }
 
     private static void preallocate(StorageFile target, Path directory, Path file, long size) throws IOException {
@@ -207,6 +220,12 @@ final class FileRing extends RingQueue {
         counters.corruptSkipped += lapGaps;
         if (lapGaps > 0) {
             log.warn("queue file " + file + ": " + lapGaps + " damaged records skipped during recovery");
+        }
+        if (known && lapFirst > floor) {
+            // Below the first record found nothing tells a damaged record from one confirmed or
+            // dropped after the checkpoint was last written, so the line says both.
+            log.warn("queue file " + file + ": sequences " + floor + " to " + (lapFirst - 1)
+                    + " not found (damaged, or done after the last checkpoint)");
         }
         log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
                 + " stored messages recovered" + (lapFirst == 0 ? "" : " (sequences " + lapFirst + " to " + lapLast + ")")

@@ -332,7 +332,7 @@ class FileQueueRecoveryTest {
                 Files.write(directory.resolve(FileRing.CHECKPOINT_FILE), checkpoint);
             } else {
                 try (StorageFile file = StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE))) {
-                    new Checkpoint(file).write(random.nextLong(), random.nextInt());
+                    new Checkpoint(file, true).write(random.nextLong(), random.nextInt());
                 }
             }
             try (FileQueue queue = open(directory)) {
@@ -352,5 +352,60 @@ class FileQueueRecoveryTest {
             assertEquals(numbered(1, 3), drain(queue, 0));
         }
         assertEquals(CAPACITY, Files.size(directory.resolve(FileRing.RING_FILE)));
+    }
+    @Test
+    void aRingWhoseAllocationWasInterruptedIsCompletedNotKeptSmall() throws IOException {
+        Path directory = Files.createDirectories(temp.resolve("interrupted"));
+        // What kill -9 or a power cut in the middle of the first start's zero-filling leaves: a
+        // 64 KiB prefix of the ring, no checkpoint yet.
+        Files.write(directory.resolve(FileRing.RING_FILE), new byte[64 * 1024]);
+        try (CapturedLog log = new CapturedLog();
+             FileQueue queue = FileQueue.open(directory, 1 << 20, 100_000, OverflowPolicy.DROP_OLDEST,
+                     FsyncPolicy.never(), 512)) {
+            assertEquals(1 << 20, Files.size(directory.resolve(FileRing.RING_FILE)), log.lines.toString());
+            for (int i = 1; i <= 5000; i++) {
+                append(queue, "m" + i);
+            }
+            assertEquals(0, queue.counters().droppedOverflow(), "a 1 MiB ring holds 5000 small records");
+        }
+    }
+
+    @Test
+    void aRingGrownAfterAnInterruptedAllocationKeepsEveryRecordInOrder() throws IOException {
+        Path directory = Files.createDirectories(temp.resolve("grown"));
+        try (FileQueue queue = FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 512)) {
+            for (int i = 1; i <= 60; i++) {
+                append(queue, "m" + i);
+            }
+            Messages.drainAndConfirm(queue, 0);
+            for (int i = 61; i <= 100; i++) {
+                append(queue, "m" + i);
+            }
+        }
+        Files.delete(directory.resolve(FileRing.CHECKPOINT_FILE));
+        try (FileQueue queue = FileQueue.open(directory, 4 * CAPACITY, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 512)) {
+            List<String> expected = numbered(61, 100);
+            List<String> recovered = drain(queue, 0);
+            assertEquals(expected, recovered.subList(recovered.size() - expected.size(), recovered.size()));
+            for (int i = 101; i <= 200; i++) {
+                append(queue, "m" + i);
+            }
+            queue.rewind();
+            recovered = drain(queue, 0);
+            assertEquals(numbered(61, 200), recovered.subList(recovered.size() - 140, recovered.size()));
+        }
+    }
+    @Test
+    void aDamagedOldestRecordIsNamedInTheLogNotLostSilently() throws IOException {
+        Path directory = queueWith(6);
+        byte[] content = Files.readAllBytes(directory.resolve(FileRing.RING_FILE));
+        rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RecordFormat.HEADER_BYTES + 3]});
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            assertEquals(numbered(2, 6), drain(queue, 0));
+            assertEquals(1, log.containing(": sequences 1 to 1 not found (damaged, or done after the last checkpoint)")
+                    .size(), log.lines.toString());
+        }
     }
 }

@@ -259,6 +259,24 @@ class FileQueueStorageTest {
     }
 
     @Test
+    void aReadOnlyCheckpointBesideAWritableRingOnlyCostsDuplicates() throws IOException {
+        Path directory = closedQueueWithFiveMessages();
+        try (CapturedLog log = new CapturedLog();
+             FileQueue queue = FileQueue.open(directory, 4096, 100, OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT,
+                     256, readOnly(FileRing.CHECKPOINT_FILE))) {
+            assertFalse(queue.inMemoryFallback());
+            assertEquals(6, append(queue, "m6"));
+            assertEquals(numbered(1, 6), drain(queue, 0));
+            queue.confirm(1);
+            queue.tick(0);
+            queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
+            assertFalse(queue.inMemoryFallback());
+            assertEquals(0, queue.counters().storageErrors());
+            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines.toString());
+        }
+    }
+
+    @Test
     void afterAStorageErrorTheQueueReturnsToTheFileOnceItWorksAndTheStopLineSaysWhatIsKept() throws IOException {
         QueueFiles files = new QueueFiles(temp.resolve("q"));
         try (CapturedLog log = new CapturedLog()) {
