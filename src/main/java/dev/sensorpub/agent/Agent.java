@@ -45,6 +45,8 @@ final class Agent {
     private static final int MIN_SEND_BUFFER = 64 * 1024;
 
     private final AgentConfig config;
+    /** The one clock of the loop: monotonic for every deadline, wall only for stamps. */
+    private final Clock clock;
     private final Pi4jHardware hardware;
     private final List<Sensor> sensors;
     private final MessageQueue queue;
@@ -60,8 +62,9 @@ final class Agent {
     private volatile boolean stopRequestedBySignal;
     private int exitStatus;
 
-    private Agent(AgentConfig config) {
+    private Agent(AgentConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         Pi4jHardware hw = null;
         List<Sensor> created = new ArrayList<>();
         ControlPlane control;
@@ -112,15 +115,15 @@ final class Agent {
             }
             entries.add(SensorSchedule.Entry.of(c, sensor));
         }
-        this.queue = MessageQueues.open(config.queue(), maxMessageBytes);
-        this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue);
+        this.queue = MessageQueues.open(config.queue(), maxMessageBytes, clock);
+        this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue, clock);
         ControlLane lane = new ControlLane(control.laneSlots(), maxMessageBytes);
         this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
-                queue, lane, controls, Clock.SYSTEM);
+                queue, lane, controls, clock);
         controls.start(session, queue, lane);
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);
-        this.schedule = new SensorSchedule(entries, sink, handoff, System.currentTimeMillis());
+        this.schedule = new SensorSchedule(entries, sink, handoff, clock);
         this.vitals = Vitals.of(schedule);
         this.health = new HealthReport(Topic.name(healthTopic), Version.current(), names);
         this.systemd = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
@@ -128,7 +131,7 @@ final class Agent {
 
     /** Builds everything; a sensor that cannot be opened or a queue that cannot be made is fatal. */
     static Agent start(AgentConfig config) {
-        return new Agent(config);
+        return new Agent(config, Clock.SYSTEM);
     }
 
     private static PayloadFormatter formatter(SensorConfig c, Quantity q) {
@@ -172,15 +175,15 @@ final class Agent {
         LOG.info("publishing " + sensors.size() + " sensors to " + session.currentServer() + " as '"
                 + config.mqtt().clientId() + "'");
         long statusEveryMillis = config.statusIntervalMillis();
-        long nextStatus = monotonicMillis() + (statusEveryMillis == 0 ? Long.MAX_VALUE / 4 : statusEveryMillis);
-        long nextLogTick = monotonicMillis() + 1_000;
-        long startedMillis = monotonicMillis();
+        long nextStatus = clock.monotonicMillis() + (statusEveryMillis == 0 ? Long.MAX_VALUE / 4 : statusEveryMillis);
+        long nextLogTick = clock.monotonicMillis() + 1_000;
+        long startedMillis = clock.monotonicMillis();
         boolean wasUp = false;
         try {
             while (!stopRequested) {
-                long wall = System.currentTimeMillis();
-                long sensorsDue = schedule.poll(wall);
-                long mono = monotonicMillis();
+                long wall = clock.epochMillis(); // for stamps only
+                long sensorsDue = schedule.poll();
+                long mono = clock.monotonicMillis();
                 session.service(mono);
                 if (controls.tick(mono, session.state() == LinkState.CONNECTED)) {
                     session.service(mono); // send a state echo now, not after the sleep
@@ -210,7 +213,7 @@ final class Agent {
                 systemd.iterationDone(mono);
                 long monotonicDue = Math.min(Math.min(session.nextDeadlineMillis(mono), controls.nextDeadlineMillis()),
                         Math.min(Math.min(nextStatus, nextLogTick), systemd.nextDeadlineMillis()));
-                long wait = Math.min(sensorsDue - System.currentTimeMillis(), monotonicDue - monotonicMillis());
+                long wait = Math.min(sensorsDue, monotonicDue) - clock.monotonicMillis();
                 if (!stopRequested) {
                     session.await(Math.max(0, wait));
                 }

@@ -4,14 +4,20 @@ import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.RateLimiter;
 import dev.sensorpub.payload.PayloadFormatter;
+import dev.sensorpub.queue.ExpiryDeadlines;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.sensor.ReadingSink;
+import dev.sensorpub.time.Clock;
 import java.time.Duration;
 
 /**
  * Turns each reading into its payload and appends it to the queue: the one place where a
  * sensor's value becomes an MQTT message. Topics were encoded once at start; the payload is
  * formatted into one scratch buffer; nothing is allocated per reading.
+ *
+ * <p>A reading's {@code max-age} counts on the monotonic clock from when it reaches this sink
+ * (on the loop thread, right after capture), never from its wall stamp: NTP stepping the clock
+ * must not expire readings taken before the sync.
  */
 final class QueueingSink implements ReadingSink {
     private static final Logger LOG = Log.logger("agent");
@@ -26,9 +32,11 @@ final class QueueingSink implements ReadingSink {
     private final MessageQueue queue;
     private final byte[] scratch;
     private final RateLimiter warnings;
+    private final Clock clock;
 
     QueueingSink(String[] names, byte[][][] topics, PayloadFormatter[][] formatters, int[] qos, boolean[] retain,
-                 long[] maxAgeMillis, MessageQueue queue) {
+                 long[] maxAgeMillis, MessageQueue queue, Clock clock) {
+        this.clock = clock;
         this.names = names;
         this.topics = topics;
         this.formatters = formatters;
@@ -50,14 +58,14 @@ final class QueueingSink implements ReadingSink {
     public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
         int length = formatters[sensorIndex][quantityIndex].format(value, timestampMillis, scratch, 0);
         if (length < 0) {
-            if (warnings.tryAcquire(sensorIndex, System.nanoTime())) {
+            if (warnings.tryAcquire(sensorIndex, clock.monotonicNanos())) {
                 LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " cannot be published ("
                         + reason(length) + ")");
             }
             return;
         }
         byte[] topic = topics[sensorIndex][quantityIndex];
-        long expiresAt = maxAgeMillis[sensorIndex] == 0 ? 0 : timestampMillis + maxAgeMillis[sensorIndex];
+        long expiresAt = ExpiryDeadlines.after(clock.monotonicMillis(), maxAgeMillis[sensorIndex]);
         // A refusal (drop-newest overflow) is counted and logged by the queue itself.
         queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex], retain[sensorIndex], timestampMillis,
                 expiresAt);

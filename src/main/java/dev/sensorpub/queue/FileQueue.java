@@ -2,6 +2,7 @@ package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -59,17 +60,30 @@ public final class FileQueue implements MessageQueue {
      */
     public static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
                                  FsyncPolicy fsync, int maxRecordBytes) throws IOException {
-        return open(directory, capacityBytes, maxMessages, overflow, fsync, maxRecordBytes, StorageOpener.FILES);
+        return open(directory, capacityBytes, maxMessages, overflow, fsync, maxRecordBytes, StorageOpener.FILES,
+                Clock.SYSTEM);
+    }
+
+    /** As above, with the clock that converts expiry deadlines to and from the file. */
+    public static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
+                                 FsyncPolicy fsync, int maxRecordBytes, Clock clock) throws IOException {
+        return open(directory, capacityBytes, maxMessages, overflow, fsync, maxRecordBytes, StorageOpener.FILES, clock);
     }
 
     static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
                           FsyncPolicy fsync, int maxRecordBytes, StorageOpener opener) throws IOException {
+        return open(directory, capacityBytes, maxMessages, overflow, fsync, maxRecordBytes, opener, Clock.SYSTEM);
+    }
+
+    static FileQueue open(Path directory, long capacityBytes, int maxMessages, OverflowPolicy overflow,
+                          FsyncPolicy fsync, int maxRecordBytes, StorageOpener opener, Clock clock)
+            throws IOException {
         QueueCounters counters = new QueueCounters();
         int fallbackBytes = fallbackBytes(capacityBytes);
         MemoryQueue fallback = new MemoryQueue(fallbackBytes, Math.max(1, Math.min(maxMessages,
                 fallbackBytes / RecordFormat.HEADER_BYTES)), overflow, maxRecordBytes, 1, counters);
         FileRing ring = FileRing.open(directory, MemoryQueue.arenaSize(capacityBytes), maxMessages, overflow,
-                maxRecordBytes, counters, opener);
+                maxRecordBytes, counters, opener, clock);
         return new FileQueue(directory, ring, fsync, counters, fallback);
     }
 

@@ -1,6 +1,7 @@
 package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Log;
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -46,6 +47,9 @@ final class FileRing extends RingQueue {
     private final ByteBuffer readBuffer;
     private final CRC32C crc = new CRC32C();
     private final RateLimitedWarning unreadable;
+    private final Clock clock;
+    /** Converts the wall deadlines on disk while recovering (see {@link ExpiryDeadlines}). */
+    private long monotonicMinusWall;
     private boolean broken;
     /** Opened read-only: it stays so until restart, however the file system recovers. */
     private boolean readOnlyFile;
@@ -65,9 +69,10 @@ final class FileRing extends RingQueue {
     private long lapGaps;
 
     private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
-                     OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters) {
+                     OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock) {
         super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters);
         this.file = file;
+        this.clock = clock;
         this.data = data;
         this.checkpoint = checkpoint;
         int maxStored = RecordFormat.storedLength(0, Math.min(maxRecordBytes, capacity));
@@ -89,7 +94,7 @@ final class FileRing extends RingQueue {
      *         (the message says how much was needed and how much is free)
      */
     static FileRing open(Path directory, int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes,
-                         QueueCounters counters, StorageOpener opener) throws IOException {
+                         QueueCounters counters, StorageOpener opener, Clock clock) throws IOException {
         opener.createDirectories(directory);
         Path file = directory.resolve(RING_FILE);
         boolean created = !opener.exists(file);
@@ -126,7 +131,7 @@ final class FileRing extends RingQueue {
             Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
             checkpointFile = checkpoint.file();
             FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
-                    counters);
+                    counters, clock);
             ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
@@ -205,6 +210,7 @@ final class FileRing extends RingQueue {
         window = ByteBuffer.allocate((int) Math.min(capacity, (long) readArray.length + SCAN_CHUNK));
         windowStart = 0;
         windowEnd = 0;
+        monotonicMinusWall = clock.monotonicMillis() - clock.epochMillis();
         boolean known = checkpoint.valid() && checkpoint.capacity() == capacity;
         long floor = known ? Math.max(1, checkpoint.floor()) : 1;
         lap(0, Long.MAX_VALUE, false);
@@ -278,7 +284,8 @@ final class FileRing extends RingQueue {
                     } else {
                         lapGaps += sequence - kept - 1;
                     }
-                    remember(sequence, at, stored, RecordFormat.expiresAtMillis(window, at - windowStart));
+                    remember(sequence, at, stored, ExpiryDeadlines.toMonotonic(RecordFormat.expiresAtMillis(window,
+                            at - windowStart), monotonicMinusWall));
                     kept = sequence;
                     lapLast = sequence;
                 }
@@ -342,7 +349,7 @@ final class FileRing extends RingQueue {
         }
         try {
             RecordFormat.encode(writeView, 0, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
-                    payloadLength, qos, retain, timestampMillis, expiresAtMillis);
+                    payloadLength, qos, retain, timestampMillis, ExpiryDeadlines.toWall(clock, expiresAtMillis));
             RecordFormat.seal(writeView, 0, crc);
             writeBuffer.put(0, writeArray, 0, storedLength);
             writeBuffer.limit(storedLength).position(0);

@@ -12,6 +12,9 @@ public interface MessageQueue extends AutoCloseable {
      * overflow, or larger than the queue can ever hold). Applies the overflow policy. Never
      * blocks, never throws for full storage.
      *
+     * @param timestampMillis the wall-clock stamp, kept as it is
+     * @param expiresAtMillis a monotonic deadline ({@link ExpiryDeadlines#after}), or 0 for never
+     *
      * @throws IllegalArgumentException for arguments no caller should pass (qos outside 0..2,
      *         negative lengths, ranges outside the arrays)
      */
@@ -20,8 +23,8 @@ public interface MessageQueue extends AutoCloseable {
 
     /**
      * Copies nothing: points {@code into} at the next record not yet handed out since the last
-     * {@link #rewind()}. Records expired at {@code nowMillis} are dropped (counted) instead of
-     * returned. Returns false if there is none.
+     * {@link #rewind()}. Records expired at {@code nowMillis} (monotonic, like the deadlines) are
+     * dropped (counted) instead of returned. Returns false if there is none.
      */
     boolean next(QueuedRecord into, long nowMillis);
 

@@ -1,6 +1,7 @@
 package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Log;
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 
 /** Builds the configured queue. */
@@ -15,10 +16,15 @@ public final class MessageQueues {
      * @param maxRecordBytes the largest topic + payload the caller will ever append
      */
     public static MessageQueue open(QueueSettings settings, int maxRecordBytes) {
+        return open(settings, maxRecordBytes, Clock.SYSTEM);
+    }
+
+    /** As above; {@code clock} converts the file's expiry deadlines (see {@link ExpiryDeadlines}). */
+    public static MessageQueue open(QueueSettings settings, int maxRecordBytes, Clock clock) {
         if (settings.type() == QueueSettings.Type.FILE) {
             try {
                 return FileQueue.open(settings.path(), settings.capacityBytes(), settings.maxMessages(),
-                        settings.overflow(), settings.fsync(), maxRecordBytes);
+                        settings.overflow(), settings.fsync(), maxRecordBytes, clock);
             } catch (IOException | RuntimeException e) {
                 Log.logger("queue").error("queue.path " + settings.path() + " cannot be used ("
                         + StorageErrors.describe(e) + "); messages kept in memory only, lost on restart");

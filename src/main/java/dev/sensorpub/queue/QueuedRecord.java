@@ -55,9 +55,14 @@ public final class QueuedRecord {
         return timestampMillis;
     }
 
-    /** When the reading stops being worth sending (epoch ms); 0 = never. */
+    /** When the reading stops being worth sending (monotonic ms, see {@link ExpiryDeadlines}); 0 = never. */
     public long expiresAtMillis() {
         return expiresAtMillis;
+    }
+
+    /** The file holds the deadline as wall time; the queue hands out its monotonic one. */
+    void expiresAt(long monotonicDeadline) {
+        this.expiresAtMillis = monotonicDeadline;
     }
 
     void point(long sequence, byte[] buffer, int topicOffset, int topicLength, int payloadLength,

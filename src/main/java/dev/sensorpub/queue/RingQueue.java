@@ -146,6 +146,7 @@ abstract class RingQueue implements MessageQueue {
                 counters.droppedExpired++;
                 finish(slot);
             } else if (load(positions[slot], lengths[slot], sequences[slot], into)) {
+                into.expiresAt(expiries[slot]);
                 counters.sent++;
                 return true;
             } else {

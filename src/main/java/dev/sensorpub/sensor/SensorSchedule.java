@@ -3,12 +3,13 @@ package dev.sensorpub.sensor;
 import dev.sensorpub.config.SensorConfig;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.time.Clock;
 import java.util.List;
 
 /**
  * Decides, on the loop thread, which sensor reads now and which readings are worth
- * publishing. No threads of its own: the agent calls {@link #poll(long)} with the time and
- * sleeps until the deadline it returns.
+ * publishing. No threads of its own: the agent calls {@link #poll()} and sleeps until the
+ * deadline it returns.
  *
  * <ul>
  * <li>Each sensor reads every {@code interval}. Missed slots are skipped, not caught up.</li>
@@ -18,8 +19,9 @@ import java.util.List;
  *     keeps failing, then the recovery) and retried after interval x 2^(failures-1), at most
  *     max(interval, 60 s) apart. A sensor is never given up on.</li>
  * <li>Event readings (GPIO edges) are drained from the {@link EventHandoff} and always published.</li>
- * <li>If the wall clock jumps back (a Pi without RTC syncing NTP), deadlines further away
- *     than one delay are pulled in, so no sensor waits for the clock to catch up.</li>
+ * <li>Pacing, back-off and max-silence run on the monotonic clock; the wall clock only stamps
+ *     readings (read once per capture). So NTP stepping a Pi's clock, by hours or days, neither
+ *     stalls the sensors nor makes them catch up in a burst.</li>
  * </ul>
  */
 public final class SensorSchedule implements EventHandoff.Consumer {
@@ -51,15 +53,22 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     private final String[] lastError;
     private final int[] quantityBase;
     private final double[] lastPublished;
+    /** Monotonic time of each quantity's last publish, for max-silence. */
     private final long[] lastPublishTime;
+    private final Clock clock;
+    /** Monotonic time of the poll in progress: when drained events count as published. */
+    private long pollMillis;
 
     /**
      * Event sources among the sensors are attached to {@code handoff} here, with their index.
      *
      * @param handoff may be null when no sensor is an {@link EventSource}
      */
-    public SensorSchedule(List<Entry> entries, ReadingSink sink, EventHandoff handoff, long nowMillis) {
+    public SensorSchedule(List<Entry> entries, ReadingSink sink, EventHandoff handoff, Clock clock) {
         int n = entries.size();
+        this.clock = clock;
+        long nowMillis = clock.monotonicMillis();
+        pollMillis = nowMillis;
         this.entries = entries.toArray(new Entry[0]);
         this.sink = sink;
         this.handoff = handoff;
@@ -96,17 +105,17 @@ public final class SensorSchedule implements EventHandoff.Consumer {
 
     /**
      * Drains event readings, reads every sensor that is due, hands what should be published to
-     * the sink, and returns the wall-clock time this should be called again at the latest.
+     * the sink, and returns the monotonic time ({@link Clock#monotonicMillis()}) this should be
+     * called again at the latest.
      */
-    public long poll(long nowMillis) {
+    public long poll() {
+        long nowMillis = clock.monotonicMillis();
+        pollMillis = nowMillis;
         if (handoff != null) {
             handoff.drain(this);
         }
         long next = Long.MAX_VALUE;
         for (int i = 0; i < entries.length; i++) {
-            if (nextDue[i] - nowMillis > delay[i]) {
-                nextDue[i] = nowMillis + delay[i];
-            }
             if (nowMillis >= nextDue[i]) {
                 readOne(i, nowMillis);
             }
@@ -115,7 +124,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         return next;
     }
 
-    /** The earliest time any sensor is due (Long.MAX_VALUE without sensors). */
+    /** The earliest monotonic time any sensor is due (Long.MAX_VALUE without sensors). */
     public long nextDueMillis() {
         long next = Long.MAX_VALUE;
         for (long due : nextDue) {
@@ -127,7 +136,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     private void readOne(int i, long now) {
         Entry e = entries[i];
         Reading reading = readings[i];
-        reading.begin(now);
+        reading.begin(clock.epochMillis());
         try {
             e.sensor().read(reading);
         } catch (SensorReadException ex) {
@@ -149,7 +158,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         for (int q = 0; q < reading.size(); q++) {
             double v = reading.value(q);
             if (!Double.isNaN(v) && worthPublishing(quantityBase[i] + q, v, now, e)) {
-                publish(i, q, v, reading.timestampMillis());
+                publish(i, q, v, reading.timestampMillis(), now);
             }
         }
     }
@@ -165,10 +174,10 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         return e.maxSilenceMillis() > 0 && now - lastPublishTime[slot] >= e.maxSilenceMillis();
     }
 
-    private void publish(int sensorIndex, int quantity, double value, long timestamp) {
+    private void publish(int sensorIndex, int quantity, double value, long timestamp, long nowMillis) {
         int slot = quantityBase[sensorIndex] + quantity;
         lastPublished[slot] = value;
-        lastPublishTime[slot] = timestamp;
+        lastPublishTime[slot] = nowMillis;
         sink.accept(sensorIndex, quantity, value, timestamp);
     }
 
@@ -195,7 +204,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     public void event(int sensorIndex, double value, long timestampMillis) {
         if (sensorIndex >= 0 && sensorIndex < entries.length) {
             readCount[sensorIndex]++;
-            publish(sensorIndex, 0, value, timestampMillis);
+            publish(sensorIndex, 0, value, timestampMillis, pollMillis);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.FlushRateLimiter;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.queue.QueuedRecord;
-import dev.sensorpub.time.Clock;
 
 /**
  * Records from the queue to the broker, and back to the queue as confirmed: the in-flight
@@ -46,7 +45,6 @@ final class OutboundDelivery {
     private final Qos0Proofs qos0Proofs;
     private final FlushRateLimiter flushLimiter;
     private final SessionCounters counters;
-    private final Clock clock;
     private final int maxPublishPacketSize;
     private final QueuedRecord record = new QueuedRecord();
 
@@ -73,7 +71,7 @@ final class OutboundDelivery {
     private final Qos0Proofs.Confirmations confirmations = this::confirm;
 
     OutboundDelivery(SessionSettings settings, MessageQueue queue, SendBuffer out, SessionCounters counters,
-            Clock clock, int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis,
+            int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis,
             ControlLane lane) {
         this.lane = lane;
         this.warnings = warnings;
@@ -81,7 +79,6 @@ final class OutboundDelivery {
         this.queue = queue;
         this.out = out;
         this.counters = counters;
-        this.clock = clock;
         this.maxPublishPacketSize = maxPublishPacketSize;
         this.inflight = new InflightTable(settings.inflightWindow);
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
@@ -177,13 +174,12 @@ final class OutboundDelivery {
     void fill(long nowMillis) {
         flushBlockedUntilMillis = 0;
         fillFromLane(nowMillis);
-        long wallMillis = clock.epochMillis();
         long nowNanos = nowMillis * 1_000_000;
         while (true) {
             if (qos0Proofs.isFull() || out.free() < maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
                 return; // wait for the broker's proof, or for the socket to take what we have
             }
-            long next = queue.peekSequence(wallMillis);
+            long next = queue.peekSequence(nowMillis);
             boolean resend = next > 0 && next <= resendUpToSequence;
             if (!resend && !finishResending()) {
                 return;
@@ -206,7 +202,7 @@ final class OutboundDelivery {
                 flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
                 return;
             }
-            if (!queue.next(record, wallMillis)) {
+            if (!queue.next(record, nowMillis)) {
                 return;
             }
             writeRecord(nowMillis);

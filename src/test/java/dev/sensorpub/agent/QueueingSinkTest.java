@@ -12,9 +12,13 @@ import dev.sensorpub.sensor.SensorSchedule;
 import dev.sensorpub.sensor.sim.SimCounter;
 import dev.sensorpub.sensor.sim.SimSine;
 import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.time.ManualClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The first half of the publishing path, measured as one: the schedule reads the sensors, the
@@ -22,18 +26,18 @@ import org.junit.jupiter.api.Test;
  * queue to socket, is measured through mosquitto in PublishBenchTest.)
  */
 class QueueingSinkTest {
+    private final ManualClock clock = new ManualClock();
     private final MemoryQueue queue = new MemoryQueue(1 << 20, 10_000, OverflowPolicy.DROP_OLDEST, 512);
     private final QueueingSink sink = new QueueingSink(new String[] {"beat", "wave"},
             new byte[][][] {{bytes("pi/beat")}, {bytes("pi/wave")}},
             new PayloadFormatter[][] {{PayloadFormatter.number(false, 0, 1, 0, "")},
                 {PayloadFormatter.number(true, 2, 1, 0, "C")}},
-            new int[] {1, 0}, new boolean[] {false, true}, new long[] {0, 60_000}, queue);
+            new int[] {1, 0}, new boolean[] {false, true}, new long[] {0, 60_000}, queue, clock);
     private final SensorSchedule schedule = new SensorSchedule(List.of(
             new SensorSchedule.Entry("beat", new SimCounter(0), 100, 0, 0),
             new SensorSchedule.Entry("wave", new SimSine("C", 60_000, 1, 20), 100, 0, 0)),
-            sink, new EventHandoff(16), 0);
+            sink, new EventHandoff(16), clock);
     private final QueuedRecord record = new QueuedRecord();
-    private long now;
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -41,10 +45,10 @@ class QueueingSinkTest {
 
     /** One interval: both sensors read, formatted and queued; the queue is then emptied. */
     private int round() {
-        now += 100;
-        schedule.poll(now);
+        clock.advanceMillis(100);
+        schedule.poll();
         int n = 0;
-        while (queue.next(record, now)) {
+        while (queue.next(record, clock.monotonicMillis())) {
             queue.confirm(record.sequence());
             n++;
         }
@@ -53,15 +57,38 @@ class QueueingSinkTest {
 
     @Test
     void readingsBecomeQueuedMessagesWithTheirTopicQosRetainAndExpiry() {
-        schedule.poll(0);
-        assertTrue(queue.next(record, 0));
+        schedule.poll();
+        long now = clock.monotonicMillis();
+        assertTrue(queue.next(record, now));
         assertEquals("pi/beat 0", text(record) + " " + payload(record));
         assertEquals(1, record.qos());
-        assertTrue(queue.next(record, 0));
+        assertEquals(clock.epochMillis(), record.timestampMillis(), "stamped with the wall clock");
+        assertTrue(queue.next(record, now));
         assertEquals("pi/wave", text(record));
         assertTrue(payload(record).startsWith("{\"value\":20.00,\"unit\":\"C\""), payload(record));
         assertTrue(record.retain());
-        assertEquals(record.timestampMillis() + 60_000, record.expiresAtMillis());
+        assertEquals(now + 60_000, record.expiresAtMillis(), "max-age counts on the monotonic clock");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1H", "-PT1H", "P30D", "-P30D"})
+    void aSteppedWallClockExpiresNothingAndRealTimeStillDoes(String step) {
+        schedule.poll(); // wave (max-age 1 min) read before NTP's step
+        clock.stepWall(Duration.parse(step));
+        clock.advanceMillis(59_999);
+        assertEquals(List.of("pi/beat", "pi/wave"), drainTopics(), "nothing expired by the step");
+        queue.rewind();
+        clock.advanceMillis(1);
+        assertEquals(List.of("pi/beat"), drainTopics(), "one real minute later the wave reading is gone");
+        assertEquals(1, queue.counters().droppedExpired());
+    }
+
+    private List<String> drainTopics() {
+        List<String> topics = new java.util.ArrayList<>();
+        while (queue.next(record, clock.monotonicMillis())) {
+            topics.add(text(record));
+        }
+        return topics;
     }
 
     @Test

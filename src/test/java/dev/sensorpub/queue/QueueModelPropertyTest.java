@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * against a plain list model of what the queue must hold, hand out and count.
  */
 class QueueModelPropertyTest {
+    private static final dev.sensorpub.time.Clock STILL = new dev.sensorpub.time.ManualClock();
+
     private static final int SEEDS = 40;
     private static final int OPERATIONS = 2500;
     private static final int MAX_RECORD_BYTES = 200;
@@ -90,7 +92,10 @@ class QueueModelPropertyTest {
 
         void open() throws IOException {
             queue = file
-                    ? FileQueue.open(path, capacity, maxMessages, overflow, FsyncPolicy.never(), MAX_RECORD_BYTES)
+                    // A clock standing still: the model's own "now" drives expiry, and a reopen is
+                    // the same boot, so deadlines come back exactly as they were appended.
+                    ? FileQueue.open(path, capacity, maxMessages, overflow, FsyncPolicy.never(), MAX_RECORD_BYTES,
+                            STILL)
                     : new MemoryQueue(capacity, maxMessages, overflow, MAX_RECORD_BYTES);
         }
 

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.sensor.sim.SimCounter;
 import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.time.Clock;
+import dev.sensorpub.time.ManualClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SensorScheduleTest {
     /** Records what the schedule published as "sensor/quantity=value@time". */
@@ -45,18 +49,41 @@ class SensorScheduleTest {
         }
     }
 
-    private static SensorSchedule schedule(Recorder r, long now, SensorSchedule.Entry... entries) {
-        return new SensorSchedule(List.of(entries), r, null, now);
+    /** Both clocks at the same value: the tests below that do not step the wall clock. */
+    static final class Lockstep implements Clock {
+        long millis;
+
+        @Override
+        public long monotonicNanos() {
+            return millis * 1_000_000;
+        }
+
+        @Override
+        public long epochMillis() {
+            return millis;
+        }
+    }
+
+    private final Lockstep clock = new Lockstep();
+
+    private SensorSchedule schedule(Recorder r, long now, SensorSchedule.Entry... entries) {
+        clock.millis = now;
+        return new SensorSchedule(List.of(entries), r, null, clock);
+    }
+
+    private long poll(SensorSchedule s, long now) {
+        clock.millis = now;
+        return s.poll();
     }
 
     @Test
     void everySensorReadsAtStartThenEveryInterval() {
         Recorder r = new Recorder();
         SensorSchedule s = schedule(r, 1000, new SensorSchedule.Entry("c", new SimCounter(0), 100, 0, 0));
-        assertEquals(1100, s.poll(1000));
-        assertEquals(1100, s.poll(1050));
-        assertEquals(1200, s.poll(1100));
-        assertEquals(1300, s.poll(1250)); // late: the slot is used, the grid kept
+        assertEquals(1100, poll(s, 1000));
+        assertEquals(1100, poll(s, 1050));
+        assertEquals(1200, poll(s, 1100));
+        assertEquals(1300, poll(s, 1250)); // late: the slot is used, the grid kept
         assertEquals(List.of("0/0=0.0@1000", "0/0=1.0@1100", "0/0=2.0@1250"), r.published);
     }
 
@@ -64,8 +91,8 @@ class SensorScheduleTest {
     void missedSlotsAreSkippedNotCaughtUp() {
         Recorder r = new Recorder();
         SensorSchedule s = schedule(r, 0, new SensorSchedule.Entry("c", new SimCounter(0), 10, 0, 0));
-        s.poll(0);
-        assertEquals(1010, s.poll(1000), "one read after a long pause, then the normal interval");
+        poll(s, 0);
+        assertEquals(1010, poll(s, 1000), "one read after a long pause, then the normal interval");
         assertEquals(2, r.published.size());
     }
 
@@ -75,7 +102,7 @@ class SensorScheduleTest {
         SensorSchedule s = schedule(r, 0,
                 new SensorSchedule.Entry("t", new Scripted(20.0, 20.2, 20.4, 20.6, 20.6, 20.6, 20.6), 10, 0.5, 30));
         for (long t = 0; t <= 60; t += 10) {
-            s.poll(t);
+            poll(s, t);
         }
         assertEquals(List.of("0/0=20.0@0", "0/0=20.6@30", "0/0=20.6@60"), r.published);
     }
@@ -93,15 +120,15 @@ class SensorScheduleTest {
         Recorder r = new Recorder();
         double nan = Double.NaN;
         SensorSchedule s = schedule(r, 0, new SensorSchedule.Entry("bme", new Scripted(nan, nan, nan, nan, 7), 1000, 0, 0));
-        assertEquals(1000, s.poll(0));
-        assertEquals(3000, s.poll(1000), "second failure: 2 x interval");
-        assertEquals(7000, s.poll(3000), "third: 4 x interval");
-        assertEquals(15_000, s.poll(7000), "fourth: 8 x interval");
+        assertEquals(1000, poll(s, 0));
+        assertEquals(3000, poll(s, 1000), "second failure: 2 x interval");
+        assertEquals(7000, poll(s, 3000), "third: 4 x interval");
+        assertEquals(15_000, poll(s, 7000), "fourth: 8 x interval");
         assertEquals(4, s.errorCount(0));
         assertEquals(4, s.consecutiveErrors(0));
         assertEquals("i2c-1 0x76: NACK", s.lastError(0));
         assertEquals(1, s.failingSensors());
-        s.poll(15_000);
+        poll(s, 15_000);
         assertEquals(List.of("0/0=7.0@15000"), r.published);
         assertEquals(0, s.consecutiveErrors(0));
         assertEquals(4, s.totalErrors());
@@ -115,12 +142,12 @@ class SensorScheduleTest {
     }
 
     /** The gaps between the reads of a sensor that always fails. */
-    private static List<Long> retryGaps(long interval, int count) {
+    private List<Long> retryGaps(long interval, int count) {
         SensorSchedule s = schedule(new Recorder(), 0, new SensorSchedule.Entry("a", new Scripted(Double.NaN), interval, 0, 0));
         List<Long> gaps = new ArrayList<>();
         long now = 0;
         for (int i = 0; i < count; i++) {
-            long next = s.poll(now);
+            long next = poll(s, now);
             gaps.add(next - now);
             now = next;
         }
@@ -142,18 +169,54 @@ class SensorScheduleTest {
             }
         };
         SensorSchedule s = schedule(new Recorder(), 0, new SensorSchedule.Entry("x", broken, 10, 0, 0));
-        s.poll(0);
+        poll(s, 0);
         assertEquals("IllegalStateException: bus closed", s.lastError(0));
     }
 
-    @Test
-    void aClockJumpingBackDoesNotStallSensors() {
+    /** Polls at every deadline the schedule returns for {@code millis} of real time; returns the reads. */
+    private static int runFor(SensorSchedule s, ManualClock clock, long millis) {
+        long end = clock.monotonicMillis() + millis;
+        int polls = 0;
+        while (polls++ < 100_000) {
+            long wait = s.poll() - clock.monotonicMillis();
+            if (clock.monotonicMillis() + wait > end) {
+                break;
+            }
+            clock.advanceMillis(Math.max(0, wait));
+        }
+        return polls;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1H", "-PT1H", "P30D", "-P30D"})
+    void aSteppedWallClockNeitherStallsNorBurstsTheSensors(String step) {
+        ManualClock clock = new ManualClock();
         Recorder r = new Recorder();
-        SensorSchedule s = schedule(r, 1_800_000_000_000L, new SensorSchedule.Entry("c", new SimCounter(0), 100, 0, 0));
-        s.poll(1_800_000_000_000L);
-        assertEquals(100_100, s.poll(100_000), "deadline pulled in to now + interval");
-        s.poll(100_100);
-        assertEquals(2, r.published.size());
+        SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 100, 0, 0)),
+                r, null, clock);
+        runFor(s, clock, 1_000);
+        int before = r.published.size();
+        clock.stepWall(java.time.Duration.parse(step));
+        runFor(s, clock, 1_000);
+        assertEquals(10, r.published.size() - before, "one read per 100 ms after the step, as before it");
+        String last = r.published.get(r.published.size() - 1);
+        assertEquals(clock.epochMillis(), Long.parseLong(last.substring(last.indexOf('@') + 1)),
+                "stamped with the stepped wall clock at capture");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1H", "-PT1H", "P30D", "-P30D"})
+    void maxSilenceCountsRealTimeNotWallTime(String step) {
+        ManualClock clock = new ManualClock();
+        Recorder r = new Recorder();
+        SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("t", new Scripted(20.0), 100, 0.5, 1_000)),
+                r, null, clock);
+        s.poll();
+        clock.stepWall(java.time.Duration.parse(step));
+        runFor(s, clock, 950);
+        assertEquals(1, r.published.size(), "a step is not silence: " + r.published);
+        runFor(s, clock, 100);
+        assertEquals(2, r.published.size(), "1 s of real silence publishes again: " + r.published);
     }
 
     @Test
@@ -170,7 +233,7 @@ class SensorScheduleTest {
             }
         };
         Recorder r = new Recorder();
-        schedule(r, 0, new SensorSchedule.Entry("x", halfMissing, 10, 0, 0)).poll(0);
+        poll(schedule(r, 0, new SensorSchedule.Entry("x", halfMissing, 10, 0, 0)), 0);
         assertEquals(List.of("0/0=1.0@0"), r.published);
     }
 
@@ -179,12 +242,12 @@ class SensorScheduleTest {
         Recorder r = new Recorder();
         EventHandoff h = new EventHandoff(8);
         SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 1000, 0, 0),
-                new SensorSchedule.Entry("door", new Scripted(0), 1000, 0, 0)), r, h, 0);
-        s.poll(0);
+                new SensorSchedule.Entry("door", new Scripted(0), 1000, 0, 0)), r, h, clock);
+        poll(s, 0);
         h.offer(1, 1, 123);
         h.offer(1, 0, 124);
         h.offer(7, 1, 125); // an index nobody owns is ignored
-        s.poll(500);
+        poll(s, 500);
         assertEquals(List.of("0/0=0.0@0", "1/0=0.0@0", "1/0=1.0@123", "1/0=0.0@124"), r.published);
         assertEquals(3, s.readCount(1));
         assertNull(s.lastError(1));
@@ -196,12 +259,12 @@ class SensorScheduleTest {
         EventHandoff h = new EventHandoff(8);
         SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 10, 0, 0),
                 new SensorSchedule.Entry("w", new dev.sensorpub.sensor.sim.SimRandomWalk("", 1, 1, 0), 10, 0.5, 100)),
-                sink, h, 0);
+                sink, h, clock);
         long[] now = {0};
         long allocated = AllocationMeter.steadyStateBytes(50_000, () -> {
             now[0] += 10;
             h.offer(0, 1, now[0]);
-            s.poll(now[0]);
+            poll(s, now[0]);
         });
         assertEquals(0, allocated);
     }
@@ -237,12 +300,12 @@ class SensorScheduleTest {
         Button button = new Button();
         EventHandoff h = new EventHandoff(4);
         SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 10, 0, 0),
-                new SensorSchedule.Entry("b", button, 10, 0, 0)), new Recorder(), h, 0);
+                new SensorSchedule.Entry("b", button, 10, 0, 0)), new Recorder(), h, clock);
         assertEquals(h, button.attachedTo);
         assertEquals(1, button.index);
         s.closeSensors();
         assertTrue(button.closed);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SensorSchedule(
-                List.of(new SensorSchedule.Entry("b", new Button(), 10, 0, 0)), new Recorder(), null, 0));
+                List.of(new SensorSchedule.Entry("b", new Button(), 10, 0, 0)), new Recorder(), null, clock));
     }
 }

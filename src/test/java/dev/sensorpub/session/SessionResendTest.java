@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Resending after a reconnect to a kept session, with records that expired while the link was
@@ -75,6 +77,19 @@ class SessionResendTest {
         return out;
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1H", "-PT1H", "P30D", "-P30D"})
+    void aSteppedWallClockExpiresNothingQueuedWhileOffline(String step) throws Exception {
+        append("before-sync", 1, clock.monotonicMillis() + 60_000);
+        clock.stepWall(java.time.Duration.parse(step)); // NTP synced as the network came up
+        session.service(step(1));
+        socket.deliver(CONNACK);
+        serviceFor(2);
+        assertEquals(List.of("CONNECT", "PUBLISH 1 before-sync"), written());
+        assertEquals(0, queue.counters().droppedExpired());
+        session.close();
+    }
+
     @Test
     void expiredInFlightRecordsFreeTheirSlotsAndQos2StillGetsItsPubrel() throws Exception {
         session.service(step(1));
@@ -82,7 +97,7 @@ class SessionResendTest {
         serviceFor(2);
         assertEquals(LinkState.CONNECTED, session.state());
 
-        long soon = clock.epochMillis() + 300;
+        long soon = clock.monotonicMillis() + 300;
         append("q2", 2, soon);
         append("a", 1, soon);
         append("b", 1, soon);
