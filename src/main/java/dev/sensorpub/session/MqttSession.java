@@ -103,7 +103,7 @@ public final class MqttSession implements AutoCloseable {
         this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
-                warnings, keepAlive.answerTimeoutMillis() / 3, lane);
+                warnings, keepAlive.answerTimeoutMillis() / 3, lane, this::requestProof);
         this.inbound = new InboundDispatch(link, outbound, keepAlive, application, out, counters, warnings);
         link.events(new BrokerLink.LinkEvents() {
             @Override

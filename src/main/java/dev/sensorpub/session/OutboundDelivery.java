@@ -69,10 +69,13 @@ final class OutboundDelivery {
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
     private final long proofTargetMillis;
     private final Qos0Proofs.Confirmations confirmations = this::confirm;
+    /** Queues a PINGREQ (if none is outstanding) whose answer proves the QoS 0 messages written so far. */
+    private final Runnable askForProof;
 
     OutboundDelivery(SessionSettings settings, MessageQueue queue, SendBuffer out, SessionCounters counters,
             int maxPublishPacketSize, ProtocolWarnings warnings, long proofTargetMillis,
-            ControlLane lane) {
+            ControlLane lane, Runnable askForProof) {
+        this.askForProof = askForProof;
         this.lane = lane;
         this.warnings = warnings;
         this.proofTargetMillis = proofTargetMillis;
@@ -206,6 +209,11 @@ final class OutboundDelivery {
                 return;
             }
             writeRecord(nowMillis);
+            if (qos0Proofs.needsProofSoon()) {
+                // Asked here, mid-burst, not after the burst: the PINGREQ then waits in the
+                // socket behind half the unproven budget, not all of it (issue 11).
+                askForProof.run();
+            }
         }
     }
 

@@ -70,4 +70,51 @@ class Qos0ProofsTest {
         p.written(3, 10, 0);
         assertEquals(1, p.unproven());
     }
+
+    /** Writes {@code count} messages of {@code size} bytes at {@code atMillis}; returns the mark after them. */
+    private static long write(Qos0Proofs p, int count, int size, long atMillis) {
+        for (int i = 0; i < count; i++) {
+            p.written(p.writtenCount(), size, atMillis);
+        }
+        return p.writtenCount();
+    }
+
+    @Test
+    void aSmallProofThatCrossedFastDoesNotRaiseTheBudget() {
+        // An idle 8 kbit/s htb passes its 1.5 KB burst at once: 13 bytes in 3 ms says nothing.
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 1, 13, 0);
+        p.prove(mark, 3, 833, s -> { });
+        assertEquals(Qos0Proofs.INITIAL_BUDGET_BYTES, p.budgetBytes());
+    }
+
+    @Test
+    void aLoadedProofRaisesTheBudgetByAtMostHalf() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0); // 600 bytes, more than half the budget, proven in 1 ms
+        p.prove(mark, 1, 833, s -> { });
+        assertEquals(Qos0Proofs.INITIAL_BUDGET_BYTES * 3 / 2, p.budgetBytes());
+    }
+
+    @Test
+    void aLoadedProofOnAThinLinkShrinksTheBudgetToWhatCrossesInTheTarget() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // 1.5 KB now
+        mark = write(p, 80, 15, 10); // 1,200 bytes crossing 8 kbit/s in 1.5 s
+        p.prove(mark, 1_510, 833, s -> { });
+        assertEquals(Qos0Proofs.MIN_BUDGET_BYTES, p.budgetBytes());
+    }
+
+    @Test
+    void aNewLinkStartsSmallAgain() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        for (int round = 0; round < 20; round++) {
+            long mark = write(p, 4096 / 2, 64, round);
+            p.prove(mark, round + 1, 833, s -> { });
+        }
+        assertEquals(64 * 1024, p.budgetBytes());
+        p.clear();
+        assertEquals(Qos0Proofs.INITIAL_BUDGET_BYTES, p.budgetBytes());
+    }
 }

@@ -41,9 +41,9 @@ class SessionThinLinkTest {
         assertEquals(LinkState.CONNECTED, session.state());
     }
 
-    private void appendQos0(int count) {
+    private void appendQos0(int count, int payloadBytes) {
         byte[] topic = "pi/backlog".getBytes(StandardCharsets.US_ASCII);
-        byte[] payload = new byte[100];
+        byte[] payload = new byte[payloadBytes];
         for (int i = 0; i < count; i++) {
             queue.append(topic, 0, topic.length, payload, 0, payload.length, 0, false, 0, 0);
         }
@@ -52,7 +52,9 @@ class SessionThinLinkTest {
     @Test
     void aPingStuckBehindASlowBacklogIsTimedFromWhenItLeaves() {
         connect();
-        appendQos0(300);
+        // One message larger than the unproven budget: it may go out alone, and the PINGREQ
+        // that proves it can only follow it, 2 s later at this rate.
+        appendQos0(1, 4_000);
         boolean answered = false;
         for (int step = 0; step < 3_000 && !answered; step++) {
             socket.writeBudget = 20; // 20 bytes every 10 ms: 2 kB/s
@@ -73,7 +75,7 @@ class SessionThinLinkTest {
     void aSocketThatTakesNothingIsADeadLink() {
         connect();
         socket.writable = false;
-        appendQos0(10);
+        appendQos0(10, 100);
         for (int step = 0; step < 400 && session.state() == LinkState.CONNECTED; step++) {
             step(10);
         }
@@ -89,49 +91,105 @@ class SessionThinLinkTest {
      */
     @Test
     void aQos0BacklogThroughADeepSocketBufferOnAThinLinkIsDeliveredWithoutAFalseDeadLink() {
-        ManualClock thinClock = new ManualClock();
-        ScriptedTransport thin = new ScriptedTransport();
-        MemoryQueue backlog = TestQueues.memory();
-        MqttSession paced = new MqttSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .keepAliveSeconds(10).build(), backlog, p -> { }, thin, thinClock);
-        paced.service(thinClock.monotonicMillis());
-        thin.deliver(CONNACK);
-        thinClock.advanceMillis(1);
-        paced.service(thinClock.monotonicMillis());
-        assertEquals(LinkState.CONNECTED, paced.state());
-        byte[] topic = "pi/backlog".getBytes(StandardCharsets.US_ASCII);
-        byte[] payload = new byte[100];
-        java.util.Arrays.fill(payload, (byte) 'x');
-        for (int i = 0; i < 300; i++) {
-            backlog.append(topic, 0, topic.length, payload, 0, payload.length, 0, false, 0, 0);
-        }
-        long kernelBuffer = 128 * 1024;
-        long crossed = 0;
-        int parsedUpTo = 0;
-        long start = thinClock.monotonicMillis();
-        for (int step = 0; step < 12_000 && !paced.isDrained(); step++) {
-            byte[] sent = thin.written();
-            crossed = Math.min(sent.length, crossed + 20); // 20 bytes per 10 ms: 2 kB/s
-            thin.writeBudget = kernelBuffer - (sent.length - crossed);
-            while (parsedUpTo + 2 <= crossed) { // the broker answers each PINGREQ once it arrived
-                int end = ScriptedSession.packetEnd(sent, parsedUpTo);
-                if (end > crossed) {
-                    break;
-                }
-                if ((sent[parsedUpTo] & 0xFF) == 0xC0) {
-                    thin.deliver(PINGRESP);
-                }
-                parsedUpTo = end;
-            }
-            thinClock.advanceMillis(10);
-            paced.service(thinClock.monotonicMillis());
-        }
-        long tookMillis = thinClock.monotonicMillis() - start;
-        assertEquals(0, paced.counters().deadLinksDetected(), "slow is not dead");
-        assertEquals(1, thin.opens());
-        assertEquals(300, paced.counters().acknowledged(), "all proven, after " + tookMillis + " ms");
+        ThinLink thin = new ThinLink(10);
+        thin.append(300, "pi/backlog", 100);
+        long tookMillis = thin.drain(20, 12_000); // 20 bytes per 10 ms: 2 kB/s
+        assertEquals(0, thin.session.counters().deadLinksDetected(), "slow is not dead");
+        assertEquals(1, thin.socket.opens());
+        assertEquals(300, thin.session.counters().acknowledged(), "all proven, after " + tookMillis + " ms");
         // 300 PUBLISH of 114 bytes = 34,200 bytes: 17.1 s at 2 kB/s if the link were always busy.
         assertTrue(tookMillis < 40_000, "the link stays busy: " + tookMillis + " ms");
         System.out.println("thin link QoS 0 backlog: 300 x 114 B over 2 kB/s proven in " + tookMillis + " ms");
+    }
+
+    /**
+     * The link lab's case (issue 11): 40 s of 10 small readings a second behind a 5 s keep alive
+     * (answer timeout 2.5 s) on an uplink that carries 800 B/s of MQTT bytes (8 kbit/s less the
+     * TCP/IP headers). Before any proof was measured the whole first burst went into the socket
+     * and the PINGREQ was queued after it: 4 KB, 5 s to cross, a false dead link every time.
+     */
+    @Test
+    void theFirstProofOfABacklogOnAnEightKilobitLinkIsAnsweredWithinTheAnswerTimeout() {
+        ThinLink thin = new ThinLink(5);
+        thin.append(400, "lab/beat", 3);
+        long tookMillis = thin.drain(8, 6_000); // 8 bytes per 10 ms: 800 B/s
+        assertEquals(0, thin.session.counters().deadLinksDetected(), "slow is not dead");
+        assertEquals(1, thin.socket.opens(), "never reconnected, so nothing sent twice");
+        assertTrue(thin.firstPingAt > 0 && thin.firstPingAt <= 1024,
+                "the first PINGREQ waits behind at most 1 KB: " + thin.firstPingAt);
+        assertEquals(400, thin.session.counters().acknowledged(), "all proven, after " + tookMillis + " ms");
+        // 400 PUBLISH of 15 bytes = 6,000 bytes: 7.5 s at 800 B/s if the link were always busy.
+        assertTrue(tookMillis < 20_000, "the link stays busy: " + tookMillis + " ms");
+    }
+
+    /**
+     * A session behind a socket whose buffer is far deeper than the link: the socket takes up to
+     * 128 KB, the link carries a fixed number of bytes per 10 ms, and the broker answers each
+     * PINGREQ as soon as it crossed.
+     */
+    private static final class ThinLink {
+        final ManualClock clock = new ManualClock();
+        final ScriptedTransport socket = new ScriptedTransport();
+        final MemoryQueue queue = TestQueues.memory();
+        final MqttSession session;
+        /** Where the first PINGREQ sits in the bytes written, or -1 before it. */
+        int firstPingAt = -1;
+
+        ThinLink(int keepAliveSeconds) {
+            session = new MqttSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                    .keepAliveSeconds(keepAliveSeconds).build(), queue, p -> { }, socket, clock);
+            session.service(clock.monotonicMillis());
+            socket.deliver(CONNACK);
+            clock.advanceMillis(1);
+            session.service(clock.monotonicMillis());
+            assertEquals(LinkState.CONNECTED, session.state());
+        }
+
+        void append(int count, String topicName, int payloadBytes) {
+            byte[] topic = topicName.getBytes(StandardCharsets.US_ASCII);
+            byte[] payload = new byte[payloadBytes];
+            java.util.Arrays.fill(payload, (byte) 'x');
+            for (int i = 0; i < count; i++) {
+                queue.append(topic, 0, topic.length, payload, 0, payload.length, 0, false, 0, 0);
+            }
+        }
+
+        /** Runs the link until the session is drained or {@code maxSteps} of 10 ms; returns how long. */
+        long drain(int bytesPer10Millis, int maxSteps) {
+            long kernelBuffer = 128 * 1024;
+            long crossed = 0;
+            int parsedUpTo = 0;
+            long start = clock.monotonicMillis();
+            for (int step = 0; step < maxSteps && !session.isDrained(); step++) {
+                byte[] sent = socket.written();
+                crossed = Math.min(sent.length, crossed + bytesPer10Millis);
+                socket.writeBudget = kernelBuffer - (sent.length - crossed);
+                while (parsedUpTo + 2 <= crossed) {
+                    int end = ScriptedSession.packetEnd(sent, parsedUpTo);
+                    if (end > crossed) {
+                        break;
+                    }
+                    if ((sent[parsedUpTo] & 0xFF) == 0xC0) {
+                        socket.deliver(PINGRESP);
+                    }
+                    parsedUpTo = end;
+                }
+                clock.advanceMillis(10);
+                session.service(clock.monotonicMillis());
+                if (firstPingAt < 0) {
+                    firstPingAt = firstPing(socket.written());
+                }
+            }
+            return clock.monotonicMillis() - start;
+        }
+
+        private static int firstPing(byte[] sent) {
+            for (int at = 0; at + 2 <= sent.length; at = ScriptedSession.packetEnd(sent, at)) {
+                if ((sent[at] & 0xFF) == 0xC0) {
+                    return at;
+                }
+            }
+            return -1;
+        }
     }
 }
