@@ -21,7 +21,9 @@ import java.util.zip.CRC32C;
  * whose sequence is above the last one kept and at least the checkpoint's floor. The checkpoint
  * only shortens what is kept: a missing, stale or damaged one brings back confirmed records
  * (duplicates), never loses one. Stepping over a whole intact record is safe: a record written
- * later inside its bytes would have broken its CRC.
+ * later inside its bytes would have broken its CRC. Between records recovery steps 8 bytes at a
+ * time, through what is left of partly overwritten ones; a payload there may hold the image of a
+ * record, so every CRC covers the ring's secret salt ({@link RingHeader}) first.
  *
  * <p>Writes: a record's bytes; fsyncs of the ring as {@code queue.fsync} says; the checkpoint
  * rewritten (not forced) whenever the floor moved, at most once per {@link FileQueue#tick}, so a
@@ -46,6 +48,10 @@ final class FileRing extends RingQueue {
     private final ByteBuffer writeBuffer;
     private final ByteBuffer readBuffer;
     private final CRC32C crc = new CRC32C();
+    /** The ring's secret mixed into every record CRC ({@link RingHeader}); {@code null} in a file of an older version. */
+    private final byte[] salt;
+    /** File offset of ring position 0: the records lie after the header's first copy. */
+    private final long base;
     private final RateLimitedWarning unreadable;
     private final Clock clock;
     /** Converts the wall deadlines on disk while recovering (see {@link ExpiryDeadlines}). */
@@ -67,14 +73,18 @@ final class FileRing extends RingQueue {
     private long lapFirst;
     private long lapLast;
     private long lapGaps;
+    private long lapRecords;
 
     private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
-                     OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock) {
+                     OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock,
+                     byte[] salt, long base) {
         super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters);
         this.file = file;
         this.clock = clock;
         this.data = data;
         this.checkpoint = checkpoint;
+        this.salt = salt;
+        this.base = base;
         int maxStored = RecordFormat.storedLength(0, Math.min(maxRecordBytes, capacity));
         this.writeBuffer = ByteBuffer.allocateDirect(maxStored);
         this.readBuffer = ByteBuffer.allocateDirect(maxStored);
@@ -128,10 +138,14 @@ final class FileRing extends RingQueue {
             if (readOnly == null) {
                 preallocate(data, directory, file, size);
             }
+            byte[] salt = RingHeader.read(data, size);
+            if (salt == null) {
+                salt = newSalt(file, data, size, maxRecordBytes, readOnly == null);
+            }
             Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
             checkpointFile = checkpoint.file();
-            FileRing ring = new FileRing(file, data, checkpoint, size, maxMessages, overflow, maxRecordBytes,
-                    counters, clock);
+            FileRing ring = new FileRing(file, data, checkpoint, size - RingHeader.RESERVED_BYTES, maxMessages,
+                    overflow, maxRecordBytes, counters, clock, salt, RingHeader.COPY_BYTES);
             ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
@@ -147,6 +161,35 @@ final class FileRing extends RingQueue {
             }
             throw e;
         }
+    }
+
+    /**
+     * The salt for a file without an intact header: a new one if nothing in it can be read. A
+     * file holding records of the previous version (no header, salt-less CRCs) is refused, not
+     * overwritten: the user is told how many records it holds and what to delete.
+     */
+    private static byte[] newSalt(Path file, StorageFile data, int size, int maxRecordBytes, boolean writable)
+            throws IOException {
+        if (!RingHeader.blank(data, size)) {
+            long older = olderRecords(file, data, size, maxRecordBytes);
+            if (older > 0) {
+                throw new IOException("queue file " + file + " is from an older version: " + older
+                        + " records could not be read; delete " + file);
+            }
+            Log.logger("queue").warn("queue file " + file + " has no readable header and no readable record:"
+                    + " started afresh");
+        }
+        // A blank file holds no record; read-only, it never gets one, so any salt does.
+        return writable ? RingHeader.create(data, size) : new byte[RecordFormat.SALT_BYTES];
+    }
+
+    /** The intact records a ring file without a header holds, read as the previous version wrote them. */
+    private static long olderRecords(Path file, StorageFile data, int size, int maxRecordBytes) throws IOException {
+        FileRing older = new FileRing(file, data, null, size, 1, OverflowPolicy.DROP_OLDEST, maxRecordBytes,
+                new QueueCounters(), Clock.SYSTEM, null, 0);
+        older.window = ByteBuffer.allocate((int) Math.min(size, (long) older.readArray.length + SCAN_CHUNK));
+        older.lap(0, Long.MAX_VALUE, false);
+        return older.lapRecords;
     }
 
     /**
@@ -264,6 +307,7 @@ final class FileRing extends RingQueue {
         lapFirst = 0;
         lapLast = 0;
         lapGaps = 0;
+        lapRecords = 0;
         long kept = after;
         int at = start;
         for (long advanced = 0; advanced < capacity; ) {
@@ -274,6 +318,7 @@ final class FileRing extends RingQueue {
             int step = RecordFormat.ALIGNMENT;
             if (stored > 0) {
                 long sequence = RecordFormat.sequence(window, at - windowStart);
+                lapRecords++;
                 if (sequence > lapHighest) {
                     lapHighest = sequence;
                     lapHighestEnd = at + stored == capacity ? 0 : at + stored;
@@ -296,7 +341,11 @@ final class FileRing extends RingQueue {
         }
     }
 
-    /** The stored length of an intact record at ring position {@code at} (any sequence), or 0. */
+    /**
+     * The stored length of an intact record at ring position {@code at}, or 0. A sequence so high
+     * that the sequences after it could overflow was never written (a ring never holds more
+     * records than bytes): it is damage, and trusting it would make new sequences negative.
+     */
     private int intactAt(int at, int room) throws IOException {
         if (room < RecordFormat.HEADER_BYTES) {
             return 0;
@@ -304,14 +353,15 @@ final class FileRing extends RingQueue {
         if (at < windowStart || at + room > windowEnd) {
             fillWindow(at);
         }
-        return RecordFormat.intactLength(window, at - windowStart, 0, room, crc);
+        int stored = RecordFormat.intactLength(window, at - windowStart, 0, room, crc, salt);
+        return stored > 0 && RecordFormat.sequence(window, at - windowStart) >= Long.MAX_VALUE - capacity ? 0 : stored;
     }
 
     private void fillWindow(int from) throws IOException {
         int length = Math.min(window.capacity(), capacity - from);
         Arrays.fill(window.array(), 0, window.capacity(), (byte) 0);
         window.clear().limit(length);
-        long at = from;
+        long at = base + from;
         int read;
         while (window.hasRemaining() && (read = data.read(window, at)) > 0) {
             at += read;
@@ -350,10 +400,10 @@ final class FileRing extends RingQueue {
         try {
             RecordFormat.encode(writeView, 0, sequence, topic, topicOffset, topicLength, payload, payloadOffset,
                     payloadLength, qos, retain, timestampMillis, ExpiryDeadlines.toWall(clock, expiresAtMillis));
-            RecordFormat.seal(writeView, 0, crc);
+            RecordFormat.seal(writeView, 0, crc, salt);
             writeBuffer.put(0, writeArray, 0, storedLength);
             writeBuffer.limit(storedLength).position(0);
-            long at = position;
+            long at = base + position;
             while (writeBuffer.hasRemaining()) {
                 at += data.write(writeBuffer, at);
             }
@@ -372,7 +422,7 @@ final class FileRing extends RingQueue {
     protected boolean load(int position, int storedLength, long sequence, QueuedRecord into) {
         try {
             readBuffer.limit(storedLength).position(0);
-            long at = position;
+            long at = base + position;
             while (readBuffer.hasRemaining()) {
                 int read = data.read(readBuffer, at);
                 if (read < 0) {
@@ -383,7 +433,7 @@ final class FileRing extends RingQueue {
             boolean complete = !readBuffer.hasRemaining();
             readBuffer.clear();
             readBuffer.get(0, readArray, 0, storedLength);
-            if (!complete || RecordFormat.intactLength(readView, 0, sequence - 1, storedLength, crc) != storedLength
+            if (!complete || RecordFormat.intactLength(readView, 0, sequence - 1, storedLength, crc, salt) != storedLength
                     || RecordFormat.sequence(readView, 0) != sequence) {
                 counters.corruptSkipped++;
                 unreadable.occurred(nowNanos);

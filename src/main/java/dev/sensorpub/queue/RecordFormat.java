@@ -9,7 +9,7 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *  0 int   length          header + topic + payload (stored length is this rounded up to 8)
- *  4 int   crc             CRC-32C of bytes [8, length) (file only; 0 in memory)
+ *  4 int   crc             CRC-32C of the ring's salt, then bytes [8, length) (file only; 0 in memory)
  *  8 long  sequence
  * 16 long  timestampMillis
  * 24 long  expiresAtMillis 0 = never
@@ -24,6 +24,8 @@ final class RecordFormat {
     static final int ALIGNMENT = 8;
     static final int HEADER_BYTES = 40;
     static final int MAX_TOPIC_BYTES = 65_535;
+    /** The bytes of the per-ring salt mixed into every CRC. */
+    static final int SALT_BYTES = 8;
 
     private static final int LENGTH = 0;
     private static final int CRC = 4;
@@ -70,9 +72,13 @@ final class RecordFormat {
         }
     }
 
-    /** Fills in the CRC of an encoded record. */
-    static void seal(ByteBuffer record, int at, CRC32C crc) {
-        record.putInt(at + CRC, checksum(record, at, record.getInt(at + LENGTH), crc));
+    /**
+     * Fills in the CRC of an encoded record. The salt is the ring's secret: payload bytes that
+     * copy a whole record image cannot carry a CRC that matches it. {@code null}: the salt-less
+     * CRC of queue files written before the salt existed.
+     */
+    static void seal(ByteBuffer record, int at, CRC32C crc, byte[] salt) {
+        record.putInt(at + CRC, checksum(record, at, record.getInt(at + LENGTH), crc, salt));
     }
 
     /**
@@ -80,7 +86,8 @@ final class RecordFormat {
      * {@code afterSequence} and fits in {@code maxStoredLength}; otherwise 0. Never throws on
      * any content.
      */
-    static int intactLength(ByteBuffer source, int at, long afterSequence, int maxStoredLength, CRC32C crc) {
+    static int intactLength(ByteBuffer source, int at, long afterSequence, int maxStoredLength, CRC32C crc,
+                            byte[] salt) {
         if (maxStoredLength < HEADER_BYTES || source.get(at + MAGIC) != MAGIC_VALUE) {
             return 0;
         }
@@ -92,7 +99,7 @@ final class RecordFormat {
                 || payloadLength < 0 || HEADER_BYTES + topicLength + payloadLength != length
                 || (flags & ~(RETAIN_FLAG | 3)) != 0 || (flags & 3) == 3
                 || source.getLong(at + SEQUENCE) <= afterSequence
-                || checksum(source, at, length, crc) != source.getInt(at + CRC)) {
+                || checksum(source, at, length, crc, salt) != source.getInt(at + CRC)) {
             return 0;
         }
         return align(length);
@@ -115,11 +122,14 @@ final class RecordFormat {
                 source.getLong(at + EXPIRES_AT));
     }
 
-    private static int checksum(ByteBuffer source, int at, int length, CRC32C crc) {
+    private static int checksum(ByteBuffer source, int at, int length, CRC32C crc, byte[] salt) {
         int oldLimit = source.limit();
         int oldPosition = source.position();
         source.limit(at + length).position(at + SEQUENCE);
         crc.reset();
+        if (salt != null) {
+            crc.update(salt, 0, SALT_BYTES);
+        }
         crc.update(source);
         source.limit(oldLimit).position(oldPosition);
         return (int) crc.getValue();

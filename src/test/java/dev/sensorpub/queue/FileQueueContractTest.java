@@ -11,6 +11,11 @@ class FileQueueContractTest extends MessageQueueContract {
     private int queues;
 
     @Override
+    protected int storageOverheadBytes() {
+        return RingHeader.RESERVED_BYTES;
+    }
+
+    @Override
     protected MessageQueue create(long capacityBytes, int maxMessages, OverflowPolicy overflow, int maxRecordBytes) {
         try {
             return FileQueue.open(directory.resolve("q" + queues++), capacityBytes, maxMessages, overflow,

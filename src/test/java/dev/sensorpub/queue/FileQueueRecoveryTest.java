@@ -50,10 +50,11 @@ class FileQueueRecoveryTest {
         return copy;
     }
 
+    /** Overwrites the ring's bytes from ring offset {@code from} (after the header's first copy). */
     private static void rewrite(Path directory, int from, byte[] bytes) throws IOException {
         Path ring = directory.resolve(FileRing.RING_FILE);
         byte[] content = Files.readAllBytes(ring);
-        System.arraycopy(bytes, 0, content, from, bytes.length);
+        System.arraycopy(bytes, 0, content, RingHeader.COPY_BYTES + from, bytes.length);
         Files.write(ring, content);
     }
 
@@ -244,7 +245,7 @@ class FileQueueRecoveryTest {
         for (int bit = 0; bit < RECORD_LENGTH * 8; bit++) {
             Path directory = copyOf(original);
             int at = third + bit / 8;
-            rewrite(directory, at, new byte[] {(byte) (content[at] ^ (1 << (bit % 8)))});
+            rewrite(directory, at, new byte[] {(byte) (content[RingHeader.COPY_BYTES + at] ^ (1 << (bit % 8)))});
             try (FileQueue queue = open(directory)) {
                 assertEquals(List.of("m1", "m2", "m4", "m5", "m6"), drain(queue, 0), "bit " + bit);
                 assertEquals(1, queue.counters().corruptSkipped(), "bit " + bit);
@@ -401,7 +402,7 @@ class FileQueueRecoveryTest {
     void aDamagedOldestRecordIsNamedInTheLogNotLostSilently() throws IOException {
         Path directory = queueWith(6);
         byte[] content = Files.readAllBytes(directory.resolve(FileRing.RING_FILE));
-        rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RecordFormat.HEADER_BYTES + 3]});
+        rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RingHeader.COPY_BYTES + RecordFormat.HEADER_BYTES + 3]});
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(numbered(2, 6), drain(queue, 0));
             assertEquals(1, log.containing(": sequences 1 to 1 not found (damaged, or done after the last checkpoint)")

@@ -1,0 +1,113 @@
+package dev.sensorpub.queue;
+
+import static dev.sensorpub.queue.Messages.append;
+import static dev.sensorpub.queue.Messages.drain;
+import static dev.sensorpub.queue.Messages.numbered;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The salt block at both ends of the ring file: one copy is enough, and a file without one is never misread. */
+class FileQueueRingHeaderTest {
+    private static final int CAPACITY = 4096;
+
+    @TempDir
+    Path temp;
+
+    private FileQueue open(Path directory) throws IOException {
+        return FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST, FsyncPolicy.never(), 512);
+    }
+
+    private Path queueWith(String name, int count) throws IOException {
+        Path directory = temp.resolve(name);
+        try (FileQueue queue = open(directory)) {
+            for (int i = 1; i <= count; i++) {
+                append(queue, "m" + i);
+            }
+        }
+        return directory;
+    }
+
+    private static void damage(Path directory, int from, int length) throws IOException {
+        Path ring = directory.resolve(FileRing.RING_FILE);
+        byte[] content = Files.readAllBytes(ring);
+        Arrays.fill(content, from, from + length, (byte) 0x5A);
+        Files.write(ring, content);
+    }
+
+    @Test
+    void eachRingGetsItsOwnSalt() throws IOException {
+        byte[] first = Files.readAllBytes(queueWith("a", 0).resolve(FileRing.RING_FILE));
+        byte[] second = Files.readAllBytes(queueWith("b", 0).resolve(FileRing.RING_FILE));
+        assertFalse(Arrays.equals(first, 16, 24, second, 16, 24));
+        assertArrayEquals(Arrays.copyOfRange(first, 0, 32), Arrays.copyOfRange(first, CAPACITY - 32, CAPACITY));
+    }
+
+    @Test
+    void aDamagedFirstCopyOfTheHeaderLosesNothing() throws IOException {
+        Path directory = queueWith("q", 5);
+        damage(directory, 0, RingHeader.COPY_BYTES);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(numbered(1, 5), drain(queue, 0));
+            assertEquals(0, queue.counters().corruptSkipped());
+        }
+    }
+
+    @Test
+    void aDamagedLastCopyOfTheHeaderLosesNothing() throws IOException {
+        Path directory = queueWith("q", 5);
+        damage(directory, CAPACITY - RingHeader.COPY_BYTES, RingHeader.COPY_BYTES);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(numbered(1, 5), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void aFileOfThePreviousVersionIsReportedWithItsRecordCountAndLeftAsItIs() throws IOException {
+        // The previous version: records from offset 0, salt-less CRCs, no header.
+        Path directory = temp.resolve("old");
+        Files.createDirectories(directory);
+        ByteBuffer ring = ByteBuffer.allocate(CAPACITY);
+        int at = 0;
+        for (int sequence = 1; sequence <= 3; sequence++) {
+            byte[] payload = ("m" + sequence).getBytes(StandardCharsets.UTF_8);
+            RecordFormat.encode(ring, at, sequence, Messages.TOPIC, 0, Messages.TOPIC.length, payload, 0,
+                    payload.length, 1, false, 1000, 0);
+            RecordFormat.seal(ring, at, new CRC32C(), null);
+            at += RecordFormat.storedLength(Messages.TOPIC.length, payload.length);
+        }
+        Path file = directory.resolve(FileRing.RING_FILE);
+        Files.write(file, ring.array());
+        IOException error = assertThrows(IOException.class, () -> open(directory));
+        assertEquals("queue file " + file + " is from an older version: 3 records could not be read; delete " + file,
+                error.getMessage());
+        assertArrayEquals(ring.array(), Files.readAllBytes(file));
+    }
+
+    @Test
+    void aFileWithNeitherHeaderNorReadableRecordStartsAfresh() throws IOException {
+        Path directory = queueWith("q", 5);
+        damage(directory, 0, RingHeader.COPY_BYTES);
+        damage(directory, CAPACITY - RingHeader.COPY_BYTES, RingHeader.COPY_BYTES);
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            assertEquals(1, log.containing("has no readable header and no readable record: started afresh").size(),
+                    log.lines.toString());
+            assertEquals(1, append(queue, "new"));
+        }
+        try (FileQueue queue = open(directory)) {
+            assertEquals(List.of("new"), drain(queue, 0));
+        }
+    }
+}
