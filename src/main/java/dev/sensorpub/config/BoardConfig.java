@@ -17,19 +17,21 @@ import java.util.Set;
  *                  provider finds it itself (the chip whose label contains "pinctrl"), so this
  *                  is checked, not chosen: --check --hardware looks for /dev/&lt;gpio.chip&gt;, and
  *                  at start the chip Pi4J opened is compared with it
+ * @param w1Pin     the GPIO the 1-wire overlay (dtoverlay=w1-gpio,gpiopin=N) takes for DS18B20
+ *                  sensors (4 by default, as the overlay's own default): no GPIO input may use it
  * @param providers Pi4J provider per IO kind: "gpiod", "linuxfs" or "mock"; digital outputs use
  *                  the digital-input provider unless {@code provider.digital-output} says otherwise
  */
 public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, Path w1Base, Path iioBase,
                           Path thermalBase, String digitalInputProvider, String i2cProvider, String spiProvider,
-                          String notes, String digitalOutputProvider) {
+                          String notes, String digitalOutputProvider, int w1Pin) {
 
     public static final String MOCK = "mock";
     /** The board files in board-configs/, which the build puts into the jar. */
     static final List<String> BUILT_IN = List.of("raspberry-pi-3b", "raspberry-pi-4b", "raspberry-pi-5",
             "raspberry-pi-zero-2w", "simulator");
     static final Set<String> KEYS = Set.of("name", "gpio.chip", "i2c.bus", "spi.bus", "w1.base", "iio.base",
-            "thermal.base", "provider.digital-input", "provider.i2c", "provider.spi", "notes", "provider.digital-output");
+            "thermal.base", "provider.digital-input", "provider.i2c", "provider.spi", "notes", "provider.digital-output", "w1.pin");
 
     /** True when every provider is Pi4J's mock: no hardware is touched. */
     public boolean simulated() {
@@ -95,12 +97,13 @@ public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, 
         String spi = r.choice("provider.spi", "linuxfs", "linuxfs", MOCK);
         String notes = r.string("notes", "");
         String digitalOut = r.choice("provider.digital-output", digital, "gpiod", MOCK);
+        int w1Pin = (int) r.integer("w1.pin", 4, 0, 27);
         r.reportUnknown(KEYS);
         for (String p : own) {
             problems.add("board " + label + " " + p);
         }
         return new BoardConfig(name, gpioChip, i2cBus, spiBus, w1, iio, thermal, digital, i2c, spi, notes,
-                digitalOut);
+                digitalOut, w1Pin);
     }
 
     /** Relative sysfs bases resolve against the board file's directory, which fixtures use. */

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Finds hardware the mapping uses twice once the board is known: a GPIO pin that an enabled
- * I2C or SPI bus already drives. (The mapping file itself rejects a pin, or an I2C address on
+ * I2C or SPI bus, or the 1-wire overlay (the board's {@code w1.pin}), already drives. (The mapping file itself rejects a pin, or an I2C address on
  * one bus, used twice: it defaults every bus to the board's before comparing.) Several MCP3008 sensors on one chip select are one chip read on several channels,
  * and an SPI chip select shares nothing with the GPIO of the same number: neither is a conflict.
  *
@@ -43,6 +43,9 @@ public final class HardwareAddresses {
                 int bus = adc.bus();
                 int chipSelect = adc.chipSelect();
                 claimBusPins(pinOwners, spiPins(bus, chipSelect), "spi" + bus + "." + chipSelect + " (" + owner + ")");
+            } else if (s.type() == SensorType.DS18B20 && !board.simulated()) {
+                // The w1-gpio overlay owns its pin whether or not Pi4J is asked for it.
+                claimBusPins(pinOwners, new int[] {board.w1Pin()}, "w1 (" + owner + ")");
             }
         }
         for (SensorConfig s : sensors) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,13 +51,20 @@ class HardwareAddressesTest {
     }
 
     @Test
-    @Disabled("defect: a gpio-input on GPIO 4 beside a ds18b20 passes --check, but the w1-gpio overlay the board "
-            + "notes prescribe (dtoverlay=w1-gpio, default gpiopin=4) owns GPIO 4, so the input fails at start")
     void aGpioOnTheOneWirePinIsTheBuss() throws Exception {
         assertEquals(List.of("sensor.door.pin: GPIO 4 is also used by w1 (sensor water); wire one of them to a "
                 + "free GPIO"), conflicts(REAL,
                 "sensor.water.type = ds18b20", "sensor.water.topic = x/w",
                 "sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 4"));
+    }
+
+    @Test
+    void theOneWirePinIsTheBoardsWhereverItWasMoved() throws Exception {
+        assertEquals(List.of("output.led.pin: GPIO 17 is also used by w1 (sensor water); wire one of them to a "
+                + "free GPIO"), conflicts(REAL + "w1.pin = 17\n",
+                "sensor.water.type = ds18b20", "sensor.water.topic = x/w",
+                "sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 4",
+                "output.led.type = gpio-output", "output.led.pin = 17"));
     }
 
     @Test
