@@ -57,6 +57,7 @@ final class Agent {
     private final HealthReport health;
     private final SystemdNotifier systemd;
     private final ControlPlane controls;
+    private final ControlLane lane;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean stopRequestedBySignal;
@@ -117,7 +118,7 @@ final class Agent {
         }
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes, clock);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue, clock);
-        ControlLane lane = new ControlLane(control.laneSlots(), maxMessageBytes);
+        this.lane = new ControlLane(control.laneSlots(), maxMessageBytes);
         this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
                 queue, lane, controls, clock);
         controls.start(session, queue, lane);
@@ -203,7 +204,7 @@ final class Agent {
                     healthDue |= up; // queued only while the link is up: one queued offline would be stale
                     nextStatus = mono + statusEveryMillis;
                 }
-                if (healthDue && health.publish(vitals, wall, queue)) {
+                if (healthDue && health.publish(vitals, wall, lane)) {
                     session.service(mono);
                 }
                 // The log ticks on every pass (a few comparisons) and wakes the loop only after a

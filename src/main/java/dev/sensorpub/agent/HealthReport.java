@@ -4,7 +4,7 @@ import dev.sensorpub.codec.Topic;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.payload.Timestamps;
-import dev.sensorpub.queue.MessageQueue;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.transport.Endpoint;
 import java.nio.charset.StandardCharsets;
 
@@ -21,11 +21,10 @@ import java.nio.charset.StandardCharsets;
  *             "failing_list":[{"name":"cpu","in_a_row":7,"failed_reads":7,"reason":"..."}]},
  *  "heap_mib":9}</pre>
  *
- * Queued at QoS 1, retained, only while the link is up (a message queued while it is down would
- * be stale when it arrives; the next one after the reconnect replaces it).
+ * Sent through the control lane (QoS 1, retained) only while the link is up (a message queued
+ * while it is down would be stale when it arrives; the next one after the reconnect replaces it).
  */
 final class HealthReport {
-    static final int QOS = 1;
     /** Failing sensors listed by name; the count covers all of them. */
     static final int MAX_LISTED = 8;
     static final int MAX_NAME = 64;
@@ -79,14 +78,15 @@ final class HealthReport {
     }
 
     /**
-     * Queues the message built from {@code v}; false (and one warning per run of failures) if the
-     * queue refused it. Loop thread only.
+     * Puts the message built from {@code v} into the control lane, replacing one not yet sent:
+     * ahead of the reading backlog, never counted as a reading, never piling up while the link is
+     * slow. False (and one warning per run of failures) if the lane refused it. Loop thread only.
      */
-    boolean publish(Vitals v, long epochMillis, MessageQueue queue) {
+    boolean publish(Vitals v, long epochMillis, ControlLane lane) {
         int length = write(v, epochMillis);
-        boolean queued = queue.append(topic.bytes(), 0, topic.length(), buffer, 0, length, QOS, true, epochMillis, 0) >= 0;
+        boolean queued = lane.offer(topic.bytes(), 0, topic.length(), buffer, 0, length, true);
         if (!queued && queueFailures++ == 0) {
-            LOG.warn("health: the queue refused the " + length + "-byte health message (queue full?)");
+            LOG.warn("health: the control lane refused the " + length + "-byte health message");
         } else if (queued) {
             queueFailures = 0;
         }

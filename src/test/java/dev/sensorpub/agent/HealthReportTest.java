@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.codec.Topic;
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.ha.Json;
-import dev.sensorpub.queue.MemoryQueue;
-import dev.sensorpub.queue.OverflowPolicy;
-import dev.sensorpub.queue.QueuedRecord;
 import dev.sensorpub.testing.AllocationMeter;
 import dev.sensorpub.transport.Endpoint;
 import java.nio.charset.StandardCharsets;
@@ -109,9 +107,8 @@ class HealthReportTest {
     }
 
     @Test
-    void publishingQueuesARetainedQos1MessageOnTheHealthTopicWithoutAllocating() throws Exception {
-        MemoryQueue queue = new MemoryQueue(1 << 20, 10_000, OverflowPolicy.DROP_OLDEST,
-                HealthReport.maxMessageBytes("garage-pi/health", 3));
+    void publishingPutsARetainedMessageOnTheHealthTopicIntoTheControlLaneWithoutAllocating() throws Exception {
+        ControlLane lane = new ControlLane(4, HealthReport.maxMessageBytes("garage-pi/health", 3));
         HealthReport r = report("door", "cpu", "env");
         Vitals v = StatusLineTest.healthy();
         v.server = Endpoint.parse("tcp://10.0.0.5:1883");
@@ -119,22 +116,25 @@ class HealthReportTest {
         v.lastFailure[2] = "EIO reading /sys/bus/iio/devices/iio:device0/in_temp_input";
         v.failingSensors = 1;
 
-        assertTrue(r.publish(v, NOON, queue));
-        QueuedRecord record = new QueuedRecord();
-        assertTrue(queue.next(record, 0));
-        assertEquals(1, record.qos());
-        assertTrue(record.retain());
-        assertEquals("garage-pi/health", new String(record.buffer(), record.topicOffset(), record.topicLength(),
+        assertTrue(r.publish(v, NOON, lane));
+        assertTrue(r.publish(v, NOON + 1, lane));
+        assertEquals(1, lane.size(), "a newer report replaces one not yet sent");
+        int slot = lane.nextPending();
+        assertTrue(lane.retain(slot));
+        assertEquals("garage-pi/health", new String(lane.topic(slot), 0, lane.topicLength(slot),
                 StandardCharsets.UTF_8));
-        queue.confirm(record.sequence());
+        lane.sent(slot);
+        lane.confirmed(slot, lane.version(slot));
+        assertTrue(lane.isEmpty());
 
         long[] counter = {0};
         long bytes = AllocationMeter.steadyStateBytes(2_000, () -> {
             v.confirmed = counter[0]++;
             v.heapUsedBytes = counter[0] << 20;
-            r.publish(v, NOON + counter[0], queue);
-            queue.next(record, 0);
-            queue.confirm(record.sequence());
+            r.publish(v, NOON + counter[0], lane);
+            int s = lane.nextPending();
+            lane.sent(s);
+            lane.confirmed(s, lane.version(s));
         });
         assertEquals(0, bytes, "bytes allocated by 2,000 health messages");
     }
