@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.testing.CapturedLog;
 import static dev.sensorpub.queue.Messages.append;
 import static dev.sensorpub.queue.Messages.drain;
 import static dev.sensorpub.queue.Messages.numbered;
@@ -65,7 +66,7 @@ class FileQueueRealStorageTest {
                 queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
                 assertFalse(queue.inMemoryFallback());
                 assertEquals(1, log.containing("confirmed messages come back after a restart").size(),
-                        log.lines.toString());
+                        log.lines().toString());
             }
             try (FileQueue queue = FileQueue.open(directory, capacity, 100, OverflowPolicy.DROP_OLDEST,
                     FsyncPolicy.DEFAULT, 256)) {
@@ -134,7 +135,7 @@ class FileQueueRealStorageTest {
                 queue.tick(0);
                 queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
                 assertEquals(0, queue.counters().storageErrors());
-                assertEquals(1, log.containing("cannot be written (").size(), log.lines.toString());
+                assertEquals(1, log.containing("cannot be written (").size(), log.lines().toString());
             }
             try (FileQueue queue = FileQueue.open(directory, 4096, 100, OverflowPolicy.DROP_OLDEST,
                     FsyncPolicy.DEFAULT, 256)) {
@@ -164,7 +165,7 @@ class FileQueueRealStorageTest {
                 assertEquals(41, append(queue, "m41"));
                 assertEquals(numbered(2, 41), drain(queue, 0));
                 List<String> errors = log.containing("cannot be written (Read-only file system");
-                assertEquals(1, errors.size(), log.lines.toString());
+                assertEquals(1, errors.size(), log.lines().toString());
                 assertTrue(errors.get(0).contains("its 39 messages are delivered"), errors.get(0));
             }
         } finally {

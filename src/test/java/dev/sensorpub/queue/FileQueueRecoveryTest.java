@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.testing.CapturedLog;
 import static dev.sensorpub.queue.Messages.append;
 import static dev.sensorpub.queue.Messages.drain;
 import static dev.sensorpub.queue.Messages.numbered;
@@ -102,7 +103,7 @@ class FileQueueRecoveryTest {
             assertTrue(recovered.containsAll(numbered(154, 200)), "all 47 unconfirmed among " + recovered);
             assertEquals("m200", recovered.get(recovered.size() - 1));
             List<String> lines = log.containing("stored messages recovered");
-            assertEquals(1, lines.size(), log.lines.toString());
+            assertEquals(1, lines.size(), log.lines().toString());
             assertTrue(lines.get(0).contains("checkpoint missing or damaged: every intact record kept"), lines.get(0));
             assertEquals(201, append(queue, "m201"));
         }
@@ -363,7 +364,7 @@ class FileQueueRecoveryTest {
         try (CapturedLog log = new CapturedLog();
              FileQueue queue = FileQueue.open(directory, 1 << 20, 100_000, OverflowPolicy.DROP_OLDEST,
                      FsyncPolicy.never(), 512)) {
-            assertEquals(1 << 20, Files.size(directory.resolve(FileRing.RING_FILE)), log.lines.toString());
+            assertEquals(1 << 20, Files.size(directory.resolve(FileRing.RING_FILE)), log.lines().toString());
             for (int i = 1; i <= 5000; i++) {
                 append(queue, "m" + i);
             }
@@ -406,7 +407,7 @@ class FileQueueRecoveryTest {
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(numbered(2, 6), drain(queue, 0));
             assertEquals(1, log.containing(": sequences 1 to 1 not found (damaged, or done after the last checkpoint)")
-                    .size(), log.lines.toString());
+                    .size(), log.lines().toString());
         }
     }
 }

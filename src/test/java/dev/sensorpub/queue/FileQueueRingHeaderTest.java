@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.testing.CapturedLog;
 import static dev.sensorpub.queue.Messages.append;
 import static dev.sensorpub.queue.Messages.drain;
 import static dev.sensorpub.queue.Messages.numbered;
@@ -103,7 +104,7 @@ class FileQueueRingHeaderTest {
         damage(directory, CAPACITY - RingHeader.COPY_BYTES, RingHeader.COPY_BYTES);
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(1, log.containing("has no readable header and no readable record: started afresh").size(),
-                    log.lines.toString());
+                    log.lines().toString());
             assertEquals(1, append(queue, "new"));
         }
         try (FileQueue queue = open(directory)) {

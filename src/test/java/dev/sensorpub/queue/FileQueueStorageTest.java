@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.testing.CapturedLog;
 import static dev.sensorpub.queue.Messages.append;
 import static dev.sensorpub.queue.Messages.drain;
 import static dev.sensorpub.queue.Messages.numbered;
@@ -198,8 +199,8 @@ class FileQueueStorageTest {
         QueueSettings settings = new QueueSettings(QueueSettings.Type.FILE, notADirectory.resolve("queue"), 4096, 100,
                 OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
         try (CapturedLog log = new CapturedLog(); MessageQueue queue = MessageQueues.open(settings, 256)) {
-            assertEquals(1, log.lines.size(), log.lines.toString());
-            String line = log.lines.get(0);
+            assertEquals(1, log.lines().size(), log.lines().toString());
+            String line = log.lines().get(0);
             assertTrue(line.startsWith("ERROR queue queue.path " + notADirectory.resolve("queue") + " cannot be used ("),
                     line);
             assertFalse(line.matches(".*[A-Z][a-z]+(Exception|Error).*"), line);
@@ -238,9 +239,9 @@ class FileQueueStorageTest {
             assertTrue(queue.inMemoryFallback());
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
-            assertEquals(1, log.containing("cannot be written (permission denied: ").size(), log.lines.toString());
+            assertEquals(1, log.containing("cannot be written (permission denied: ").size(), log.lines().toString());
             assertTrue(log.containing("cannot be written").get(0).contains("its 5 messages are delivered"),
-                    log.lines.toString());
+                    log.lines().toString());
         }
     }
 
@@ -254,7 +255,7 @@ class FileQueueStorageTest {
             assertFalse(queue.inMemoryFallback());
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines.toString());
+            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
         }
     }
 
@@ -272,7 +273,7 @@ class FileQueueStorageTest {
             queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
             assertFalse(queue.inMemoryFallback());
             assertEquals(0, queue.counters().storageErrors());
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines.toString());
+            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
         }
     }
 
@@ -299,14 +300,14 @@ class FileQueueStorageTest {
             queue.tick(3 * FileQueue.RETRY_INTERVAL_MILLIS);
             assertFalse(queue.inMemoryFallback());
             assertEquals(1, log.containing("works again: new messages stored in it from sequence 4").size(),
-                    log.lines.toString());
+                    log.lines().toString());
             assertEquals(4, append(queue, "m4"));
             files.ring().failWrites = true;
             append(queue, "m5");
             assertTrue(queue.inMemoryFallback());
             queue.close();
             assertEquals(1, log.containing("closed: 2 messages kept on disk for the next start,"
-                    + " 1 messages held in memory after a storage error lost").size(), log.lines.toString());
+                    + " 1 messages held in memory after a storage error lost").size(), log.lines().toString());
         }
         try (FileQueue queue = new QueueFiles(temp.resolve("q")).open(4096, FsyncPolicy.never())) {
             assertEquals(List.of("m1", "m4"), drain(queue, 0));

@@ -1,5 +1,6 @@
 package dev.sensorpub.session;
 
+import dev.sensorpub.testing.CapturedLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,16 +1,19 @@
-package dev.sensorpub.session;
+package dev.sensorpub.testing;
 
 import dev.sensorpub.log.Level;
 import dev.sensorpub.log.Log;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects the session's log lines for a test, and puts the previous sink back on close. */
-final class CapturedLog implements AutoCloseable {
+/**
+ * Captures every log line, as "LEVEL component message", until closed, then puts the previous
+ * sink back. Lines may come from any thread.
+ */
+public final class CapturedLog implements AutoCloseable {
     private final Log.Sink previous = Log.sink();
     private final List<String> lines = new ArrayList<>();
 
-    CapturedLog() {
+    public CapturedLog() {
         Log.install(new Log.Sink() {
             @Override
             public boolean enabled(Level level) {
@@ -20,21 +23,21 @@ final class CapturedLog implements AutoCloseable {
             @Override
             public void write(Level level, String component, String message) {
                 synchronized (lines) {
-                    lines.add(level + " " + message);
+                    lines.add(level + " " + component + " " + message);
                 }
-                previous.write(level, component, message);
             }
         });
     }
 
-    List<String> lines() {
+    /** Every line so far, a copy. */
+    public List<String> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
     }
 
     /** The lines that contain {@code text}. */
-    List<String> containing(String text) {
+    public List<String> containing(String text) {
         List<String> found = new ArrayList<>();
         for (String line : lines()) {
             if (line.contains(text)) {
