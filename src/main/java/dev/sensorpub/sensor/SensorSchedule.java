@@ -147,12 +147,16 @@ public final class SensorSchedule implements EventHandoff.Consumer {
             failed(i, now, ex.getClass().getSimpleName() + ": " + ex.getMessage());
             return;
         }
-        if (consecutiveErrors[i] > 0) {
-            LOG.info("sensor " + e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
-            consecutiveErrors[i] = 0;
-            delay[i] = e.intervalMillis();
+        if (anyValue(reading)) {
+            if (consecutiveErrors[i] > 0) {
+                LOG.info("sensor " + e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
+                consecutiveErrors[i] = 0;
+                delay[i] = e.intervalMillis();
+            }
+            readCount[i]++;
         }
-        readCount[i]++;
+        // else no value and no failure (an off-loop driver whose measurement has not finished):
+        // neither a reading nor the end of a run of failures.
         long due = nextDue[i] + delay[i];
         nextDue[i] = due > now ? due : now + delay[i];
         for (int q = 0; q < reading.size(); q++) {
@@ -161,6 +165,15 @@ public final class SensorSchedule implements EventHandoff.Consumer {
                 publish(i, q, v, reading.timestampMillis(), now);
             }
         }
+    }
+
+    private static boolean anyValue(Reading reading) {
+        for (int q = 0; q < reading.size(); q++) {
+            if (!Double.isNaN(reading.value(q))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean worthPublishing(int slot, double v, long now, Entry e) {
@@ -227,7 +240,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         return entries[sensorIndex].name();
     }
 
-    /** Successful reads plus events. */
+    /** Reads that gave at least one value, plus events. */
     public long readCount(int sensorIndex) {
         return readCount[sensorIndex];
     }
