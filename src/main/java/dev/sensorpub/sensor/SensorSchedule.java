@@ -3,6 +3,7 @@ package dev.sensorpub.sensor;
 import dev.sensorpub.config.SensorConfig;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
 import dev.sensorpub.time.Clock;
 import java.util.List;
 
@@ -144,7 +145,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
             return;
         } catch (RuntimeException ex) {
             // A driver or library bug must not take the agent down; it is reported like any failure.
-            failed(i, now, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            failed(i, now, Problems.describe(ex));
             return;
         }
         if (anyValue(reading)) {

@@ -70,6 +70,21 @@ class SystemdNotifierTest {
     }
 
     @Test
+    void aSystemdNotifyThatCannotRunIsOneWarningInPlainWords() throws InterruptedException {
+        try (CapturedLog log = new CapturedLog();
+             SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
+                     "WATCHDOG_USEC", "60000000"), PID, "/nonexistent/systemd-notify")) {
+            n.iterationDone(0);
+            for (int i = 0; i < 500 && log.containing("failed").isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("WARN agent systemd: /nonexistent/systemd-notify failed (Cannot run program "
+                    + "\"/nonexistent/systemd-notify\": error=2, No such file or directory); without pings the "
+                    + "watchdog will restart sensorpub"), log.containing("failed"));
+        }
+    }
+
+    @Test
     void askingForPingsAllocatesNothingOnTheLoop() {
         try (SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
                 "WATCHDOG_USEC", "300000"), PID, "true")) {
