@@ -95,8 +95,7 @@ final class Agent {
         boolean[] retain = new boolean[n];
         long[] maxAge = new long[n];
         String healthTopic = config.mqtt().clientId() + "/health";
-        int maxMessageBytes = Math.max(Math.max(256, control.maxMessageBytes()),
-                HealthReport.maxMessageBytes(healthTopic, n));
+        int maxMessageBytes = Math.max(256, control.maxMessageBytes());
         List<SensorSchedule.Entry> entries = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SensorConfig c = config.sensors().get(i);
@@ -116,6 +115,7 @@ final class Agent {
             }
             entries.add(SensorSchedule.Entry.of(c, sensor));
         }
+        maxMessageBytes = Math.max(maxMessageBytes, HealthReport.maxMessageBytes(healthTopic, names));
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes, clock);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue, clock);
         this.lane = new ControlLane(control.laneSlots(), maxMessageBytes);

@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 final class HealthReport {
     /** Failing sensors listed by name; the count covers all of them. */
     static final int MAX_LISTED = 8;
-    static final int MAX_NAME = 64;
     static final int MAX_REASON = 100;
     static final int MAX_SERVER = 150;
     static final int MAX_VERSION = 40;
@@ -42,7 +41,8 @@ final class HealthReport {
     private final byte[][] names;
     private final byte[] buffer;
     private final byte[] server = new byte[quotedMax(MAX_SERVER)];
-    private int serverLength;
+    /** Starts as "" for a snapshot taken before any server was chosen (serverShown null). */
+    private int serverLength = quoted("", 0, server, 0);
     private Endpoint serverShown;
     private int at;
     private long queueFailures;
@@ -50,22 +50,38 @@ final class HealthReport {
     HealthReport(Topic topic, String version, String[] sensorNames) {
         this.topic = topic;
         this.version = jsonString(version, MAX_VERSION);
-        this.names = new byte[sensorNames.length][];
-        for (int i = 0; i < sensorNames.length; i++) {
-            names[i] = jsonString(sensorNames[i], MAX_NAME);
-        }
-        this.buffer = new byte[maxPayloadBytes(sensorNames.length)];
+        this.names = quotedNames(sensorNames);
+        this.buffer = new byte[maxPayloadBytes(names)];
     }
 
     /** The largest message (topic and payload) this can queue, for sizing the queue and the session. */
-    static int maxMessageBytes(String topic, int sensors) {
-        return topic.getBytes(StandardCharsets.UTF_8).length + maxPayloadBytes(sensors);
+    static int maxMessageBytes(String topic, String[] sensorNames) {
+        return topic.getBytes(StandardCharsets.UTF_8).length + maxPayloadBytes(quotedNames(sensorNames));
     }
 
-    private static int maxPayloadBytes(int sensors) {
-        int listed = Math.min(sensors, MAX_LISTED);
-        return FIXED_PART + quotedMax(MAX_VERSION) + quotedMax(MAX_SERVER)
-                + listed * (PER_LISTED + quotedMax(MAX_NAME) + quotedMax(MAX_REASON));
+    /**
+     * Names are never cut: two long names that differ only at the end must stay two names. The
+     * buffer has room for the longest {@link #MAX_LISTED} of them instead.
+     */
+    private static byte[][] quotedNames(String[] sensorNames) {
+        byte[][] quoted = new byte[sensorNames.length][];
+        for (int i = 0; i < sensorNames.length; i++) {
+            quoted[i] = jsonString(sensorNames[i], sensorNames[i].length());
+        }
+        return quoted;
+    }
+
+    private static int maxPayloadBytes(byte[][] quotedNames) {
+        int[] lengths = new int[quotedNames.length];
+        for (int i = 0; i < quotedNames.length; i++) {
+            lengths[i] = quotedNames[i].length;
+        }
+        java.util.Arrays.sort(lengths);
+        int size = FIXED_PART + quotedMax(MAX_VERSION) + quotedMax(MAX_SERVER);
+        for (int i = lengths.length - 1; i >= 0 && i >= lengths.length - MAX_LISTED; i--) {
+            size += PER_LISTED + lengths[i] + quotedMax(MAX_REASON);
+        }
+        return size;
     }
 
     /** Escaping can double each character; then two quotes and "...". */

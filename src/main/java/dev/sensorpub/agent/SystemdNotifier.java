@@ -34,7 +34,10 @@ final class SystemdNotifier implements AutoCloseable {
     private static final Logger LOG = Log.logger("agent");
     /** Pings three times per watchdog period: a slow fork or a late ping still leaves one spare. */
     static final int PINGS_PER_PERIOD = 3;
+    /** Each ping forks systemd-notify; faster than this would cost a Pi Zero more than the loop. */
     static final long MIN_PING_EVERY_MILLIS = 100;
+    /** The shortest WatchdogSec that still gets {@link #PINGS_PER_PERIOD} pings per period. */
+    static final long MIN_WATCHDOG_MILLIS = PINGS_PER_PERIOD * MIN_PING_EVERY_MILLIS;
     private static final long RUN_TIMEOUT_MILLIS = 10_000;
 
     private final boolean enabled;
@@ -94,8 +97,14 @@ final class SystemdNotifier implements AutoCloseable {
                 pingEvery = Math.max(MIN_PING_EVERY_MILLIS, micros / 1000 / PINGS_PER_PERIOD);
             }
         }
-        LOG.info("systemd: notify on" + (pingEvery > 0
-                ? ", watchdog " + parse(usec) / 1000 + " ms, a ping every " + pingEvery + " ms" : ", no watchdog"));
+        long watchdogMillis = pingEvery > 0 ? parse(usec) / 1000 : 0;
+        if (pingEvery > 0 && watchdogMillis < MIN_WATCHDOG_MILLIS) {
+            LOG.warn("systemd: WatchdogSec " + watchdogMillis + " ms is under the " + MIN_WATCHDOG_MILLIS
+                    + " ms supported; pings may come late");
+        } else {
+            LOG.info("systemd: notify on" + (pingEvery > 0
+                    ? ", watchdog " + watchdogMillis + " ms, a ping every " + pingEvery + " ms" : ", no watchdog"));
+        }
         return new SystemdNotifier(true, pingEvery, command);
     }
 

@@ -1,5 +1,6 @@
 package dev.sensorpub.config;
 
+import dev.sensorpub.log.Problems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ public record BoardConfig(String name, String gpioChip, int i2cBus, int spiBus, 
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            problems.add("board: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            problems.add("board: cannot read " + file + " (" + Problems.describe(e) + ")");
             return null;
         }
         return parse(bytes, file.getFileName().toString(), file.toAbsolutePath().getParent(), problems);

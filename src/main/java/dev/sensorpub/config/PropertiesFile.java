@@ -20,6 +20,7 @@ import java.util.Map;
  *   <li>a backslash before an ordinary letter is silently dropped ({@code C:\data} reads as
  *       {@code C:data}); a bad {@code \}{@code u} escape;
  *   <li>a key given twice (the last one wins, as in Properties, and both lines are named);
+ *   <li>blanks at the end of a value, which Properties keeps and no editor shows (reported);
  *   <li>a UTF-8 byte-order mark (skipped: Notepad writes one) and bytes that are not UTF-8.
  * </ul>
  * No part of a value that may hold a secret is ever repeated in a report: a password key, also
@@ -183,13 +184,15 @@ final class PropertiesFile {
         String who = "line " + number + ": " + (key == null ? "" : key + ": ");
         boolean secret = key != null && maySecret(key);
         StringBuilder out = new StringBuilder(raw.length());
-        int keep = 0; // out's length up to its last character that trailing-whitespace trimming must keep
+        int keep = 0; // out's length up to its last character that is not an unescaped blank
+        boolean commentCut = false;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '#' && key != null && (i > 0 ? isBlank(raw.charAt(i - 1)) : blankBefore)) {
                 problems.add(who + (secret ? "a '#' after a space" : "'" + raw.substring(i) + "'")
                         + " is not a comment in a properties file but part of the value; put the comment on a line "
                         + "of its own, or write \\# if the # belongs to the value");
+                commentCut = true;
                 break;
             }
             if (isInvisible(c)) {
@@ -234,8 +237,25 @@ final class PropertiesFile {
             }
             keep = out.length();
         }
+        if (key != null && !commentCut && keep < out.length()) {
+            problems.add(who + "the value ends in " + blanks(out, keep) + ", invisible in an editor but kept by a "
+                    + "properties file (a topic or password would carry them); delete them, or end the value with "
+                    + "'\\ ' if the space is meant");
+        }
         out.setLength(keep);
         return out.toString();
+    }
+
+    /** "1 space", "2 spaces and 1 tab": what trails {@code text} from {@code from} on (a form feed counts as a tab). */
+    private static String blanks(CharSequence text, int from) {
+        int spaces = 0;
+        for (int i = from; i < text.length(); i++) {
+            spaces += text.charAt(i) == ' ' ? 1 : 0;
+        }
+        int tabs = text.length() - from - spaces;
+        String s = spaces == 0 ? "" : spaces + (spaces == 1 ? " space" : " spaces");
+        String t = tabs == 0 ? "" : tabs + (tabs == 1 ? " tab" : " tabs");
+        return s.isEmpty() ? t : t.isEmpty() ? s : s + " and " + t;
     }
 
     /** A password key, also misspelt ("pasword", "passwd", "pw"), or a URL that may carry user info. */

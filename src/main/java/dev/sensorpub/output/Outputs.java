@@ -4,6 +4,7 @@ import dev.sensorpub.codec.IncomingPacket;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
 import java.util.List;
 import java.util.Locale;
 
@@ -40,7 +41,7 @@ public final class Outputs implements AutoCloseable {
                     lines[j].close();
                 }
                 throw new IllegalStateException("output " + c.name() + ": cannot open GPIO " + c.pin() + " ("
-                        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+                        + Problems.describe(e) + ")", e);
             }
             controllers[i] = new OutputController(c, lines[i], nowMillis);
             LOG.info("output " + c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")

@@ -1,5 +1,6 @@
 package dev.sensorpub.sensor;
 
+import dev.sensorpub.log.Problems;
 import dev.sensorpub.time.Clock;
 import java.util.List;
 
@@ -108,7 +109,7 @@ public final class OffLoopSensor implements Sensor {
             } catch (SensorReadException e) {
                 error = e.getMessage();
             } catch (RuntimeException e) {
-                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                error = Problems.describe(e);
             }
             synchronized (this) {
                 for (int q = 0; q < result.length; q++) {

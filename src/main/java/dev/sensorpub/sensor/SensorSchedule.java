@@ -3,6 +3,7 @@ package dev.sensorpub.sensor;
 import dev.sensorpub.config.SensorConfig;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
 import dev.sensorpub.time.Clock;
 import java.util.List;
 
@@ -144,15 +145,19 @@ public final class SensorSchedule implements EventHandoff.Consumer {
             return;
         } catch (RuntimeException ex) {
             // A driver or library bug must not take the agent down; it is reported like any failure.
-            failed(i, now, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            failed(i, now, Problems.describe(ex));
             return;
         }
-        if (consecutiveErrors[i] > 0) {
-            LOG.info("sensor " + e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
-            consecutiveErrors[i] = 0;
-            delay[i] = e.intervalMillis();
+        if (anyValue(reading)) {
+            if (consecutiveErrors[i] > 0) {
+                LOG.info("sensor " + e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
+                consecutiveErrors[i] = 0;
+                delay[i] = e.intervalMillis();
+            }
+            readCount[i]++;
         }
-        readCount[i]++;
+        // else no value and no failure (an off-loop driver whose measurement has not finished):
+        // neither a reading nor the end of a run of failures.
         long due = nextDue[i] + delay[i];
         nextDue[i] = due > now ? due : now + delay[i];
         for (int q = 0; q < reading.size(); q++) {
@@ -161,6 +166,15 @@ public final class SensorSchedule implements EventHandoff.Consumer {
                 publish(i, q, v, reading.timestampMillis(), now);
             }
         }
+    }
+
+    private static boolean anyValue(Reading reading) {
+        for (int q = 0; q < reading.size(); q++) {
+            if (!Double.isNaN(reading.value(q))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean worthPublishing(int slot, double v, long now, Entry e) {
@@ -227,7 +241,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         return entries[sensorIndex].name();
     }
 
-    /** Successful reads plus events. */
+    /** Reads that gave at least one value, plus events. */
     public long readCount(int sensorIndex) {
         return readCount[sensorIndex];
     }

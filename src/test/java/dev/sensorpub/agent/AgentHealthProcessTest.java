@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.ha.Json;
+import dev.sensorpub.testing.AgentCommand;
+import dev.sensorpub.testing.AgentProcesses;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.MosquittoSubscriber;
 import java.io.FileOutputStream;
@@ -18,8 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,14 +34,8 @@ class AgentHealthProcessTest {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
+    @RegisterExtension
+    final AgentProcesses processes = new AgentProcesses();
 
     /** A simulator board whose CPU temperature file lives in the test's directory (missing at first). */
     private Path thermalTemp() throws IOException {
@@ -70,26 +66,19 @@ class AgentHealthProcessTest {
         return file;
     }
 
-    private Process start(ProcessBuilder pb, Path log) throws IOException {
-        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        started.add(p);
-        return p;
-    }
-
     @Test
     void aRetainedQos1HealthMessageNamesTheFailingSensorAndTheStatusLineFitsEightyColumns() throws Exception {
         thermalTemp(); // its directory only: the cpu sensor fails with "not found"
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
             Path log = dir.resolve("agent.log");
-            Process agent = start(new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main",
-                    mapping(broker, "log.status-interval = 1s").toString())), log);
+            Process agent = processes.startAgent(log, mapping(broker, "log.status-interval = 1s").toString());
             assertTrue(awaitCount(log, "status: ", 2, TIMEOUT), Files.readString(log));
 
             // A subscriber that comes later still gets the last report: it is retained, at QoS 1.
             Process sub = new ProcessBuilder(MosquittoSubscriber.MOSQUITTO_SUB.toString(), "-h", broker.host(), "-p",
                     String.valueOf(broker.port()), "-t", "e2e-pi/health", "-q", "1", "-C", "1", "-W", "10", "-v", "-d")
                     .redirectErrorStream(true).start();
-            started.add(sub);
+            processes.track(sub);
             String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(sub.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
             assertTrue(out.contains("received PUBLISH (d0, q1, r1, "), out);
@@ -133,9 +122,8 @@ class AgentHealthProcessTest {
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
             MosquittoSubscriber health = MosquittoSubscriber.start(broker, "e2e-pi/health", 1, null);
             Path log = dir.resolve("agent.log");
-            start(new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main",
-                    mapping(broker, "log.status-interval = 1h", "mqtt.reconnect.min-delay = 200ms",
-                            "mqtt.reconnect.max-delay = 500ms").toString())), log);
+            processes.startAgent(log, mapping(broker, "log.status-interval = 1h", "mqtt.reconnect.min-delay = 200ms",
+                    "mqtt.reconnect.max-delay = 500ms").toString());
             List<String> first = health.awaitMessages(1, TIMEOUT);
             assertEquals(1, first.size(), Files.readString(log));
             assertTrue(first.get(0).contains("\"connects\":1,\"reconnects\":0"), first.get(0));
@@ -163,13 +151,13 @@ class AgentHealthProcessTest {
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
             Path log = dir.resolve("agent.log");
-            ProcessBuilder pb = new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main",
+            ProcessBuilder pb = new ProcessBuilder(AgentCommand.fromTestClasspath(
                     mapping(broker, "log.status-interval = 1s").toString()));
             pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
             pb.environment().put("NOTIFY_SOCKET", "/run/test/notify");
             pb.environment().put("WATCHDOG_USEC", "600000"); // 0.6 s: a ping every 200 ms
             pb.environment().remove("WATCHDOG_PID");
-            Process agent = start(pb, log);
+            Process agent = processes.start(pb, log);
 
             assertTrue(awaitCount(record, "WATCHDOG=1", 3, TIMEOUT), Files.readString(log));
             List<String> first = Files.readAllLines(record);
@@ -206,21 +194,11 @@ class AgentHealthProcessTest {
     }
 
     private static long count(Path file, String text) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        return Files.readAllLines(file).stream().filter(l -> l.contains(text)).count();
+        return AgentProcesses.countLines(file, text);
     }
 
     private static boolean awaitCount(Path file, String text, long atLeast, long timeoutMillis) throws Exception {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (count(file, text) >= atLeast) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return false;
+        return AgentProcesses.awaitLines(file, text, atLeast, timeoutMillis);
     }
 
     /** Waits until no new line with {@code text} appeared for {@code quietMillis}. */

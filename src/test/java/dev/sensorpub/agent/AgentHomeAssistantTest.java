@@ -3,6 +3,7 @@ package dev.sensorpub.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.testing.AgentCommand;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.MosquittoSubscriber;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class AgentHomeAssistantTest {
                 "output.relay.type = gpio-output",
                 "output.relay.pin = 23",
                 "output.relay.safe-after = 1s"), StandardCharsets.UTF_8);
-        List<String> command = AgentProcessTest.javaCommand("dev.sensorpub.agent.Main", mapping.toString());
+        List<String> command = AgentCommand.fromTestClasspath(mapping.toString());
         agent = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile())
                 .start();
     }

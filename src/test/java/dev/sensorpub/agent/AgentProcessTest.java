@@ -3,6 +3,8 @@ package dev.sensorpub.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.testing.AgentCommand;
+import dev.sensorpub.testing.AgentProcesses;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.MosquittoSubscriber;
 import java.io.IOException;
@@ -16,8 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent as people run it: a separate JVM with a mapping file, against a real mosquitto. */
@@ -27,14 +29,8 @@ class AgentProcessTest {
     @TempDir
     Path dir;
 
-    private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
+    @RegisterExtension
+    final AgentProcesses processes = new AgentProcesses();
 
     private Path mapping(String url, String... extra) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
@@ -53,36 +49,17 @@ class AgentProcessTest {
                 "sensor.env.qos = 0",
                 "sensor.env.interval = 200ms"));
         lines.addAll(List.of(extra));
-        Path file = dir.resolve("mapping-" + started.size() + ".properties");
+        Path file = dir.resolve("mapping-" + processes.count() + ".properties");
         Files.write(file, lines, StandardCharsets.UTF_8);
         return file;
     }
 
     private Process startAgent(Path mapping, Path log) throws IOException {
-        Process p = new ProcessBuilder(javaCommand("dev.sensorpub.agent.Main", mapping.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        started.add(p);
-        return p;
-    }
-
-    /** The agent's JVM as the tests start it: this test classpath, small heap, the repository's board configs. */
-    static List<String> javaCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-Dsensorpub.board-dir=" + Path.of("board-configs").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path")));
-        command.addAll(List.of(args));
-        return command;
+        return processes.startAgent(log, mapping.toString());
     }
 
     private static boolean awaitLog(Path log, String text, long timeoutMillis) throws Exception {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
+        return AgentProcesses.awaitLines(log, text, 1, timeoutMillis);
     }
 
     @Test
@@ -128,7 +105,7 @@ class AgentProcessTest {
     void checkReportsEveryProblemWithStatusTwoAndStartsNothing() throws Exception {
         Path bad = mapping("tcp://127.0.0.1:1", "sensor.beat.qos = 3", "sensor.beat.intervall = 1s",
                 "queue.type = disk");
-        Process check = new ProcessBuilder(javaCommand("dev.sensorpub.agent.Main", "--check", bad.toString()))
+        Process check = new ProcessBuilder(AgentCommand.fromTestClasspath("--check", bad.toString()))
                 .redirectErrorStream(true).start();
         String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(check.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
@@ -138,7 +115,7 @@ class AgentProcessTest {
         assertTrue(out.contains("sensor.beat.intervall") && out.contains("sensor.beat.interval"), "did you mean: " + out);
         assertTrue(out.contains("queue.type"), out);
 
-        Process good = new ProcessBuilder(javaCommand("dev.sensorpub.agent.Main", "--check",
+        Process good = new ProcessBuilder(AgentCommand.fromTestClasspath("--check",
                 mapping("tcp://127.0.0.1:1").toString())).redirectErrorStream(true).start();
         String ok = new String(good.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(good.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));

@@ -103,12 +103,25 @@ class HealthReportTest {
         Map<String, Object> j = json(r, v);
         List<?> listed = (List<?>) part(j, "sensors").get("failing_list");
         assertEquals(HealthReport.MAX_LISTED, listed.size());
-        assertTrue(HealthReport.maxMessageBytes("garage-pi/health", names.length) < 64 * 1024);
+        assertTrue(HealthReport.maxMessageBytes("garage-pi/health", names) < 64 * 1024);
+    }
+
+    @Test
+    void longSensorNamesThatDifferOnlyAtTheEndStayApart() {
+        String shelf = "greenhouse_north_bench_" + "x".repeat(39) + "_shelf_";
+        String[] names = {shelf + "1", shelf + "2"};
+        assertEquals(70, names[0].length());
+        HealthReport r = report(names);
+        Vitals v = new Vitals(names);
+        Arrays.fill(v.failingInARow, 1);
+        Arrays.fill(v.lastFailure, "i2c-1 0x76: NACK");
+        List<?> listed = (List<?>) part(json(r, v), "sensors").get("failing_list");
+        assertEquals(List.of(names[0], names[1]), listed.stream().map(e -> ((Map<?, ?>) e).get("name")).toList());
     }
 
     @Test
     void publishingPutsARetainedMessageOnTheHealthTopicIntoTheControlLaneWithoutAllocating() throws Exception {
-        ControlLane lane = new ControlLane(4, HealthReport.maxMessageBytes("garage-pi/health", 3));
+        ControlLane lane = new ControlLane(4, HealthReport.maxMessageBytes("garage-pi/health", new String[] {"door", "cpu", "env"}));
         HealthReport r = report("door", "cpu", "env");
         Vitals v = StatusLineTest.healthy();
         v.server = Endpoint.parse("tcp://10.0.0.5:1883");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.sensor.DeviceNodes;
+import dev.sensorpub.testing.AgentCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ class MainCheckTest {
     @Test
     void aGpioThatCannotOpenStopsTheStartWithTheReasonInOneLine() throws Exception {
         Path m = mapping("sensor.door.type = gpio-input", "sensor.door.topic = x/d", "sensor.door.pin = 17");
-        Process agent = new ProcessBuilder(AgentProcessTest.javaCommand("dev.sensorpub.agent.Main", m.toString()))
+        Process agent = new ProcessBuilder(AgentCommand.fromTestClasspath(m.toString()))
                 .redirectErrorStream(true).start();
         String output = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(agent.waitFor(20, TimeUnit.SECONDS));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.testing.CapturedLog;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,37 @@ class SystemdNotifierTest {
             other.iterationDone(0);
             assertEquals(Long.MAX_VALUE, other.nextDeadlineMillis());
             assertEquals(0, garbled.pingEveryMillis());
+        }
+    }
+
+    @Test
+    void aWatchdogShorterThanThreeOfTheShortestPingGapsIsNamedAtStart() {
+        try (CapturedLog log = new CapturedLog();
+             SystemdNotifier shortest = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
+                     "WATCHDOG_USEC", "300000"), PID, "true")) {
+            assertEquals(100, shortest.pingEveryMillis());
+            assertEquals(List.of(), log.containing("WARN"), "300 ms gets its three pings");
+            try (SystemdNotifier tooShort = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
+                    "WATCHDOG_USEC", "200000"), PID, "true")) {
+                assertEquals(100, tooShort.pingEveryMillis(), "no faster than one systemd-notify per 100 ms");
+                assertEquals(List.of("WARN agent systemd: WatchdogSec 200 ms is under the 300 ms supported; "
+                        + "pings may come late"), log.containing("WARN"));
+            }
+        }
+    }
+
+    @Test
+    void aSystemdNotifyThatCannotRunIsOneWarningInPlainWords() throws InterruptedException {
+        try (CapturedLog log = new CapturedLog();
+             SystemdNotifier n = SystemdNotifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "/nonexistent/notify",
+                     "WATCHDOG_USEC", "60000000"), PID, "/nonexistent/systemd-notify")) {
+            n.iterationDone(0);
+            for (int i = 0; i < 500 && log.containing("failed").isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of("WARN agent systemd: /nonexistent/systemd-notify failed (Cannot run program "
+                    + "\"/nonexistent/systemd-notify\": error=2, No such file or directory); without pings the "
+                    + "watchdog will restart sensorpub"), log.containing("failed"));
         }
     }
 

@@ -57,6 +57,14 @@ class HostileMappingTest {
     }
 
     @Test
+    void aPasswordEndingInASpaceIsRejectedByTheLoaderThatCheckAndStartShareWithoutPrintingIt() throws IOException {
+        List<String> problems = problems("mqtt.username = bob\nmqtt.password = hunter2  \n");
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("line 7: mqtt.password: the value ends in 2 spaces"), problems.get(0));
+        assertNoneContains(problems, "hunter2");
+    }
+
+    @Test
     void anEscapeProblemUnderAMisspeltPasswordKeyRepeatsNoPartOfThePassword() throws IOException {
         assertNoneContains(problems("mqtt.username = bob\nmqtt.pasword = ab\\uZZZZ-hunter2\n"), "ZZZZ");
         assertNoneContains(problems("mqtt.username = bob\nmqtt.Password = hunt\\er2\n"), "\\e");

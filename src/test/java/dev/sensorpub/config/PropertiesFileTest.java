@@ -27,14 +27,14 @@ class PropertiesFileTest {
         assertEquals(Map.of("a", 3, "b", 4, "c", 5, "d", 6, "e", 9, "f", 10, "g", 11, "h", 12), file.lines());
     }
 
-    /** {@code text} reads without problems and with the values Properties gives (trailing blanks trimmed). */
+    /** {@code text} reads without problems and with exactly the values Properties gives. */
     static PropertiesFile assertReadAsPropertiesReads(String text) throws IOException {
         PropertiesFile file = parse(text);
         Properties reference = new Properties();
         reference.load(new StringReader(text));
         assertEquals(List.of(), file.problems());
         for (String key : reference.stringPropertyNames()) {
-            assertEquals(reference.getProperty(key).strip(), file.values().get(key), key);
+            assertEquals(reference.getProperty(key), file.values().get(key), key);
         }
         assertEquals(reference.size(), file.values().size());
         return file;
@@ -47,6 +47,28 @@ class PropertiesFileTest {
                 + "part of the value; put the comment on a line of its own, or write \\# if the # belongs to the "
                 + "value"), file.problems());
         assertEquals("raspberry-pi-4b", file.values().get("board"));
+    }
+
+    @Test
+    void blanksAtTheEndOfAValueAreReportedWithTheirLineAndKeyNotSilentlyDropped() {
+        PropertiesFile file = parse("sensor.door.topic = garage/door  \nmqtt.username = bob \t\n"
+                + "mqtt.password = hunter2 \nmqtt.client-id = pi\n");
+        assertEquals(List.of(
+                "line 1: sensor.door.topic: the value ends in 2 spaces, invisible in an editor but kept by a properties "
+                        + "file (a topic or password would carry them); delete them, or end the value with '\\ ' if "
+                        + "the space is meant",
+                "line 2: mqtt.username: the value ends in 1 space and 1 tab, invisible in an editor but kept by a "
+                        + "properties file (a topic or password would carry them); delete them, or end the value "
+                        + "with '\\ ' if the space is meant",
+                "line 3: mqtt.password: the value ends in 1 space, invisible in an editor but kept by a properties "
+                        + "file (a topic or password would carry them); delete them, or end the value with '\\ ' if "
+                        + "the space is meant"), file.problems());
+    }
+
+    @Test
+    void anEscapedSpaceEndsAValueAsPropertiesReadsIt() throws IOException {
+        assertEquals("a topic ", assertReadAsPropertiesReads("t = a topic\\ \n").values().get("t"));
+        assertEquals("two  ", assertReadAsPropertiesReads("t = two \\ \n").values().get("t"));
     }
 
     @Test

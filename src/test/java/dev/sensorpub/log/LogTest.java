@@ -58,7 +58,7 @@ class LogTest {
         log.error("handshake failed", new IOException("bad certificate"));
         assertEquals(List.of("2026-11-21T10:15:02.123Z DEBUG tls    handshake started",
                 "2026-11-21T10:15:02.123Z INFO  tls    handshake done",
-                "2026-11-21T10:15:02.123Z ERROR tls    handshake failed: IOException: bad certificate"), stdout.lines());
+                "2026-11-21T10:15:02.123Z ERROR tls    handshake failed: bad certificate"), stdout.lines());
     }
 
     @Test
@@ -112,7 +112,7 @@ class LogTest {
         log.debug("hidden", new IOException("x"));
         log.warn("stopping", new IOException("x"));
         assertFalse(log.isDebugEnabled());
-        assertEquals("WARN agent stopping: IOException: x|", seen.toString());
+        assertEquals("WARN agent stopping: x|", seen.toString());
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Folding as a person at the console sees it, driven by a fake clock through the real sink. */
 class RepeatFoldingTest {
-    private static final String FAILED = "bme280 read failed: IOException: I2C NACK";
+    private static final String FAILED = "bme280 read failed: I2C NACK";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-21T10:00:00.000Z"));
     private final Captured stdout = new Captured();

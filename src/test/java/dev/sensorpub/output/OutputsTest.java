@@ -95,7 +95,7 @@ class OutputsTest {
                     opened.add(line);
                     return line;
                 }, 0));
-        assertEquals("output b: cannot open GPIO 5 (IllegalArgumentException: line 5 is busy)", e.getMessage());
+        assertEquals("output b: cannot open GPIO 5 (line 5 is busy)", e.getMessage());
         assertTrue(opened.get(0).closed);
     }
 

@@ -2,9 +2,8 @@ package dev.sensorpub.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sensorpub.log.Level;
 import dev.sensorpub.log.Log;
-import java.util.ArrayList;
+import dev.sensorpub.testing.CapturedLog;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,28 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class RateLimitedWarningTest {
     private static final long SECOND = 1_000_000_000L;
-    private final List<String> lines = new ArrayList<>();
-    private Log.Sink previous;
+    private CapturedLog log;
 
     @BeforeEach
     void captureLog() {
-        previous = Log.sink();
-        Log.install(new Log.Sink() {
-            @Override
-            public boolean enabled(Level level) {
-                return true;
-            }
-
-            @Override
-            public void write(Level level, String component, String message) {
-                lines.add(level + " " + component + " " + message);
-            }
-        });
+        log = new CapturedLog();
     }
 
     @AfterEach
     void restoreLog() {
-        Log.install(previous);
+        log.close();
     }
 
     @Test
@@ -46,7 +33,7 @@ class RateLimitedWarningTest {
         warning.occurred(15 * SECOND);
         assertEquals(List.of(
                 "WARN queue dropped oldest messages: 1 (further reports at most every 10 s)",
-                "WARN queue dropped oldest messages: 1001 since the last report"), lines);
+                "WARN queue dropped oldest messages: 1001 since the last report"), log.lines());
     }
 
     @Test
@@ -56,7 +43,7 @@ class RateLimitedWarningTest {
             Messages.append(queue, "m" + i);
         }
         assertEquals(498, queue.counters().droppedOverflow());
-        assertEquals(1, lines.size(), lines.toString());
+        assertEquals(1, log.lines().size(), log.lines().toString());
     }
 
     @Test
@@ -68,14 +55,14 @@ class RateLimitedWarningTest {
         }
         assertEquals(786, queue.counters().droppedOverflow());
         queue.tick(10_999);
-        assertEquals(1, lines.size(), lines.toString());
+        assertEquals(1, log.lines().size(), log.lines().toString());
         queue.tick(11_000);
         assertEquals(List.of(
                 "WARN queue queue full (1024 bytes, 2 messages), dropped oldest messages: 1"
                         + " (further reports at most every 10 s)",
                 "WARN queue queue full (1024 bytes, 2 messages), dropped oldest messages: 785 since the last report"),
-                lines);
+                log.lines());
         queue.tick(30_000);
-        assertEquals(2, lines.size(), "nothing more to report");
+        assertEquals(2, log.lines().size(), "nothing more to report");
     }
 }

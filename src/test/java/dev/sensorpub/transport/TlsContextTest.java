@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sensorpub.log.Level;
-import dev.sensorpub.log.Log;
+import dev.sensorpub.testing.CapturedLog;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.RawPackets;
 import dev.sensorpub.testing.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,23 +164,10 @@ class TlsContextTest {
 
     @Test
     void turningHostNameVerificationOffIsLoggedAsAWarning() {
-        List<String> lines = new ArrayList<>();
-        Log.Sink previous = Log.sink();
-        Log.install(new Log.Sink() {
-            @Override
-            public boolean enabled(Level level) {
-                return true;
-            }
-
-            @Override
-            public void write(Level level, String component, String message) {
-                lines.add(level + " " + component + " " + message);
-            }
-        });
-        try {
+        List<String> lines;
+        try (CapturedLog log = new CapturedLog()) {
             TlsContext.create(new TlsSettings(pki.caFile(), null, null, false));
-        } finally {
-            Log.install(previous);
+            lines = log.lines();
         }
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("WARN tls TLS host name verification is OFF"), lines.get(0));

@@ -3,6 +3,7 @@ package dev.sensorpub.sensor.pi4j;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
+import dev.sensorpub.log.Problems;
 import dev.sensorpub.sensor.EventHandoff;
 import dev.sensorpub.sensor.EventSource;
 import dev.sensorpub.sensor.Quantity;
@@ -46,7 +47,7 @@ public final class GpioInput implements Sensor, EventSource {
         try {
             state = input.state();
         } catch (RuntimeException e) {
-            throw new SensorReadException("GPIO " + pin + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+            throw new SensorReadException("GPIO " + pin + ": " + Problems.describe(e));
         }
         if (state == null || state == DigitalState.UNKNOWN) {
             throw new SensorReadException("GPIO " + pin + ": state unknown");

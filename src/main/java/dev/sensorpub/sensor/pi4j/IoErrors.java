@@ -1,6 +1,7 @@
 package dev.sensorpub.sensor.pi4j;
 
 import com.pi4j.library.linuxfs.LinuxFile;
+import dev.sensorpub.log.Problems;
 
 /**
  * Finds the kernel's errno under Pi4J's wrappers ("Failed to execute action for device 118 on
@@ -57,7 +58,7 @@ final class IoErrors {
                 message = t.getMessage();
             }
         }
-        return message != null ? message : problem.getClass().getSimpleName();
+        return message != null ? message : Problems.describe(problem);
     }
 
     /**
