@@ -78,7 +78,7 @@ final class FileRing extends RingQueue {
     private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
                      OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock,
                      byte[] salt, long base) {
-        super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters);
+        super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters, clock);
         this.file = file;
         this.clock = clock;
         this.data = data;
@@ -329,8 +329,9 @@ final class FileRing extends RingQueue {
                     } else {
                         lapGaps += sequence - kept - 1;
                     }
+                    // A capture time of an earlier run means nothing now: the stamp stays as written.
                     remember(sequence, at, stored, ExpiryDeadlines.toMonotonic(RecordFormat.expiresAtMillis(window,
-                            at - windowStart), monotonicMinusWall));
+                            at - windowStart), monotonicMinusWall), NO_STAMP, 0);
                     kept = sequence;
                     lapLast = sequence;
                 }
