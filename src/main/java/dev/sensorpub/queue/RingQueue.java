@@ -29,12 +29,13 @@ abstract class RingQueue implements MessageQueue {
     private static final long OVERFLOW_REPORT_NANOS = 10_000_000_000L;
 
     protected final Logger log = Log.logger("queue");
-    protected final int capacity;
+    /** Fixed, but for one {@link #relayout} of an empty file ring of an older version. */
+    protected int capacity;
     private final int maxRecordBytes;
     protected final QueueCounters counters;
     private final OverflowPolicy overflow;
-    private final RateLimitedWarning overflowWarning;
-    private final RateLimitedWarning tooLargeWarning;
+    private RateLimitedWarning overflowWarning;
+    private RateLimitedWarning tooLargeWarning;
 
     private final long[] sequences;
     private final long[] expiries;
@@ -83,13 +84,32 @@ abstract class RingQueue implements MessageQueue {
         this.captures = new long[maxMessages];
         this.stampAts = new int[maxMessages];
         this.clock = clock;
-        String full = "queue full (" + capacity + " bytes, " + maxMessages + " messages), dropped ";
+        warnings();
+    }
+
+    /** The warnings name the capacity, so they are made again when it changes. */
+    private void warnings() {
+        String full = "queue full (" + capacity + " bytes, " + sequences.length + " messages), dropped ";
         this.overflowWarning = new RateLimitedWarning(log,
                 full + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest") + " messages",
                 OVERFLOW_REPORT_NANOS);
         this.tooLargeWarning = new RateLimitedWarning(log, "messages rejected as larger than the queue's record limit of "
                 + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes",
                 OVERFLOW_REPORT_NANOS);
+    }
+
+    /**
+     * Gives an empty ring a byte space of {@code newCapacity} bytes, written from position 0: a
+     * file ring of an older version, once all its records are delivered, starts afresh in the new
+     * layout. Sequences go on.
+     */
+    final void relayout(int newCapacity) {
+        if (count != 0) {
+            throw new IllegalStateException("relayout of a ring still holding " + count + " records");
+        }
+        capacity = newCapacity;
+        tail = 0;
+        warnings();
     }
 
     /** Copies the encoded record to storage at {@code position}; false if storage failed (it counts and logs). */
