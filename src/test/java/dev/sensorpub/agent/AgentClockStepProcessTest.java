@@ -20,13 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * NTP stepping the Pi's clock while the broker is out of reach, end to end: the agent runs as its
- * own JVM under libfaketime, whose wall clock starts an hour slow and is stepped to the right time
- * by rewriting libfaketime's timestamp file while the link is down. The monotonic clock is left
+ * own JVM under libfaketime, whose wall clock starts an hour slow (or 30 days ahead) and is stepped
+ * to the right time by rewriting libfaketime's timestamp file while the link is down. The monotonic clock is left
  * alone (FAKETIME_DONT_FAKE_MONOTONIC=1), as NTP leaves CLOCK_MONOTONIC alone; without that option
  * libfaketime's own README says the JVM usually hangs.
  *
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentClockStepProcessTest {
     private static final long TIMEOUT = 20_000;
-    private static final long HOUR = 3_600_000;
     private static final long INTERVAL = 100;
     private static final Pattern READING = Pattern.compile("ft/beat \\{\"value\":(\\d+),\"ts\":\"([^\"]+)\"}");
 
@@ -60,10 +60,15 @@ class AgentClockStepProcessTest {
         }
     }
 
-    @Test
-    void readingsQueuedWhileNtpStepsTheClockArriveWithCorrectedStampsNoneLostPacingUnchanged() throws Exception {
+    /** The wall clock at start is off by this many seconds: an hour slow, or 30 days ahead. */
+    @ParameterizedTest
+    @ValueSource(longs = {-3_600, 2_592_000})
+    void readingsQueuedWhileNtpStepsTheClockArriveWithCorrectedStampsNoneLostPacingUnchanged(long wrongBySeconds)
+            throws Exception {
+        long wrongBy = wrongBySeconds * 1000;
         Path offset = dir.resolve("faketime.rc");
-        Files.writeString(offset, "-3600\n"); // the saved clock of a Pi without an RTC: an hour slow
+        // The saved clock of a Pi without an RTC.
+        Files.writeString(offset, (wrongBySeconds < 0 ? "" : "+") + wrongBySeconds + "\n");
         try (MosquittoBroker broker = MosquittoBroker.startDefault();
              MosquittoSubscriber readings = MosquittoSubscriber.start(broker, "ft/#", 1, null);
              BlackHoleProxy link = BlackHoleProxy.start(broker.host(), broker.port())) {
@@ -80,14 +85,15 @@ class AgentClockStepProcessTest {
             List<String> online = readings.awaitMessages(10, TIMEOUT);
             assertTrue(online.size() >= 10, "readings through the link; log: " + Files.readString(log));
             long firstStamp = stampOf(online.get(0));
-            assertTrue(Math.abs(System.currentTimeMillis() - HOUR - firstStamp) < 30_000, "libfaketime did not put "
-                    + "the agent's wall clock an hour back: first stamp " + Instant.ofEpochMilli(firstStamp));
+            assertTrue(Math.abs(System.currentTimeMillis() + wrongBy - firstStamp) < 30_000, "libfaketime did not"
+                    + " put the agent's wall clock " + wrongBySeconds + " s off: first stamp "
+                    + Instant.ofEpochMilli(firstStamp));
 
             link.blackHole(); // the tunnel: nothing crosses, nothing is closed ...
             link.reset(); // ... and the connection dies, so nothing written before the step arrives later
             long outage = System.currentTimeMillis();
             Thread.sleep(2_000);
-            Files.writeString(offset, "+0\n"); // NTP syncs: the wall clock steps an hour forward
+            Files.writeString(offset, "+0\n"); // NTP syncs: the wall clock steps to the right time
             long step = System.currentTimeMillis();
             Thread.sleep(2_500);
             int beforeRestore = readings.messages().size();
@@ -95,14 +101,14 @@ class AgentClockStepProcessTest {
             long restored = System.currentTimeMillis();
 
             // Delivery is in order: once a reading taken after the restore arrives, the backlog is through.
-            List<String> all = awaitReadingStampedAfter(readings, restored + 1_000);
+            List<String> all = awaitReadingStampedAfter(readings, beforeRestore, restored + 1_000);
             agent.destroy();
             assertTrue(agent.waitFor(TIMEOUT, TimeUnit.MILLISECONDS), "the agent stops on SIGTERM");
             String diagnosis = "log: " + Files.readString(log) + "\nreadings: " + all;
 
             List<String> before = all.subList(0, beforeRestore);
             for (String line : before) {
-                assertTrue(Math.abs(stampOf(line) + HOUR - outage) < 60_000, "sent before the step, as the clock"
+                assertTrue(Math.abs(stampOf(line) - wrongBy - outage) < 60_000, "sent before the step, as the clock"
                         + " then said: " + line);
             }
             List<String> after = all.subList(beforeRestore, all.size());
@@ -162,12 +168,13 @@ class AgentClockStepProcessTest {
         return file;
     }
 
-    private static List<String> awaitReadingStampedAfter(MosquittoSubscriber readings, long epochMillis)
+    /** Once a reading after the first {@code skip} is stamped after {@code epochMillis}: every reading so far. */
+    private static List<String> awaitReadingStampedAfter(MosquittoSubscriber readings, int skip, long epochMillis)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + TIMEOUT;
         while (System.currentTimeMillis() < deadline) {
             List<String> got = readings.messages();
-            if (!got.isEmpty() && stampOf(got.get(got.size() - 1)) > epochMillis) {
+            if (got.size() > skip && stampOf(got.get(got.size() - 1)) > epochMillis) {
                 return got;
             }
             Thread.sleep(100);
