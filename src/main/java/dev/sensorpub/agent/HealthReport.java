@@ -3,8 +3,8 @@ package dev.sensorpub.agent;
 import dev.sensorpub.codec.Topic;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
-import dev.sensorpub.payload.Timestamps;
 import dev.sensorpub.queue.ControlLane;
+import dev.sensorpub.time.Timestamps;
 import dev.sensorpub.transport.Endpoint;
 import java.nio.charset.StandardCharsets;
 

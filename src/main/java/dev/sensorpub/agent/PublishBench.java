@@ -192,9 +192,10 @@ final class PublishBench {
 
         @Override
         public long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
-                           int payloadLength, int qos, boolean retain, long timestampMillis, long expiresAtMillis) {
+                           int payloadLength, int qos, boolean retain, long timestampMillis, int stampAt,
+                           long capturedAtMillis, long expiresAtMillis) {
             long seq = inner.append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos, retain,
-                    timestampMillis, expiresAtMillis);
+                    timestampMillis, stampAt, capturedAtMillis, expiresAtMillis);
             if (seq > 0) {
                 appendedAt[(int) (seq % appendedAt.length)] = System.nanoTime();
             }

@@ -17,7 +17,9 @@ import java.time.Duration;
  *
  * <p>A reading's {@code max-age} counts on the monotonic clock from when it reaches this sink
  * (on the loop thread, right after capture), never from its wall stamp: NTP stepping the clock
- * must not expire readings taken before the sync.
+ * must not expire readings taken before the sync. Its stamp is handed to the queue with where it
+ * lies in the payload and its monotonic capture time, so the queue can correct it if NTP steps
+ * the wall clock while the reading waits.
  */
 final class QueueingSink implements ReadingSink {
     private static final Logger LOG = Log.logger("agent");
@@ -56,7 +58,8 @@ final class QueueingSink implements ReadingSink {
 
     @Override
     public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
-        int length = formatters[sensorIndex][quantityIndex].format(value, timestampMillis, scratch, 0);
+        PayloadFormatter formatter = formatters[sensorIndex][quantityIndex];
+        int length = formatter.format(value, timestampMillis, scratch, 0);
         if (length < 0) {
             if (warnings.tryAcquire(sensorIndex, clock.monotonicNanos())) {
                 LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " cannot be published ("
@@ -65,10 +68,16 @@ final class QueueingSink implements ReadingSink {
             return;
         }
         byte[] topic = topics[sensorIndex][quantityIndex];
-        long expiresAt = ExpiryDeadlines.after(clock.monotonicMillis(), maxAgeMillis[sensorIndex]);
+        long now = clock.monotonicMillis();
+        long expiresAt = ExpiryDeadlines.after(now, maxAgeMillis[sensorIndex]);
+        // The capture's monotonic time from the reading's wall age (an off-loop read may be seconds
+        // old): exact unless the wall clock stepped between capture and now, and then the queue
+        // finds no step and keeps the stamp as taken.
+        long capturedAt = now - (clock.epochMillis() - timestampMillis);
+        int stampAt = formatter.stampAt(length);
         // A refusal (drop-newest overflow) is counted and logged by the queue itself.
         queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex], retain[sensorIndex], timestampMillis,
-                expiresAt);
+                stampAt == PayloadFormatter.NO_STAMP ? MessageQueue.NO_STAMP : stampAt, capturedAt, expiresAt);
     }
 
     private static String reason(int code) {

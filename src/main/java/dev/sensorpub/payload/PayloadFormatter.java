@@ -1,5 +1,6 @@
 package dev.sensorpub.payload;
 
+import dev.sensorpub.time.Timestamps;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,6 +25,8 @@ public final class PayloadFormatter {
     public static final int NOT_FINITE = -1;
     public static final int OUT_OF_RANGE = -2;
     public static final int NO_ROOM = -3;
+    /** {@link #stampAt}: the payload holds no timestamp. */
+    public static final int NO_STAMP = -1;
     public static final int MAX_DECIMALS = 9;
     private static final double LIMIT = 0x1.0p53;
     private static final long[] POWERS = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
@@ -82,6 +85,16 @@ public final class PayloadFormatter {
     public int maxLength() {
         int value = digital ? Math.max(before.length, off.length) : before.length + MAX_NUMBER_LENGTH + after.length;
         return value + (json ? Timestamps.LENGTH + end.length : 0);
+    }
+
+    /**
+     * Where the {@link Timestamps#LENGTH}-byte stamp starts in a payload of {@code length} bytes
+     * this formatter wrote, counted from the payload's first byte, or {@link #NO_STAMP}. The
+     * stamp is the last thing before a fixed ending, so the queue can rewrite it in place when
+     * the wall clock was stepped while the reading waited.
+     */
+    public int stampAt(int length) {
+        return json ? length - end.length - Timestamps.LENGTH : NO_STAMP;
     }
 
     /**

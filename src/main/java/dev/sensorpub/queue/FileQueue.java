@@ -81,7 +81,7 @@ public final class FileQueue implements MessageQueue {
         QueueCounters counters = new QueueCounters();
         int fallbackBytes = fallbackBytes(capacityBytes);
         MemoryQueue fallback = new MemoryQueue(fallbackBytes, Math.max(1, Math.min(maxMessages,
-                fallbackBytes / RecordFormat.HEADER_BYTES)), overflow, maxRecordBytes, 1, counters);
+                fallbackBytes / RecordFormat.HEADER_BYTES)), overflow, maxRecordBytes, 1, counters, clock);
         FileRing ring = FileRing.open(directory, MemoryQueue.arenaSize(capacityBytes), maxMessages, overflow,
                 maxRecordBytes, counters, opener, clock);
         return new FileQueue(directory, ring, fsync, counters, fallback);
@@ -118,13 +118,14 @@ public final class FileQueue implements MessageQueue {
 
     @Override
     public long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
-                       int payloadLength, int qos, boolean retain, long timestampMillis, long expiresAtMillis) {
+                       int payloadLength, int qos, boolean retain, long timestampMillis, int stampAt,
+                       long capturedAtMillis, long expiresAtMillis) {
         if (!inFallback && ring.broken()) {
             startFallback();
         }
         if (!inFallback) {
             long sequence = ring.append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength,
-                    qos, retain, timestampMillis, expiresAtMillis);
+                    qos, retain, timestampMillis, stampAt, capturedAtMillis, expiresAtMillis);
             if (sequence > 0 || !ring.broken()) {
                 if (fsync.mode() == FsyncPolicy.Mode.EVERY_RECORDS && ring.unsyncedRecords() >= fsync.amount()) {
                     ring.forceData();
@@ -137,7 +138,7 @@ public final class FileQueue implements MessageQueue {
             startFallback();
         }
         return fallback.append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos, retain,
-                timestampMillis, expiresAtMillis);
+                timestampMillis, stampAt, capturedAtMillis, expiresAtMillis);
     }
 
     private boolean inFallbackRange(long sequence) {
@@ -238,6 +239,7 @@ public final class FileQueue implements MessageQueue {
         long lost = fallback.pendingCount();
         ring.close();
         LOG.info("queue " + directory + " closed: " + kept + " messages kept on disk for the next start"
-                + (lost == 0 ? "" : ", " + lost + " messages held in memory after a storage error lost"));
+                + (lost == 0 ? "" : ", " + lost + " messages held in memory " + (ring.older()
+                ? "while the older version's file was delivered" : "after a storage error") + " lost"));
     }
 }

@@ -29,6 +29,10 @@ import java.util.zip.CRC32C;
  * rewritten (not forced) whenever the floor moved, at most once per {@link FileQueue#tick}, so a
  * killed process leaves it current; an fsync of the checkpoint at most once per
  * {@link FileQueue#CHECKPOINT_INTERVAL_MILLIS}. Nothing is forced by the overflow policy.
+ *
+ * <p>A file of the version before the header (records from offset 0, salt-less CRCs) is read in
+ * that layout and written to only once its records are all done: then it starts afresh in this
+ * layout ({@link #tryResume}), sequences going on.
  */
 final class FileRing extends RingQueue {
     static final String RING_FILE = "queue.ring";
@@ -49,9 +53,14 @@ final class FileRing extends RingQueue {
     private final ByteBuffer readBuffer;
     private final CRC32C crc = new CRC32C();
     /** The ring's secret mixed into every record CRC ({@link RingHeader}); {@code null} in a file of an older version. */
-    private final byte[] salt;
+    private byte[] salt;
     /** File offset of ring position 0: the records lie after the header's first copy. */
-    private final long base;
+    private long base;
+    /**
+     * A file of the version before the header: its records (salt-less CRCs, from offset 0) are
+     * delivered but nothing is written to it until they are all done; then it starts afresh.
+     */
+    private boolean older;
     private final RateLimitedWarning unreadable;
     private final Clock clock;
     /** Converts the wall deadlines on disk while recovering (see {@link ExpiryDeadlines}). */
@@ -78,7 +87,7 @@ final class FileRing extends RingQueue {
     private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
                      OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock,
                      byte[] salt, long base) {
-        super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters);
+        super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters, clock);
         this.file = file;
         this.clock = clock;
         this.data = data;
@@ -139,13 +148,17 @@ final class FileRing extends RingQueue {
                 preallocate(data, directory, file, size);
             }
             byte[] salt = RingHeader.read(data, size);
-            if (salt == null) {
-                salt = newSalt(file, data, size, maxRecordBytes, readOnly == null);
+            boolean older = salt == null && !RingHeader.blank(data, size) && olderRecords(file, data, size,
+                    maxRecordBytes) > 0;
+            if (salt == null && !older) {
+                salt = newSalt(file, data, size, readOnly == null);
             }
             Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
             checkpointFile = checkpoint.file();
-            FileRing ring = new FileRing(file, data, checkpoint, size - RingHeader.RESERVED_BYTES, maxMessages,
-                    overflow, maxRecordBytes, counters, clock, salt, RingHeader.COPY_BYTES);
+            // The older version's layout: records from offset 0 to the end of the file, no salt.
+            FileRing ring = new FileRing(file, data, checkpoint, older ? size : size - RingHeader.RESERVED_BYTES,
+                    maxMessages, overflow, maxRecordBytes, counters, clock, salt, older ? 0 : RingHeader.COPY_BYTES);
+            ring.older = older;
             ring.recover(created, readOnly);
             if (created) {
                 opener.syncDirectory(directory);
@@ -163,19 +176,9 @@ final class FileRing extends RingQueue {
         }
     }
 
-    /**
-     * The salt for a file without an intact header: a new one if nothing in it can be read. A
-     * file holding records of the previous version (no header, salt-less CRCs) is refused, not
-     * overwritten: the user is told how many records it holds and what to delete.
-     */
-    private static byte[] newSalt(Path file, StorageFile data, int size, int maxRecordBytes, boolean writable)
-            throws IOException {
+    /** The salt for a file without an intact header and without records of an older version. */
+    private static byte[] newSalt(Path file, StorageFile data, int size, boolean writable) throws IOException {
         if (!RingHeader.blank(data, size)) {
-            long older = olderRecords(file, data, size, maxRecordBytes);
-            if (older > 0) {
-                throw new IOException("queue file " + file + " is from an older version: " + older
-                        + " records could not be read; delete " + file);
-            }
             Log.logger("queue").warn("queue file " + file + " has no readable header and no readable record:"
                     + " started afresh");
         }
@@ -258,8 +261,9 @@ final class FileRing extends RingQueue {
         long floor = known ? Math.max(1, checkpoint.floor()) : 1;
         lap(0, Long.MAX_VALUE, false);
         int start = lapHighest > 0 ? lapHighestEnd : 0;
-        String how = created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
-                : "; checkpoint missing or damaged: every intact record kept";
+        String how = (created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
+                : "; checkpoint missing or damaged: every intact record kept")
+                + (older ? "; an older version's file: delivered first, then started afresh" : "");
         lap(start, floor - 1, true);
         window = null;
         long next = Math.max(floor, lapHighest + 1);
@@ -284,6 +288,10 @@ final class FileRing extends RingQueue {
             readOnlyFile = true;
             log.error("queue file " + file + " cannot be written (" + readOnly + "): its " + counters.queuedMessages
                     + " messages are delivered, new ones kept in memory");
+            return;
+        }
+        if (older) {
+            broken = true; // nothing written to it, the checkpoint neither, until startAfresh()
             return;
         }
         try {
@@ -329,8 +337,9 @@ final class FileRing extends RingQueue {
                     } else {
                         lapGaps += sequence - kept - 1;
                     }
+                    // A capture time of an earlier run means nothing now: the stamp stays as written.
                     remember(sequence, at, stored, ExpiryDeadlines.toMonotonic(RecordFormat.expiresAtMillis(window,
-                            at - windowStart), monotonicMinusWall));
+                            at - windowStart), monotonicMinusWall), NO_STAMP, 0);
                     kept = sequence;
                     lapLast = sequence;
                 }
@@ -515,6 +524,10 @@ final class FileRing extends RingQueue {
         if (!broken || readOnlyFile) {
             return !broken;
         }
+        boolean afresh = older;
+        if (older && !startAfresh()) {
+            return false;
+        }
         try {
             writeCheckpoint();
             checkpoint.force();
@@ -524,11 +537,41 @@ final class FileRing extends RingQueue {
             checkpointUnforced = false;
             broken = false;
             unsyncedRecords = 0;
-            log.info("queue file " + file + " works again: new messages stored in it from sequence " + sequence);
+            log.info("queue file " + file + (afresh ? ": the older version's messages are done; started afresh,"
+                    : " works again:") + " new messages stored in it from sequence " + sequence);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Once every record of an older version's file is done: the header with a new salt, made
+     * durable before the checkpoint names the new layout, and the ring behind it. A power cut
+     * before the header is durable finds the older file again; its records are only duplicates.
+     */
+    private boolean startAfresh() {
+        if (!isEmpty()) {
+            return false;
+        }
+        try {
+            long size = capacity; // the older layout spans the whole file
+            salt = RingHeader.create(data, size);
+            data.force();
+            fsyncs++;
+            base = RingHeader.COPY_BYTES;
+            relayout((int) size - RingHeader.RESERVED_BYTES);
+            older = false;
+            return true;
+        } catch (IOException e) {
+            counters.storageErrors++;
+            return false;
+        }
+    }
+
+    /** Whether new messages wait in memory because the file is of an older version and still being delivered. */
+    boolean older() {
+        return older;
     }
 
     @Override

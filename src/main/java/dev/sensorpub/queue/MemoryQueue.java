@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.time.Clock;
 import java.nio.ByteBuffer;
 
 /**
@@ -18,13 +19,18 @@ public final class MemoryQueue extends RingQueue {
      * @param maxRecordBytes largest topic + payload accepted
      */
     public MemoryQueue(long capacityBytes, int maxMessages, OverflowPolicy overflow, int maxRecordBytes) {
-        this(capacityBytes, maxMessages, overflow, maxRecordBytes, 1, new QueueCounters());
+        this(capacityBytes, maxMessages, overflow, maxRecordBytes, Clock.SYSTEM);
+    }
+
+    /** As above; {@code clock} tells, at send time, whether a stamp needs correcting ({@link MessageQueue#append}). */
+    public MemoryQueue(long capacityBytes, int maxMessages, OverflowPolicy overflow, int maxRecordBytes, Clock clock) {
+        this(capacityBytes, maxMessages, overflow, maxRecordBytes, 1, new QueueCounters(), clock);
     }
 
     /** A queue whose sequences start at {@code firstSequence} and that adds to shared counters. */
     MemoryQueue(long capacityBytes, int maxMessages, OverflowPolicy overflow, int maxRecordBytes,
-                long firstSequence, QueueCounters counters) {
-        super(arenaSize(capacityBytes), maxMessages, overflow, maxRecordBytes, firstSequence, counters);
+                long firstSequence, QueueCounters counters, Clock clock) {
+        super(arenaSize(capacityBytes), maxMessages, overflow, maxRecordBytes, firstSequence, counters, clock);
         this.arena = new byte[capacity];
         this.view = ByteBuffer.wrap(arena);
     }

@@ -6,24 +6,51 @@ package dev.sensorpub.queue;
  * dropped by the overflow policy, or expired. Single-threaded: only the loop thread calls it.
  */
 public interface MessageQueue extends AutoCloseable {
+    /** {@code stampAt} of a payload that holds no stamp to keep right. */
+    int NO_STAMP = -1;
+    /**
+     * How far the stamp of a queued reading may be from its capture time, as the wall clock tells
+     * it at send time, before it is rewritten: far above the jitter of reading two clocks, far
+     * below any step NTP makes.
+     */
+    long STAMP_TOLERANCE_MILLIS = 100;
+
+    /** {@link #append(byte[], int, int, byte[], int, int, int, boolean, long, int, long, long)} with no stamp in the payload. */
+    default long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
+                        int payloadLength, int qos, boolean retain, long timestampMillis, long expiresAtMillis) {
+        return append(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos, retain,
+                timestampMillis, NO_STAMP, 0, expiresAtMillis);
+    }
+
     /**
      * Stores a message; returns its sequence number (greater than 0, strictly increasing, and for
      * the file backend continuing across restarts), or -1 if it was rejected (drop-newest
      * overflow, or larger than the queue can ever hold). Applies the overflow policy. Never
      * blocks, never throws for full storage.
      *
-     * @param timestampMillis the wall-clock stamp, kept as it is
-     * @param expiresAtMillis a monotonic deadline ({@link ExpiryDeadlines#after}), or 0 for never
+     * @param timestampMillis  the wall-clock time of capture
+     * @param stampAt          where the payload holds {@code timestampMillis} as a
+     *                         {@link dev.sensorpub.time.Timestamps} stamp, counted from the payload's
+     *                         first byte, or {@link #NO_STAMP}
+     * @param capturedAtMillis the monotonic time of capture (ignored with {@link #NO_STAMP}). While
+     *                         this process runs, {@link #next} hands the stamp out as the wall clock
+     *                         now tells the capture time (wall now minus the monotonic time since
+     *                         capture) whenever that is more than {@link #STAMP_TOLERANCE_MILLIS}
+     *                         away from {@code timestampMillis}: the wall clock was stepped since.
+     *                         Records recovered from an earlier run keep their stamp.
+     * @param expiresAtMillis  a monotonic deadline ({@link ExpiryDeadlines#after}), or 0 for never
      *
      * @throws IllegalArgumentException for arguments no caller should pass (qos outside 0..2,
-     *         negative lengths, ranges outside the arrays)
+     *         negative lengths, ranges outside the arrays, a stamp outside the payload)
      */
     long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
-                int payloadLength, int qos, boolean retain, long timestampMillis, long expiresAtMillis);
+                int payloadLength, int qos, boolean retain, long timestampMillis, int stampAt,
+                long capturedAtMillis, long expiresAtMillis);
 
     /**
      * Copies nothing: points {@code into} at the next record not yet handed out since the last
-     * {@link #rewind()}. Records expired at {@code nowMillis} (monotonic, like the deadlines) are
+     * {@link #rewind()}, with its stamp rewritten in place if the wall clock was stepped since
+     * capture (see {@link #append}). Records expired at {@code nowMillis} (monotonic, like the deadlines) are
      * dropped (counted) instead of returned. Returns false if there is none.
      */
     boolean next(QueuedRecord into, long nowMillis);

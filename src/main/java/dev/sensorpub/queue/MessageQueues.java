@@ -19,7 +19,10 @@ public final class MessageQueues {
         return open(settings, maxRecordBytes, Clock.SYSTEM);
     }
 
-    /** As above; {@code clock} converts the file's expiry deadlines (see {@link ExpiryDeadlines}). */
+    /**
+     * As above; {@code clock} converts the file's expiry deadlines (see {@link ExpiryDeadlines})
+     * and corrects stamps after a wall step ({@link MessageQueue#append}).
+     */
     public static MessageQueue open(QueueSettings settings, int maxRecordBytes, Clock clock) {
         if (settings.type() == QueueSettings.Type.FILE) {
             try {
@@ -28,16 +31,17 @@ public final class MessageQueues {
             } catch (IOException | RuntimeException e) {
                 Log.logger("queue").error("queue.path " + settings.path() + " cannot be used ("
                         + StorageErrors.describe(e) + "); messages kept in memory only, lost on restart");
-                MemoryQueue memory = memoryQueue(settings, maxRecordBytes);
+                MemoryQueue memory = memoryQueue(settings, maxRecordBytes, clock);
                 memory.counters().storageErrors++;
                 return memory;
             }
         }
-        return memoryQueue(settings, maxRecordBytes);
+        return memoryQueue(settings, maxRecordBytes, clock);
     }
 
-    private static MemoryQueue memoryQueue(QueueSettings settings, int maxRecordBytes) {
-        return new MemoryQueue(settings.capacityBytes(), settings.maxMessages(), settings.overflow(), maxRecordBytes);
+    private static MemoryQueue memoryQueue(QueueSettings settings, int maxRecordBytes, Clock clock) {
+        return new MemoryQueue(settings.capacityBytes(), settings.maxMessages(), settings.overflow(), maxRecordBytes,
+                clock);
     }
 
     /** The pacing for the backlog after a reconnect ({@code queue.flush-rate}). */

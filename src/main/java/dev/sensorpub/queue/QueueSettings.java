@@ -46,8 +46,11 @@ public record QueueSettings(Type type, Path path, long capacityBytes, int maxMes
         }
     }
 
-    /** Heap bytes per {@code queue.max-messages}: the index keeps a sequence, an expiry, a position, a length and a state. */
-    public static final int INDEX_BYTES_PER_MESSAGE = 8 + 8 + 4 + 4 + 1;
+    /**
+     * Heap bytes per {@code queue.max-messages}: the index keeps a sequence, an expiry, a position,
+     * a length, a state, and the capture time and place of the stamp (see {@link RingQueue}).
+     */
+    public static final int INDEX_BYTES_PER_MESSAGE = 8 + 8 + 4 + 4 + 1 + 8 + 4;
     /** Heap assumed for everything else the agent holds (JVM, Pi4J, buffers, log) besides the queue and one packet. */
     public static final long HEAP_RESERVE_BYTES = 32L << 20;
 

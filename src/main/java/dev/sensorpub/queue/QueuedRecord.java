@@ -50,7 +50,7 @@ public final class QueuedRecord {
         return retain;
     }
 
-    /** When the reading was taken (epoch ms). */
+    /** When the reading was taken (epoch ms), as the payload's stamp says it (see {@link MessageQueue#append}). */
     public long timestampMillis() {
         return timestampMillis;
     }
@@ -63,6 +63,11 @@ public final class QueuedRecord {
     /** The file holds the deadline as wall time; the queue hands out its monotonic one. */
     void expiresAt(long monotonicDeadline) {
         this.expiresAtMillis = monotonicDeadline;
+    }
+
+    /** The stamp a step of the wall clock corrected. */
+    void timestamp(long epochMillis) {
+        this.timestampMillis = epochMillis;
     }
 
     void point(long sequence, byte[] buffer, int topicOffset, int topicLength, int payloadLength,

@@ -2,6 +2,8 @@ package dev.sensorpub.queue;
 
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.time.Clock;
+import dev.sensorpub.time.Timestamps;
 
 /**
  * The queue logic both backends share: a ring of variable-length records in a byte space of
@@ -12,6 +14,13 @@ import dev.sensorpub.log.Logger;
  * and the gap is skipped. The live bytes run from the oldest stored record to {@code tail}. The
  * oldest record is never confirmed or dropped (the head advances over those at once), so
  * drop-oldest always drops a message that still counts.
+ *
+ * <p>Stamps: the index (memory only, never on disk) keeps, for each record appended by this
+ * process, its monotonic capture time and where its payload holds the stamp. {@link #next}
+ * rewrites that stamp in the handed-out bytes whenever the wall clock, asked now, puts the capture
+ * elsewhere (NTP stepped it while the record waited); otherwise it writes the stamp as taken, so a
+ * stamp corrected once in the memory arena goes back if the clock steps back. Records recovered
+ * from a file have no capture time in this process and keep their stamp.
  */
 abstract class RingQueue implements MessageQueue {
     private static final byte PENDING = 0;
@@ -20,18 +29,24 @@ abstract class RingQueue implements MessageQueue {
     private static final long OVERFLOW_REPORT_NANOS = 10_000_000_000L;
 
     protected final Logger log = Log.logger("queue");
-    protected final int capacity;
+    /** Fixed, but for one {@link #relayout} of an empty file ring of an older version. */
+    protected int capacity;
     private final int maxRecordBytes;
     protected final QueueCounters counters;
     private final OverflowPolicy overflow;
-    private final RateLimitedWarning overflowWarning;
-    private final RateLimitedWarning tooLargeWarning;
+    private RateLimitedWarning overflowWarning;
+    private RateLimitedWarning tooLargeWarning;
 
     private final long[] sequences;
     private final long[] expiries;
     private final int[] positions;
     private final int[] lengths;
     private final byte[] states;
+    /** Monotonic capture time of each record appended in this run (ignored with NO_STAMP). */
+    private final long[] captures;
+    /** Where each record's payload holds its stamp, or NO_STAMP (recovered records too). */
+    private final int[] stampAts;
+    private final Clock clock;
     private int head;
     private int count;
     /** Index (counted from head) of the next record next() examines. */
@@ -42,7 +57,7 @@ abstract class RingQueue implements MessageQueue {
     protected long nowNanos;
 
     RingQueue(int capacity, int maxMessages, OverflowPolicy overflow, int maxRecordBytes, long firstSequence,
-              QueueCounters counters) {
+              QueueCounters counters, Clock clock) {
         if (capacity < RecordFormat.HEADER_BYTES || capacity % RecordFormat.ALIGNMENT != 0) {
             throw new IllegalArgumentException("queue capacity " + capacity + " must be a multiple of "
                     + RecordFormat.ALIGNMENT + " and at least " + RecordFormat.HEADER_BYTES + " bytes");
@@ -66,13 +81,35 @@ abstract class RingQueue implements MessageQueue {
         this.positions = new int[maxMessages];
         this.lengths = new int[maxMessages];
         this.states = new byte[maxMessages];
-        String full = "queue full (" + capacity + " bytes, " + maxMessages + " messages), dropped ";
+        this.captures = new long[maxMessages];
+        this.stampAts = new int[maxMessages];
+        this.clock = clock;
+        warnings();
+    }
+
+    /** The warnings name the capacity, so they are made again when it changes. */
+    private void warnings() {
+        String full = "queue full (" + capacity + " bytes, " + sequences.length + " messages), dropped ";
         this.overflowWarning = new RateLimitedWarning(log,
                 full + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest") + " messages",
                 OVERFLOW_REPORT_NANOS);
         this.tooLargeWarning = new RateLimitedWarning(log, "messages rejected as larger than the queue's record limit of "
                 + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes",
                 OVERFLOW_REPORT_NANOS);
+    }
+
+    /**
+     * Gives an empty ring a byte space of {@code newCapacity} bytes, written from position 0: a
+     * file ring of an older version, once all its records are delivered, starts afresh in the new
+     * layout. Sequences go on.
+     */
+    final void relayout(int newCapacity) {
+        if (count != 0) {
+            throw new IllegalStateException("relayout of a ring still holding " + count + " records");
+        }
+        capacity = newCapacity;
+        tail = 0;
+        warnings();
     }
 
     /** Copies the encoded record to storage at {@code position}; false if storage failed (it counts and logs). */
@@ -86,9 +123,9 @@ abstract class RingQueue implements MessageQueue {
 
     @Override
     public final long append(byte[] topic, int topicOffset, int topicLength, byte[] payload, int payloadOffset,
-                             int payloadLength, int qos, boolean retain, long timestampMillis,
-                             long expiresAtMillis) {
-        checkArguments(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos);
+                             int payloadLength, int qos, boolean retain, long timestampMillis, int stampAt,
+                             long capturedAtMillis, long expiresAtMillis) {
+        checkArguments(topic, topicOffset, topicLength, payload, payloadOffset, payloadLength, qos, stampAt);
         if ((long) topicLength + payloadLength > maxRecordBytes
                 || RecordFormat.storedLength(topicLength, payloadLength) > capacity) {
             counters.rejectedTooLarge++;
@@ -111,12 +148,13 @@ abstract class RingQueue implements MessageQueue {
             return -1;
         }
         counters.appended++;
-        remember(sequence, position, stored, expiresAtMillis);
+        remember(sequence, position, stored, expiresAtMillis, stampAt, capturedAtMillis);
         return sequence;
     }
 
-    /** Adds an index entry for a record already in storage (recovery) or just stored. */
-    final void remember(long sequence, int position, int stored, long expiresAtMillis) {
+    /** Adds an index entry for a record already in storage (recovery: NO_STAMP) or just stored. */
+    final void remember(long sequence, int position, int stored, long expiresAtMillis, int stampAt,
+                        long capturedAtMillis) {
         if (count == sequences.length) {
             counters.droppedOverflow++;
             finish(head);
@@ -127,6 +165,8 @@ abstract class RingQueue implements MessageQueue {
         positions[slot] = position;
         lengths[slot] = stored;
         states[slot] = PENDING;
+        stampAts[slot] = stampAt;
+        captures[slot] = capturedAtMillis;
         count++;
         tail = position + stored == capacity ? 0 : position + stored;
         nextSequence = sequence + 1;
@@ -147,6 +187,7 @@ abstract class RingQueue implements MessageQueue {
                 finish(slot);
             } else if (load(positions[slot], lengths[slot], sequences[slot], into)) {
                 into.expiresAt(expiries[slot]);
+                restamp(slot, into);
                 counters.sent++;
                 return true;
             } else {
@@ -154,6 +195,19 @@ abstract class RingQueue implements MessageQueue {
             }
         }
         return false;
+    }
+
+    /** Writes the stamp of a record of this run as the wall clock now tells its capture time (see class doc). */
+    private void restamp(int slot, QueuedRecord into) {
+        int at = stampAts[slot];
+        if (at == NO_STAMP) {
+            return;
+        }
+        long captured = clock.epochMillis() - (clock.monotonicMillis() - captures[slot]);
+        long stamp = Math.abs(captured - into.timestampMillis()) > STAMP_TOLERANCE_MILLIS ? captured
+                : into.timestampMillis();
+        Timestamps.write(stamp, into.buffer(), into.payloadOffset() + at);
+        into.timestamp(stamp);
     }
 
     @Override
@@ -312,7 +366,7 @@ abstract class RingQueue implements MessageQueue {
     }
 
     private static void checkArguments(byte[] topic, int topicOffset, int topicLength, byte[] payload,
-                                       int payloadOffset, int payloadLength, int qos) {
+                                       int payloadOffset, int payloadLength, int qos, int stampAt) {
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("qos " + qos + " is not 0, 1 or 2");
         }
@@ -324,6 +378,10 @@ abstract class RingQueue implements MessageQueue {
         if (payloadLength < 0 || payloadOffset < 0 || payloadOffset > payload.length - payloadLength) {
             throw new IllegalArgumentException("payload range offset " + payloadOffset + " length " + payloadLength
                     + " is outside the " + payload.length + "-byte array");
+        }
+        if (stampAt != NO_STAMP && (stampAt < 0 || stampAt > payloadLength - Timestamps.LENGTH)) {
+            throw new IllegalArgumentException("stamp at " + stampAt + " is not " + NO_STAMP + " and its "
+                    + Timestamps.LENGTH + " bytes are not inside the " + payloadLength + "-byte payload");
         }
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class QueueingSinkTest {
     private final ManualClock clock = new ManualClock();
-    private final MemoryQueue queue = new MemoryQueue(1 << 20, 10_000, OverflowPolicy.DROP_OLDEST, 512);
+    private final MemoryQueue queue = new MemoryQueue(1 << 20, 10_000, OverflowPolicy.DROP_OLDEST, 512,
+            clock);
     private final QueueingSink sink = new QueueingSink(new String[] {"beat", "wave"},
             new byte[][][] {{bytes("pi/beat")}, {bytes("pi/wave")}},
             new PayloadFormatter[][] {{PayloadFormatter.number(false, 0, 1, 0, "")},
@@ -81,6 +82,41 @@ class QueueingSinkTest {
         clock.advanceMillis(1);
         assertEquals(List.of("pi/beat"), drainTopics(), "one real minute later the wave reading is gone");
         assertEquals(1, queue.counters().droppedExpired());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PT1H", "-PT1H"})
+    void aReadingQueuedWhileNtpStepsTheClockIsPublishedWithItsCorrectedStamp(String step) {
+        long taken = clock.epochMillis();
+        schedule.poll(); // read while the link is down, by a clock off by -step
+        clock.advanceMillis(1_500);
+        clock.stepWall(Duration.parse(step));
+        clock.advanceMillis(2_500);
+        assertTrue(queue.next(record, clock.monotonicMillis()));
+        assertTrue(queue.next(record, clock.monotonicMillis()));
+        assertEquals("pi/wave", text(record));
+        assertEquals(stamp(taken + Duration.parse(step).toMillis()), jsonStamp(record));
+    }
+
+    @Test
+    void aReadingHandedInLateFromOffTheLoopKeepsItsStamp() {
+        long measured = clock.epochMillis() - 2_000; // a slow read finished on its own thread
+        sink.accept(1, 0, 21.5, measured);
+        clock.advanceMillis(1_000);
+        assertTrue(queue.next(record, clock.monotonicMillis()));
+        assertEquals(stamp(measured), jsonStamp(record), "no step happened: the stamp stays as measured");
+    }
+
+    private static String stamp(long epochMillis) {
+        return java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(epochMillis));
+    }
+
+    /** The "ts" of a JSON payload. */
+    private static String jsonStamp(QueuedRecord r) {
+        String json = payload(r);
+        int at = json.indexOf("\"ts\":\"") + 6;
+        return json.substring(at, at + 24);
     }
 
     private List<String> drainTopics() {

@@ -108,6 +108,22 @@ class PayloadFormatterTest {
     }
 
     @Test
+    void stampAtNamesWhereTheTimestampLiesInEachJsonPayload() {
+        byte[] buf = new byte[128];
+        for (PayloadFormatter f : new PayloadFormatter[] {PayloadFormatter.number(true, 2, 1, 0, "C"),
+                PayloadFormatter.number(true, 0, 1, 0, ""), PayloadFormatter.digital(true, "ON", "OFF")}) {
+            for (double value : new double[] {0, 1, -123456.789, 21.5}) {
+                int n = f.format(value, TS, buf, 3);
+                int at = f.stampAt(n);
+                assertEquals("2026-11-21T10:15:02.123Z", new String(buf, 3 + at, 24, StandardCharsets.US_ASCII),
+                        "stamp of " + new String(buf, 3, n, StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(PayloadFormatter.NO_STAMP, PayloadFormatter.number(false, 2, 1, 0, "C").stampAt(5));
+        assertEquals(PayloadFormatter.NO_STAMP, PayloadFormatter.digital(false, "ON", "OFF").stampAt(2));
+    }
+
+    @Test
     void refusesABufferThatMightBeTooSmall() {
         PayloadFormatter f = PayloadFormatter.number(true, 2, 1, 0, "C");
         assertEquals(PayloadFormatter.NO_ROOM, f.format(1, TS, new byte[f.maxLength() - 1], 0));

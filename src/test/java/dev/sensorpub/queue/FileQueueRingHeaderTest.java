@@ -3,11 +3,12 @@ package dev.sensorpub.queue;
 import dev.sensorpub.testing.CapturedLog;
 import static dev.sensorpub.queue.Messages.append;
 import static dev.sensorpub.queue.Messages.drain;
+import static dev.sensorpub.queue.Messages.drainAndConfirm;
 import static dev.sensorpub.queue.Messages.numbered;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -76,8 +77,9 @@ class FileQueueRingHeaderTest {
     }
 
     @Test
-    void aFileOfThePreviousVersionIsReportedWithItsRecordCountAndLeftAsItIs() throws IOException {
-        // The previous version: records from offset 0, salt-less CRCs, no header.
+    void aFileOfThePreviousVersionIsDeliveredThenStartedAfresh() throws IOException {
+        // The previous version: records from offset 0, salt-less CRCs, no header; its checkpoint
+        // (the same format, the ring spanning the whole file) says sequence 1 was done.
         Path directory = temp.resolve("old");
         Files.createDirectories(directory);
         ByteBuffer ring = ByteBuffer.allocate(CAPACITY);
@@ -91,10 +93,35 @@ class FileQueueRingHeaderTest {
         }
         Path file = directory.resolve(FileRing.RING_FILE);
         Files.write(file, ring.array());
-        IOException error = assertThrows(IOException.class, () -> open(directory));
-        assertEquals("queue file " + file + " is from an older version: 3 records could not be read; delete " + file,
-                error.getMessage());
-        assertArrayEquals(ring.array(), Files.readAllBytes(file));
+        try (Checkpoint old = new Checkpoint(StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE)),
+                true)) {
+            old.write(2, CAPACITY);
+        }
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            assertEquals(List.of("INFO queue queue file " + file + " (4096 bytes): 2 stored messages recovered"
+                    + " (sequences 2 to 3), next sequence 4; an older version's file: delivered first, then started"
+                    + " afresh"), log.containing("older version"), log.lines().toString());
+            assertEquals(4, append(queue, "new"), "kept in memory meanwhile");
+            assertTrue(queue.inMemoryFallback());
+            assertArrayEquals(ring.array(), Files.readAllBytes(file), "nothing written to the older file yet");
+            queue.tick(0);
+            queue.tick(FileQueue.RETRY_INTERVAL_MILLIS);
+            assertTrue(queue.inMemoryFallback(), "not before its records are delivered");
+            assertEquals(List.of(2L, 3L, 4L), drainAndConfirm(queue, 0));
+            queue.tick(2 * FileQueue.RETRY_INTERVAL_MILLIS);
+            assertFalse(queue.inMemoryFallback());
+            assertEquals(1, log.containing("the older version's messages are done; started afresh, new messages"
+                    + " stored in it from sequence 5").size(), log.lines().toString());
+            assertEquals(5, append(queue, "after"));
+        }
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
+            assertEquals(List.of("after"), drain(queue, 0));
+            assertFalse(queue.inMemoryFallback());
+            assertEquals(List.of(), log.containing("older"), log.lines().toString());
+        }
+        assertArrayEquals(Arrays.copyOfRange(Files.readAllBytes(file), 0, RingHeader.COPY_BYTES),
+                Arrays.copyOfRange(Files.readAllBytes(file), CAPACITY - RingHeader.COPY_BYTES, CAPACITY),
+                "a header of this version at both ends");
     }
 
     @Test

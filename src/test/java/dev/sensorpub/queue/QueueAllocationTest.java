@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.time.ManualClock;
+import dev.sensorpub.time.Timestamps;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +56,26 @@ class QueueAllocationTest {
     }
 
     @Test
+    void memoryQueueRoundsRewritingStampsAllocateNothing() throws Exception {
+        ManualClock clock = new ManualClock();
+        MemoryQueue queue = new MemoryQueue(64 * 1024, 1000, OverflowPolicy.DROP_OLDEST, 256, clock);
+        StampedRounds rounds = new StampedRounds(queue, clock);
+        assertEquals(0, steadyState(rounds, WARM_UP / Rounds.PER_CHUNK, MEASURED / Rounds.PER_CHUNK));
+        assertEquals("2026-11-21T11:00:00.000Z", rounds.lastStamp(), "the stamp was rewritten");
+    }
+
+    @Test
+    void fileQueueRoundsRewritingStampsAllocateNothing() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (FileQueue queue = FileQueue.open(temp.resolve("q"), 64 * 1024, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), 256, clock)) {
+            StampedRounds rounds = new StampedRounds(queue, clock);
+            assertEquals(0, steadyState(rounds, WARM_UP / Rounds.PER_CHUNK, MEASURED / Rounds.PER_CHUNK));
+            assertEquals("2026-11-21T11:00:00.000Z", rounds.lastStamp(), "the stamp was rewritten");
+        }
+    }
+
+    @Test
     void dropOldestAndExpiryAllocateNothing() throws Exception {
         MemoryQueue queue = new MemoryQueue(4096, 10, OverflowPolicy.DROP_OLDEST, 256);
         QueuedRecord record = new QueuedRecord();
@@ -92,6 +116,48 @@ class QueueAllocationTest {
             }
         }
     }
+
+    /**
+     * Rounds of a JSON reading stamped at 10:00, appended, the wall clock stepped +1 h (and back
+     * for the next round), handed out with the stamp rewritten to 11:00, confirmed.
+     */
+    private static final class StampedRounds implements Runnable {
+        private static final int STAMP_AT = 13;
+        private final MessageQueue queue;
+        private final ManualClock clock;
+        private final QueuedRecord record = new QueuedRecord();
+        private final byte[] payload = "{\"v\":1,\"ts\":\"2026-11-21T10:00:00.000Z\"}".getBytes();
+
+        StampedRounds(MessageQueue queue, ManualClock clock) {
+            this.queue = queue;
+            this.clock = clock;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < Rounds.PER_CHUNK; i++) {
+                long now = clock.monotonicMillis();
+                long sequence = queue.append(TOPIC, 0, TOPIC.length, payload, 0, payload.length, 1, false,
+                        clock.epochMillis(), STAMP_AT, now, 0);
+                clock.stepWall(HOUR);
+                if (!queue.next(record, now) || record.sequence() != sequence
+                        || record.timestampMillis() != clock.epochMillis()) {
+                    throw new AssertionError("record " + sequence + " not handed out with its corrected stamp");
+                }
+                clock.stepWall(BACK);
+                queue.confirm(sequence);
+                queue.tick(now);
+            }
+        }
+
+        String lastStamp() {
+            return new String(record.buffer(), record.payloadOffset() + STAMP_AT, Timestamps.LENGTH,
+                    StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration BACK = Duration.ofHours(-1);
 
     /** Bytes allocated on this thread by {@code measuredChunks} runs of {@code chunk}, in steady state. */
     private static long steadyState(Runnable chunk, int warmUpChunks, int measuredChunks) throws Exception {

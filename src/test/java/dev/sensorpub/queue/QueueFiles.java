@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,12 +20,20 @@ final class QueueFiles {
     }
 
     FileQueue open(long capacity, int maxMessages, FsyncPolicy fsync) throws IOException {
+        return open(capacity, maxMessages, fsync, Clock.SYSTEM);
+    }
+
+    FileQueue open(long capacity, FsyncPolicy fsync, Clock clock) throws IOException {
+        return open(capacity, 1000, fsync, clock);
+    }
+
+    private FileQueue open(long capacity, int maxMessages, FsyncPolicy fsync, Clock clock) throws IOException {
         channels.clear();
         return FileQueue.open(directory, capacity, maxMessages, OverflowPolicy.DROP_OLDEST, fsync, 512, path -> {
             FaultyFile channel = new FaultyFile(StorageOpener.FILES.open(path));
             channels.put(path.getFileName().toString(), channel);
             return channel;
-        });
+        }, clock);
     }
 
     FaultyFile ring() {

@@ -43,8 +43,8 @@ class QueueSettingsTest {
         long heap = 256L << 20;
         QueueSettings gib = new QueueSettings(QueueSettings.Type.MEMORY, Path.of("q"), 1L << 30, 100_000,
                 OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);
-        assertEquals("1073741824 bytes with queue.max-messages 100000 take 1076241824 bytes of heap; with"
-                + " mqtt.max-packet-size 262144 and 32 MiB for the rest that is 1058 MiB, but the JVM may use 256 MiB"
+        assertEquals("1073741824 bytes with queue.max-messages 100000 take 1077441824 bytes of heap; with"
+                + " mqtt.max-packet-size 262144 and 32 MiB for the rest that is 1059 MiB, but the JVM may use 256 MiB"
                 + " (-Xmx): lower them or raise -Xmx", gib.heapProblem(heap, 256 * 1024));
         QueueSettings manyMessages = new QueueSettings(QueueSettings.Type.FILE, Path.of("q"), 8L << 20, 100_000_000,
                 OverflowPolicy.DROP_OLDEST, FsyncPolicy.DEFAULT, 0);

@@ -1,4 +1,4 @@
-package dev.sensorpub.payload;
+package dev.sensorpub.time;
 
 /**
  * Writes epoch milliseconds as ISO-8601 UTC ("2026-11-21T10:15:02.123Z", always 24 bytes)

@@ -1,4 +1,4 @@
-package dev.sensorpub.payload;
+package dev.sensorpub.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
