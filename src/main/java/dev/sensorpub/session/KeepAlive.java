@@ -17,10 +17,10 @@ import dev.sensorpub.codec.PacketEncoder;
  *       measured (in the kernel's queue, and on a shared medium the answer waits behind them
  *       too), and at least twice the slowest recent answer (queues the link builds up, TCP
  *       resending a lost segment); never more than one keep alive.</li>
- *   <li>The link is dead when a PINGREQ on the wire gets no answer, and nothing else arrives,
- *       within the answer timeout; or when the socket takes nothing at all and nothing arrives
+ *   <li>The link is dead when a PINGREQ on the wire gets no answer within that time, and
+ *       nothing else arrives within the answer timeout; or when the socket takes nothing at all and nothing arrives
  *       for that long, or for a whole keep alive however much the broker sends. Found within
- *       about one keep alive of the last packet received.</li>
+ *       one keep alive of the last packet received, 1.5 if QoS 0 bytes were ahead of the ping.</li>
  * </ul>
  */
 final class KeepAlive {
