@@ -108,6 +108,9 @@ public final class Main {
                 out.println("  usable: " + device);
             }
         }
+        for (String note : config.notes()) {
+            out.println("  note: " + note);
+        }
         out.println(mapping + ": OK (" + config.sensors().size() + " sensors, " + config.outputs().size()
                 + " outputs, board " + config.board().name() + ", broker " + config.mqtt().servers()
                 + ", Home Assistant discovery " + (config.ha().discovery() ? "on" : "off") + ")");
@@ -142,6 +145,9 @@ public final class Main {
         }
         Log.configure(config.log());
         LOG.info("sensorpub " + Version.current() + " starting with " + mapping + " on board " + config.board().name());
+        for (String note : config.notes()) {
+            LOG.warn(note);
+        }
         Agent agent;
         try {
             agent = Agent.start(config);

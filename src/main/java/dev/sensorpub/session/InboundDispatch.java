@@ -106,7 +106,7 @@ final class InboundDispatch {
             case PacketType.SUBACK -> onSuback(packet, nowMillis);
             case PacketType.UNSUBACK -> warnings.warn(ProtocolWarnings.UNEXPECTED_UNSUBACK, packet.packetId(), nowMillis);
             case PacketType.PINGRESP -> {
-                long mark = keepAlive.answered();
+                long mark = keepAlive.answered(nowMillis);
                 if (mark >= 0) {
                     outbound.proveQos0(mark, nowMillis);
                 }

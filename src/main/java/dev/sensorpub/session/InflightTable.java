@@ -154,6 +154,11 @@ final class InflightTable {
         return proofMark[slot];
     }
 
+    /** The entry's record is gone; it keeps its packet id (and slot) under {@code marker}. */
+    void forgetRecord(int slot, long marker) {
+        sequence[slot] = marker;
+    }
+
     void setState(int slot, int newState) {
         state[slot] = newState;
     }

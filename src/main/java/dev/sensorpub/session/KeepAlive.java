@@ -12,11 +12,15 @@ import dev.sensorpub.codec.PacketEncoder;
  *   <li>A PINGREQ carries the QoS 0 proof mark of the moment it was queued: its answer proves
  *       every QoS 0 message written before it (TCP keeps order).</li>
  *   <li>The answer timer of a PINGREQ starts when the socket took its last byte, never when it
- *       was queued behind our own backlog: a slow link is not a dead one.</li>
- *   <li>The link is dead when a PINGREQ on the wire gets no answer, and nothing else arrives,
- *       within the answer timeout; or when the socket takes nothing at all and nothing arrives
+ *       was queued behind our own backlog: a slow link is not a dead one. It is longer by the
+ *       time the unproven QoS 0 bytes ahead of it need to cross at the rate the last proof
+ *       measured (in the kernel's queue, and on a shared medium the answer waits behind them
+ *       too), and at least twice the slowest recent answer (queues the link builds up, TCP
+ *       resending a lost segment); never more than one keep alive.</li>
+ *   <li>The link is dead when a PINGREQ on the wire gets no answer within that time, and
+ *       nothing else arrives within the answer timeout; or when the socket takes nothing at all and nothing arrives
  *       for that long, or for a whole keep alive however much the broker sends. Found within
- *       about one keep alive of the last packet received.</li>
+ *       one keep alive of the last packet received, 1.5 if QoS 0 bytes were ahead of the ping.</li>
  * </ul>
  */
 final class KeepAlive {
@@ -32,6 +36,13 @@ final class KeepAlive {
     private long pingEndOffset;
     private long pingSentAtMillis;
     private long pingProofMark;
+    /** How long the outstanding PINGREQ's answer may take once it left. */
+    private long pingAnswerWindowMillis;
+    /**
+     * The slowest recent answer to a PINGREQ, from when it left; a slower one replaces it, each
+     * faster one takes a quarter off. Kept across connections: it measures the link.
+     */
+    private long slowAnswerMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
@@ -84,10 +95,12 @@ final class KeepAlive {
      *
      * @return null while the link is alive, else why it is dead
      */
-    String check(long nowMillis, boolean somethingUnproven, boolean proofWantedSoon, long proofMark) {
+    String check(long nowMillis, boolean somethingUnproven, boolean proofWantedSoon, long proofMark,
+            long aheadMillis) {
         if (pingOutstanding) {
             long quietFor = nowMillis - lastReadMillis;
-            if (pingOnWire && nowMillis - pingSentAtMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
+            if (pingOnWire && nowMillis - pingSentAtMillis >= pingAnswerWindowMillis
+                    && quietFor >= answerTimeoutMillis) {
                 return "no answer from the broker for " + quietFor + " ms";
             }
             if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
@@ -105,14 +118,20 @@ final class KeepAlive {
         boolean idle = nowMillis - lastWriteMillis >= keepAliveMillis;
         boolean quiet = somethingUnproven && nowMillis - lastReadMillis >= answerTimeoutMillis;
         if (idle || quiet || proofWantedSoon) {
-            sendPing(proofMark);
+            sendPing(proofMark, aheadMillis);
         }
         return null;
     }
 
-    /** Queues a PINGREQ whose answer proves QoS 0 messages up to {@code proofMark}. */
-    void sendPing(long proofMark) {
+    /**
+     * Queues a PINGREQ whose answer proves QoS 0 messages up to {@code proofMark}, behind bytes
+     * that need {@code aheadMillis} to cross the link.
+     */
+    void sendPing(long proofMark, long aheadMillis) {
         pingProofMark = proofMark;
+        long ahead = Math.min(Math.max(0, aheadMillis), keepAliveMillis);
+        long window = Math.max(answerTimeoutMillis + ahead, 2 * slowAnswerMillis);
+        pingAnswerWindowMillis = Math.min(window, keepAliveMillis);
         out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
         pingEndOffset = out.committed();
         pingOutstanding = true;
@@ -120,11 +139,15 @@ final class KeepAlive {
     }
 
     /** A PINGRESP arrived: the proof mark it carries, or -1 if it answers no PINGREQ of ours. */
-    long answered() {
+    long answered(long nowMillis) {
         if (!pingOutstanding) {
             return -1;
         }
         pingOutstanding = false;
+        if (pingOnWire) {
+            long took = nowMillis - pingSentAtMillis;
+            slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
+        }
         return pingProofMark;
     }
 
@@ -132,7 +155,7 @@ final class KeepAlive {
     long deadlineMillis(boolean somethingUnproven) {
         if (pingOutstanding) {
             if (pingOnWire) {
-                return Math.max(pingSentAtMillis, lastReadMillis) + answerTimeoutMillis;
+                return Math.max(pingSentAtMillis + pingAnswerWindowMillis, lastReadMillis + answerTimeoutMillis);
             }
             return Math.min(Math.max(lastWriteMillis, lastReadMillis) + answerTimeoutMillis,
                     lastWriteMillis + keepAliveMillis);

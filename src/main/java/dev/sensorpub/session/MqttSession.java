@@ -235,7 +235,7 @@ public final class MqttSession implements AutoCloseable {
                 return;
             }
             String dead = keepAlive.check(nowMillis, outbound.somethingUnproven(), outbound.proofWantedSoon(),
-                    outbound.proofMark());
+                    outbound.proofMark(), outbound.qos0MillisToCross());
             if (dead != null) {
                 link.dead(nowMillis, dead);
                 return;
@@ -297,7 +297,7 @@ public final class MqttSession implements AutoCloseable {
     public void requestProof() {
         if (link.state() == LinkState.CONNECTED && !keepAlive.pingOutstanding() && outbound.qos0Unproven()
                 && out.makeRoom(SendBuffer.CONTROL_RESERVE)) {
-            keepAlive.sendPing(outbound.proofMark());
+            keepAlive.sendPing(outbound.proofMark(), outbound.qos0MillisToCross());
         }
     }
 

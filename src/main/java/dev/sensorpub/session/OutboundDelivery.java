@@ -27,6 +27,9 @@ import dev.sensorpub.queue.QueuedRecord;
  *       out again (DUP with its old packet id to a kept session, as a new message otherwise).</li>
  *   <li>A QoS 2 message the broker already has (PUBREC seen) gets a PUBREL, never its PUBLISH,
  *       again.</li>
+ *   <li>A packet id the broker may hold for a QoS 2 message is never reused before its PUBCOMP:
+ *       a message forgotten before its PUBREC (expired, or dropped by drop-oldest) on a kept
+ *       session gets a PUBREL too, and keeps its slot until the PUBCOMP.</li>
  * </ul>
  */
 final class OutboundDelivery {
@@ -37,6 +40,11 @@ final class OutboundDelivery {
      * them, and an MQTT 3.1.1 client cannot ask a broker for its limit.
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
+    /**
+     * The sequence of an in-flight entry whose QoS 2 record is gone before its PUBREC: only its
+     * packet id is left, held at the broker until a PUBREL (MQTT 3.1.1, 4.3.3).
+     */
+    static final long RELEASED_QOS2 = Long.MAX_VALUE;
 
     private final MessageQueue queue;
     private final ControlLane lane;
@@ -109,6 +117,11 @@ final class OutboundDelivery {
 
     boolean qos0Unproven() {
         return !qos0Proofs.isEmpty();
+    }
+
+    /** How long the unproven QoS 0 bytes need to cross the link, as the last proof measured it. */
+    long qos0MillisToCross() {
+        return qos0Proofs.millisToCross();
     }
 
     boolean proofWantedSoon() {
@@ -259,27 +272,41 @@ final class OutboundDelivery {
     /**
      * The resend after a reconnect is over once a record newer than what was on the wire comes
      * up. In-flight entries not sent again on this link lost their record (it expired, or
-     * drop-oldest dropped it): a QoS 2 message the broker already has still gets its PUBREL,
-     * the others are forgotten. Returns false if that did not fit yet (try again later).
+     * drop-oldest dropped it): QoS 1 ones are forgotten; a QoS 2 one gets a PUBREL, whether or
+     * not its PUBREC came. The broker may hold its id from the PUBLISH, and would take a later
+     * message with that id as a duplicate and drop it; a receiver must answer any PUBREL with
+     * PUBCOMP, also for an id it does not hold (MQTT 3.1.1, 4.3.3 and 3.6), and an id is free
+     * again only after its PUBCOMP (2.3.1), so the entry keeps its slot until then. Returns
+     * false if that did not fit yet (try again later).
      */
     private boolean finishResending() {
         if (resendUpToSequence == 0) {
             return true;
         }
+        int released = 0;
         for (int slot = 0; slot < inflight.capacity(); slot++) {
             if (!inflight.inUse(slot) || inflight.sequence(slot) <= InflightTable.NO_RECORD
                     || inflight.sentOnLink(slot) == link) {
                 continue;
             }
-            if (inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
+            int state = inflight.state(slot);
+            if (state == InflightTable.AWAITING_PUBCOMP || state == InflightTable.AWAITING_PUBREC) {
                 if (out.free() < PacketEncoder.ACK_SIZE + SendBuffer.CONTROL_RESERVE) {
                     return false;
                 }
                 out.writeAck(PacketType.PUBREL, inflight.packetId(slot));
                 inflight.resent(slot, qos0Proofs.writtenCount(), link);
+                if (state == InflightTable.AWAITING_PUBREC) {
+                    inflight.forgetRecord(slot, RELEASED_QOS2);
+                    inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+                    released++;
+                }
             } else {
                 inflight.remove(slot);
             }
+        }
+        if (released > 0) {
+            LOG.warn(released + " QoS 2 messages gone before PUBREC: ids released, broker may still deliver");
         }
         resendUpToSequence = 0;
         return true;
@@ -433,7 +460,7 @@ final class OutboundDelivery {
         if (sequence < InflightTable.NO_RECORD) {
             long v = -1 - sequence;
             lane.confirmed((int) (v & 0xFFFF), (int) (v >>> 16));
-        } else if (sequence != InflightTable.NO_RECORD) {
+        } else if (sequence != InflightTable.NO_RECORD && sequence != RELEASED_QOS2) {
             queue.confirm(sequence);
             counters.acknowledged++;
         }

@@ -17,6 +17,9 @@ package dev.sensorpub.session;
  * bytes than the link can carry before its answer is due, on any uplink: it starts small and
  * grows by at most half per proof as proofs show the link is fast, shrinks on a loaded proof, and
  * starts small again on every new connection.
+ *
+ * <p>The same proofs tell how long the unproven bytes need to cross ({@link #millisToCross()}):
+ * a PINGREQ queued behind them is not overdue before they could have crossed.
  */
 final class Qos0Proofs {
     /**
@@ -36,6 +39,11 @@ final class Qos0Proofs {
     private long written;
     private long proven;
     private long unprovenBytes;
+    /**
+     * How long a kilobyte took from its write to its proof on the last loaded proof, or 0 before
+     * one. Kept across connections: it measures the link, not the connection.
+     */
+    private long millisPerKilobyte;
 
     Qos0Proofs(int capacity, long maxBytes) {
         if (capacity < 1 || maxBytes < 1) {
@@ -77,17 +85,33 @@ final class Qos0Proofs {
             bytes += sizes[(int) (proven % ring.length)];
             confirmed.confirm(takeProven());
         }
-        long crossed = bytes * targetMillis / Math.max(1, nowMillis - oldestWrittenAt);
+        long tookMillis = Math.max(1, nowMillis - oldestWrittenAt);
+        long crossed = bytes * targetMillis / tookMillis;
         if (bytes < budgetBytes / 2) {
             // The link was not loaded: a low rate says nothing about what it can carry, and a
             // high one measured the latency and the shaper's burst (an 8 kbit/s htb passed 13
             // bytes in 3 ms, so the budget became 3.6 KB and no later proof came: issue 11).
             return;
         }
+        millisPerKilobyte = tookMillis * 1024 / bytes;
         // At most half again per proof: the first loaded proof on a new connection still rides
         // the shaper's burst (525 bytes in 212 ms at 8 kbit/s), and must cost one small step.
         long next = Math.min(crossed, budgetBytes + budgetBytes / 2);
         budgetBytes = Math.max(Math.min(MIN_BUDGET_BYTES, maxBytes), Math.min(maxBytes, next));
+    }
+
+    /**
+     * How long the unproven bytes need to cross at the rate the last loaded proof measured: from
+     * write to answer, so it includes the round trip of that proof, and on a shared medium the
+     * answer's wait behind our own bytes. Before any measurement, unproven bytes may need any
+     * time ({@link Long#MAX_VALUE}): the lab's shared 8 kbit/s link answered the first PINGREQs
+     * behind a few hundred bytes in 1.7 to 2.4 s, and some after more than 2.5 s.
+     */
+    long millisToCross() {
+        if (unprovenBytes == 0) {
+            return 0;
+        }
+        return millisPerKilobyte == 0 ? Long.MAX_VALUE : unprovenBytes * millisPerKilobyte / 1024;
     }
 
     /** Where proven sequences go. */

@@ -63,6 +63,19 @@ class MainCheckTest {
                 + "GPIO\n", text(err));
     }
 
+    /** A broker may discard a retained QoS 0 message (MQTT 3.1.1, 3.3.1.3): said once, not an error. */
+    @Test
+    void aSensorRetainedAtQos0GetsOneNoteAndTheCheckStillPasses() throws Exception {
+        Path m = mapping("sensor.a.type = cpu-temperature", "sensor.a.topic = x/a", "sensor.a.retain = true",
+                "sensor.a.qos = 0", "sensor.b.type = cpu-temperature", "sensor.b.topic = x/b",
+                "sensor.b.retain = true", "sensor.c.type = cpu-temperature", "sensor.c.topic = x/c",
+                "sensor.c.retain = true", "sensor.c.qos = 0");
+        assertEquals(Main.OK, check(m, null), text(err));
+        assertEquals("  note: sensors a, c: retained at QoS 0, which a broker may discard; use qos 1 to keep it\n"
+                + m + ": OK (3 sensors, 0 outputs, board pi, broker [tcp://127.0.0.1:1883], Home Assistant discovery"
+                + " off)\n", text(out));
+    }
+
     @Test
     void hardwareCheckNamesEveryUnusableDeviceWithItsFix() throws Exception {
         Files.createFile(root.resolve("dev/spidev0.0")); // the user's own, mode 0600: usable

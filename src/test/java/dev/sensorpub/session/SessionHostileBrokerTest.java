@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MemoryQueue;
+import dev.sensorpub.testing.CapturedLog;
 import dev.sensorpub.time.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,17 +137,19 @@ class SessionHostileBrokerTest {
         assertEquals(List.of("CONNECT", "PUBLISH q1 id=2 pi/t r1"), s.written(), "the reading is still there");
     }
 
+    /**
+     * A QoS 2 PUBLISH whose record expired (or drop-oldest dropped it) before its PUBREC: the
+     * broker may hold its id awaiting PUBREL, and would take a later message with that id (after
+     * the ids wrap) as a duplicate and drop it. A receiver answers any PUBREL with PUBCOMP.
+     */
     @Test
-    @Disabled("defect: a QoS 2 PUBLISH whose record expired (or drop-oldest dropped it) before its PUBREC is"
-            + " forgotten on a kept session without a PUBREL; the broker keeps its id awaiting PUBREL, and when"
-            + " the ids wrap (65535 later) a new QoS 2 message with that id is taken as a duplicate and lost")
     void aForgottenQos2MessageReleasesItsIdAtTheBroker() {
         ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
                 .cleanSession(false).inflightWindow(4).reconnectDelays(1, 2, 10_000));
         s.connect(ScriptedSession.CONNACK);
         byte[] t = "pi/t".getBytes(StandardCharsets.UTF_8);
         s.queue.append(t, 0, t.length, new byte[] {'a'}, 0, 1, 2, false, s.clock.epochMillis(),
-                s.clock.epochMillis() + 300);
+                s.clock.monotonicMillis() + 300); // expiry is monotonic
         s.step(1);
         assertEquals(List.of("CONNECT", "PUBLISH q2 id=1 pi/t a"), s.written());
         s.socket.brokerCloses(); // the broker got it; its PUBREC is lost with the link
@@ -157,5 +159,41 @@ class SessionHostileBrokerTest {
         s.run(3, 1);
         assertTrue(s.written().contains("PUBREL 1"), "id 1 must be released at the broker before reuse: "
                 + s.written());
+    }
+
+    /** The released id stays taken until its PUBCOMP, across another lost link too, and counts as nothing delivered. */
+    @Test
+    void aReleasedQos2IdIsHeldUntilItsPubcompAndNotCountedAsDelivered() {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .cleanSession(false).inflightWindow(2).reconnectDelays(1, 2, 10_000));
+        s.connect(ScriptedSession.CONNACK);
+        byte[] t = "pi/t".getBytes(StandardCharsets.UTF_8);
+        s.queue.append(t, 0, t.length, new byte[] {'a'}, 0, 1, 2, false, s.clock.epochMillis(),
+                s.clock.monotonicMillis() + 300); // expiry is monotonic
+        s.step(1);
+        s.socket.brokerCloses();
+        s.step(1);
+        s.clock.advanceMillis(400);
+        try (CapturedLog log = new CapturedLog()) {
+            s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
+            s.run(3, 1);
+            assertEquals(List.of("CONNECT", "PUBREL 1"), s.written());
+            assertEquals(1, s.session.inflightCount(), "id 1 is held until its PUBCOMP");
+            s.append("pi/t", "b", 2);
+            s.append("pi/t", "c", 2);
+            s.run(3, 1);
+            assertEquals(List.of("CONNECT", "PUBREL 1", "PUBLISH q2 id=2 pi/t b"), s.written(),
+                    "one slot left in a window of 2; id 1 is not reused");
+            s.socket.brokerCloses(); // lost again before the PUBCOMP
+            s.step(1);
+            s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
+            s.run(3, 1);
+            assertTrue(s.written().contains("PUBREL 1"), "released again: " + s.written());
+            s.socket.deliver(new byte[] {0x70, 0x02, 0x00, 0x01}); // PUBCOMP 1
+            s.run(3, 1);
+            assertTrue(s.written().contains("PUBLISH q2 id=3 pi/t c"), "the freed slot is used: " + s.written());
+            assertEquals(0, s.session.counters().acknowledged(), "the forgotten message is not counted as delivered");
+            assertEquals(1, log.containing("ids released").size(), log.lines().toString());
+        }
     }
 }

@@ -123,6 +123,70 @@ class SessionThinLinkTest {
     }
 
     /**
+     * The link lab's shared 8 kbit/s medium (issue 11): the broker's answer waits behind our own
+     * bytes in the one bucket, so a PINGREQ behind half a kilobyte of readings took up to 3.3 s
+     * to be answered, longer than the 2.5 s answer timeout: a false dead link and the same
+     * readings sent again. The first proof measured the link (525 bytes in 1.4 s); the next
+     * PINGREQ waits behind about as much, so its answer is not overdue before those could cross.
+     */
+    @Test
+    void aPingBehindBytesTheLinkNeedsTimeToCrossIsNotOverdueBeforeTheyCouldHaveCrossed() {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(5));
+        s.connect(CONNACK);
+        for (int i = 0; i < 200; i++) {
+            s.append("lab/beat", "123", 0); // 15-byte PUBLISH packets
+        }
+        s.step(1);
+        assertEquals(1, pings(s), "asked for a proof at half the 1 KB budget");
+        s.run(140, 10);
+        s.socket.deliver(PINGRESP);
+        s.step(1);
+        assertEquals(2, pings(s), "the next proof is asked at once, behind the bytes written since");
+        s.run(330, 10);
+        assertEquals(LinkState.CONNECTED, s.session.state(), "3.3 s without an answer, behind ~1.4 s of bytes");
+        s.socket.deliver(PINGRESP);
+        s.step(1);
+        assertEquals(0, s.session.counters().deadLinksDetected());
+        assertTrue(s.session.counters().acknowledged() > 60, "both proofs counted: "
+                + s.session.counters().acknowledged());
+    }
+
+    /** The answer timeout grows by what the bytes ahead need, as measured, and no more. */
+    @Test
+    void aPingBehindABacklogIsDeadOnceTheBytesAheadCouldHaveCrossedAndTheAnswerTimeoutPassed() {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(5));
+        s.connect(CONNACK);
+        for (int i = 0; i < 200; i++) {
+            s.append("lab/beat", "123", 0);
+        }
+        s.step(1);
+        s.run(240, 10); // a slow first proof: 2.4 s for the half kilobyte the next PINGREQ is behind
+        s.socket.deliver(PINGRESP);
+        s.step(1);
+        assertEquals(2, pings(s));
+        int opens = s.socket.opens();
+        long askedAt = s.clock.monotonicMillis();
+        for (int i = 0; i < 1_000 && s.socket.opens() == opens && s.session.state() == LinkState.CONNECTED; i++) {
+            s.step(10);
+        }
+        assertEquals(1, s.session.counters().deadLinksDetected());
+        long after = s.clock.monotonicMillis() - askedAt;
+        assertTrue(after >= 4_800 && after <= 4_920, "dead 2.4 s + 2.5 s after the PINGREQ left: " + after + " ms");
+    }
+
+    private static int pings(ScriptedSession s) {
+        int n = 0;
+        for (String packet : s.written()) {
+            if (packet.equals("PINGREQ")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * A session behind a socket whose buffer is far deeper than the link: the socket takes up to
      * 128 KB, the link carries a fixed number of bytes per 10 ms, and the broker answers each
      * PINGREQ as soon as it crossed.

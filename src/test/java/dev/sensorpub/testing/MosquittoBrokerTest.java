@@ -23,6 +23,23 @@ class MosquittoBrokerTest {
         }
     }
 
+    /**
+     * What the session relies on when it releases the id of a QoS 2 message that expired before
+     * its PUBREC (MQTT 3.1.1, 4.3.3: a receiver answers a PUBREL with PUBCOMP): mosquitto answers a
+     * PUBREL for an id it never saw, on a kept session, and keeps the link up.
+     */
+    @Test
+    void answersAPubrelForAnIdItNeverSawWithPubcompAndKeepsTheLink() throws IOException {
+        try (MosquittoBroker broker = MosquittoBroker.startDefault(); MqttSocket client = new MqttSocket(broker.port())) {
+            client.send(RawPackets.connectPersistent("released"));
+            assertEquals(0x20, client.receive(4, 2_000)[0] & 0xFF, "CONNACK");
+            client.send(new byte[] {0x62, 0x02, 0x01, 0x2C}); // PUBREL 300
+            assertArrayEquals(new byte[] {0x70, 0x02, 0x01, 0x2C}, client.receive(4, 2_000), "PUBCOMP 300");
+            client.send(RawPackets.PINGREQ);
+            assertArrayEquals(RawPackets.PINGRESP, client.receive(2, 2_000), "the link is still up");
+        }
+    }
+
     @Test
     void capturesItsLogForAssertionMessages() throws IOException {
         try (MosquittoBroker broker = MosquittoBroker.startDefault(); MqttSocket client = new MqttSocket(broker.port())) {
