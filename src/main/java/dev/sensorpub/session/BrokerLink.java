@@ -273,6 +273,16 @@ final class BrokerLink {
         return true;
     }
 
+    /** Sleeps without watching the socket (see {@link Transport#pause}); false if there is no open socket. */
+    boolean pause(long nanos) {
+        Transport current = transport;
+        if (current == null || !current.isOpen()) {
+            return false;
+        }
+        current.pause(nanos);
+        return true;
+    }
+
     void wakeup() {
         Transport current = transport;
         if (current != null) {

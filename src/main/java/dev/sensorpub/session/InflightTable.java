@@ -30,6 +30,8 @@ final class InflightTable {
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
+    /** QoS 2 entries whose PUBREC has not come: the ones a broker still counts once our PUBREL is written. */
+    private int awaitingPubrec;
     private int lastPacketId;
 
     InflightTable(int window) {
@@ -60,6 +62,15 @@ final class InflightTable {
     /** QoS 2 messages between PUBLISH and PUBCOMP. */
     int qos2Size() {
         return qos2Used;
+    }
+
+    /**
+     * QoS 2 messages between PUBLISH and PUBREC. A broker counts a QoS 2 message against its
+     * in-flight limit until it receives our PUBREL; TCP delivers in order, so a PUBLISH written
+     * after a PUBREL reaches the broker after that PUBREL has freed its place there.
+     */
+    int awaitingPubrecSize() {
+        return awaitingPubrec;
     }
 
     boolean hasRoom() {
@@ -93,6 +104,7 @@ final class InflightTable {
         state[slot] = qos == 1 ? AWAITING_PUBACK : AWAITING_PUBREC;
         if (qos == 2) {
             qos2Used++;
+            awaitingPubrec++;
         }
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
@@ -160,6 +172,12 @@ final class InflightTable {
     }
 
     void setState(int slot, int newState) {
+        if (state[slot] == AWAITING_PUBREC) {
+            awaitingPubrec--;
+        }
+        if (newState == AWAITING_PUBREC) {
+            awaitingPubrec++;
+        }
         state[slot] = newState;
     }
 
@@ -186,6 +204,9 @@ final class InflightTable {
     void remove(int slot) {
         if (state[slot] == AWAITING_PUBREC || state[slot] == AWAITING_PUBCOMP) {
             qos2Used--;
+        }
+        if (state[slot] == AWAITING_PUBREC) {
+            awaitingPubrec--;
         }
         slotByPacketId[packetId[slot]] = NO_SLOT;
         state[slot] = FREE;

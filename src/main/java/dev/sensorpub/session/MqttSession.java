@@ -30,8 +30,13 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  *
  * <p>One service round on an open link: read and dispatch what arrived, check liveness, fill
- * the send buffer from the queue, flush. Records stay in the queue until the broker proves it
- * has them, so across an outage QoS 0 becomes at-least-once, never lost.
+ * the send buffer from the queue, flush; if that left the window full, read and refill once more
+ * (the write released answers the broker held back). Records stay in the queue until the broker
+ * proves it has them, so across an outage QoS 0 becomes at-least-once, never lost.
+ *
+ * <p>System calls are a message's main cost on a small board: with the window full, {@link #await}
+ * pauses without watching the socket ({@link AnswerPause}), so one read takes a window's answers
+ * and one write refills it, instead of a wake-up, a read and a write for every answer or two.
  */
 public final class MqttSession implements AutoCloseable {
     private static final Logger LOG = Log.logger("mqtt");
@@ -57,6 +62,7 @@ public final class MqttSession implements AutoCloseable {
      */
     private final long windowTimeoutMillis;
     private volatile Thread loopThread;
+    private final AnswerPause answerPause;
 
     public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound) {
         this(settings, queue, inbound, Clock.SYSTEM);
@@ -100,6 +106,7 @@ public final class MqttSession implements AutoCloseable {
         }
         this.out = new SendBuffer(settings.sendBufferSize);
         this.windowTimeoutMillis = 2_000L * settings.keepAliveSeconds;
+        this.answerPause = new AnswerPause(settings.inflightWindow);
         this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
@@ -207,9 +214,24 @@ public final class MqttSession implements AutoCloseable {
         if (timeoutMillis <= 0) {
             return;
         }
+        long pause = answerPauseNanos();
+        if (pause > 0 && link.pause(Math.min(timeoutMillis * 1_000_000, pause))) {
+            return;
+        }
         if (!link.await(timeoutMillis, clock.monotonicMillis())) {
             LockSupport.parkNanos(this, timeoutMillis * 1_000_000);
         }
+    }
+
+    /**
+     * How long to pause instead of waking for each answer, or 0: the window is full, so nothing
+     * can go out before the broker answers (see {@link AnswerPause}).
+     */
+    private long answerPauseNanos() {
+        if (link.state() != LinkState.CONNECTED || !outbound.windowFull() || out.hasUnwritten()) {
+            return 0;
+        }
+        return answerPause.next(counters.published);
     }
 
     /** From any thread: ends a pending {@link #await} early (a reading was handed in). */
@@ -248,7 +270,18 @@ public final class MqttSession implements AutoCloseable {
             }
             warnings.tick(nowMillis);
             outbound.fill(nowMillis);
+            long written = out.written();
             link.flush(nowMillis);
+            if (outbound.windowFull() && out.written() != written) {
+                // What we just wrote acknowledged the broker's last segment, and a broker with
+                // Nagle's algorithm (mosquitto's default) sends the answers it held back for that:
+                // on a fast link they are here already, and one more refill now saves a wake-up.
+                if (!readAndHandle(nowMillis)) {
+                    return;
+                }
+                outbound.fill(nowMillis);
+                link.flush(nowMillis);
+            }
         } catch (IOException e) {
             link.lost(nowMillis, Problems.describe(e));
         } catch (MqttProtocolException e) {

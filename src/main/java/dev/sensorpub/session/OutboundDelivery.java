@@ -21,8 +21,11 @@ import dev.sensorpub.queue.QueuedRecord;
  *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
- *   <li>At most {@code window} QoS 1/2 messages, and {@link #MAX_QOS2_IN_FLIGHT} QoS 2 ones, are
- *       unacknowledged at once; packet ids are taken when a message is written, never queued.</li>
+ *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
+ *       {@link #MAX_QOS2_IN_FLIGHT} QoS 2 ones are without PUBREC (the broker's count: it frees a
+ *       place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
+ *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
+ *       a message is written, never queued.</li>
  *   <li>When a link is lost nothing is forgotten: the queue rewinds and everything unproven goes
  *       out again (DUP with its old packet id to a kept session, as a new message otherwise).</li>
  *   <li>A QoS 2 message the broker already has (PUBREC seen) gets a PUBREL, never its PUBLISH,
@@ -35,9 +38,10 @@ import dev.sensorpub.queue.QueuedRecord;
 final class OutboundDelivery {
     private static final Logger LOG = Log.logger("mqtt");
     /**
-     * At most this many QoS 2 messages between PUBLISH and PUBCOMP, whatever the window.
+     * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window.
      * mosquitto (2.0.x, default max_inflight_messages 20) answers PUBREC to more but then drops
-     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit.
+     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
+     * on our PUBREL, so a message waiting for PUBCOMP no longer counts (it holds a window slot).
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
     /**
@@ -109,6 +113,14 @@ final class OutboundDelivery {
     boolean isDrained() {
         return inflight.size() == 0 && qos0Proofs.isEmpty() && queue.counters().queuedMessages() == 0
                 && lane.isEmpty();
+    }
+
+    /**
+     * No record can go out until the broker answers: every slot of the window (or of the QoS 2
+     * share) is taken. Answers are then worth gathering into one read and one refill.
+     */
+    boolean windowFull() {
+        return !inflight.hasRoom() || inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT;
     }
 
     boolean somethingUnproven() {
@@ -205,7 +217,7 @@ final class OutboundDelivery {
             }
             // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
             // before it. Resends already hold their slots.
-            if (!resend && (!inflight.hasRoom() || inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+            if (!resend && (!inflight.hasRoom() || inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT)) {
                 return;
             }
             // A resend that lost its slot (a new session, or the birth and the lane took the
@@ -339,7 +351,7 @@ final class OutboundDelivery {
                     return;
                 }
                 boolean dup = slot >= 0;
-                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.qos2Size() >= MAX_QOS2_IN_FLIGHT)) {
+                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT)) {
                     // Only if the queue skipped a damaged record after peekSequence: start again
                     // from the oldest unconfirmed rather than lose or reorder this one.
                     LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +24,10 @@ import java.util.function.Consumer;
  * that took less than it was offered found the send buffer full. The next read (or write) after
  * such a one returns 0 at once, and so does the first read after an {@link #await} that found
  * nothing ready (it timed out or was woken). Only that one call is skipped: the call after it
- * asks the socket again, so a caller still sees every byte, one call later.
+ * asks the socket again, so a caller still sees every byte, one call later. A write that took
+ * bytes, and a {@link #pause}, make the next read ask again: our segment carries the TCP
+ * acknowledgement that lets a broker with Nagle's algorithm (mosquitto's default) send the answers
+ * it held back, and on a fast link they are in our socket before the write returns.
  */
 public final class TcpTransport implements Transport {
     /** The loop retries read and write after every wake-up, so which key fired does not matter. */
@@ -125,6 +129,9 @@ public final class TcpTransport implements Transport {
         }
         int n = c.write(src);
         writeFull = n > 0 && src.hasRemaining();
+        if (n > 0) {
+            readDrained = false;
+        }
         return n;
     }
 
@@ -149,6 +156,12 @@ public final class TcpTransport implements Transport {
                 : selector.selectNow(IGNORE_READY_KEY);
         // Nothing ready (a timeout or a wakeup): the socket had nothing to read just now.
         readDrained = ready == 0 && connected;
+    }
+
+    @Override
+    public void pause(long nanos) {
+        readDrained = false;
+        LockSupport.parkNanos(this, nanos);
     }
 
     @Override

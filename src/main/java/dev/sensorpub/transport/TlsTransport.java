@@ -214,6 +214,11 @@ public final class TlsTransport implements Transport {
     }
 
     @Override
+    public void pause(long nanos) {
+        tcp.pause(nanos);
+    }
+
+    @Override
     public void await(long timeoutMillis, boolean wantWrite) throws IOException {
         if (engine == null) {
             throw new IOException("transport is closed");

@@ -2,6 +2,7 @@ package dev.sensorpub.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A byte pipe to one broker, driven by one loop thread that must never block past its next deadline.
@@ -37,6 +38,15 @@ public interface Transport extends AutoCloseable {
      * callers re-check their deadlines.
      */
     void await(long timeoutMillis, boolean wantWrite) throws IOException;
+
+    /**
+     * Sleeps for {@code nanos} without watching the socket, so that answers arriving meanwhile
+     * gather and one {@link #read} takes them all; that next read asks the socket whatever the one
+     * before it found. {@link #wakeup} (or an unpark of the calling thread) ends it early.
+     */
+    default void pause(long nanos) {
+        LockSupport.parkNanos(this, nanos);
+    }
 
     boolean isOpen();
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp ... dev.sensorpub.linklab.LinkMatrix --jar target/sensorpub.jar --out bench-results/links
  *     [--parallel 6] [--warmup 20] [--outage 60] [--drain-timeout 150] [--steady 40] [--rates 8,16,64] [--qos 0,1,2]
+ *     [--loss 0,5] [--duplex full|shared|both] [--outage-only]
  * </pre>
  */
 public final class LinkMatrix {
@@ -36,6 +37,9 @@ public final class LinkMatrix {
         long steady = 40;
         List<Integer> rates = List.of(8, 16, 64);
         List<Integer> qosLevels = List.of(0, 1, 2);
+        List<Double> losses = List.of(0.0, 5.0);
+        List<Boolean> sharedOptions = List.of(false, true);
+        boolean outageOnly = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -48,6 +52,13 @@ public final class LinkMatrix {
                 case "--steady" -> steady = Long.parseLong(value);
                 case "--rates" -> rates = ints(value);
                 case "--qos" -> qosLevels = ints(value);
+                case "--loss" -> losses = ints(value).stream().map(Integer::doubleValue).toList();
+                case "--duplex" -> sharedOptions = "shared".equals(value) ? List.of(true)
+                        : "full".equals(value) ? List.of(false) : List.of(false, true);
+                case "--outage-only" -> {
+                    outageOnly = true;
+                    i--; // a flag without a value
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
             i++;
@@ -58,9 +69,9 @@ public final class LinkMatrix {
         Path agentJar = jar;
         List<LinkScenario> cells = new ArrayList<>();
         for (int rate : rates) {
-            for (boolean shared : List.of(false, true)) {
-                for (double loss : List.of(0.0, 5.0)) {
-                    for (long out0 : List.of(0L, outage)) {
+            for (boolean shared : sharedOptions) {
+                for (double loss : losses) {
+                    for (long out0 : outageOnly ? List.of(outage) : List.of(0L, outage)) {
                         for (int qos : qosLevels) {
                             LinkShape shape = (shared ? LinkShape.sharedMedium(rate) : LinkShape.fullDuplex(rate))
                                     .withLoss(loss);

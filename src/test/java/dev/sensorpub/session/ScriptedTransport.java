@@ -19,6 +19,10 @@ final class ScriptedTransport implements Transport {
     /** host:port of every connection opened, in order. */
     final java.util.List<String> opened = new java.util.ArrayList<>();
     boolean writable = true;
+    /** Pauses taken (in nanoseconds) and awaits on the socket, in order: "pause" or "await". */
+    final java.util.List<String> waits = new java.util.ArrayList<>();
+    /** Delivered once the client next writes: answers a broker with Nagle's algorithm held back. */
+    byte[] releasedByNextWrite;
     /** Bytes the socket will still take; the test refills it per step to play a thin uplink. */
     long writeBudget = Long.MAX_VALUE;
 
@@ -81,11 +85,21 @@ final class ScriptedTransport implements Transport {
         byte[] bytes = new byte[n];
         src.get(bytes);
         fromClient.writeBytes(bytes);
+        if (releasedByNextWrite != null) {
+            toClient.writeBytes(releasedByNextWrite);
+            releasedByNextWrite = null;
+        }
         return n;
     }
 
     @Override
     public void await(long timeoutMillis, boolean wantWrite) {
+        waits.add("await");
+    }
+
+    @Override
+    public void pause(long nanos) {
+        waits.add("pause");
     }
 
     @Override

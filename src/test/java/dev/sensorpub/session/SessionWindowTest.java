@@ -7,10 +7,110 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sensorpub.codec.PacketEncoder;
 import dev.sensorpub.codec.Topic;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The in-flight window: slots only for messages that were written, and a stuck window is a dead link. */
+/**
+ * The in-flight window: slots only for messages that were written, a stuck window is a dead link,
+ * answers to a full window are gathered, and QoS 2 counts against the broker's limit until PUBREL.
+ */
 class SessionWindowTest {
+    private static SessionSettings.Builder settings(int window) {
+        return SessionSettings.builder("tcp://127.0.0.1:1883", "pi").inflightWindow(window);
+    }
+
+    /** Packet ids of the PUBLISH packets written so far, in order. */
+    private static List<Integer> publishIds(ScriptedSession s) {
+        List<Integer> ids = new ArrayList<>();
+        for (String p : s.written()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^PUBLISH q[12].* id=(\\d+) ").matcher(p);
+            if (m.find()) {
+                ids.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        return ids;
+    }
+
+    private static byte[] acks(int type, List<Integer> ids) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int id : ids) {
+            out.writeBytes(new byte[] {(byte) (type << 4), 2, (byte) (id >> 8), (byte) id});
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aFullWindowPausesForItsAnswersOnceThenWaitsOnTheSocket() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
+        s.append("pi/t", "first", 1);
+        s.step(1);
+        s.session.await(100);
+        assertEquals(List.of("await"), s.socket.waits, "room in the window: wait on the socket");
+
+        for (int i = 0; i < 10; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.step(1);
+        assertEquals(4, publishIds(s).size());
+        s.socket.waits.clear();
+        s.session.await(100);
+        s.session.await(100);
+        assertEquals(List.of("pause", "await"), s.socket.waits,
+                "one pause to gather the answers; with nothing sent since, the socket (an outage is not polled)");
+        s.socket.deliver(acks(4, publishIds(s).subList(0, 4)));
+        s.step(1);
+        s.socket.waits.clear();
+        s.session.await(100);
+        assertEquals(List.of("pause"), s.socket.waits, "a refill went out: pause again");
+    }
+
+    @Test
+    void answersOurWriteReleasesAreReadAndRefilledInTheSameRound() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 12; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.step(1);
+        List<Integer> ids = publishIds(s);
+        assertEquals(4, ids.size());
+        // A broker with Nagle's algorithm sent the first two PUBACKs and holds the other two until
+        // a segment of ours acknowledges them: our next write.
+        s.socket.deliver(acks(4, ids.subList(0, 2)));
+        s.socket.releasedByNextWrite = acks(4, ids.subList(2, 4));
+        s.step(1);
+        assertEquals(8, publishIds(s).size(), "two refilled, then the two answers that write released: " + s.written());
+        assertEquals(4, s.session.counters().acknowledged());
+    }
+
+    @Test
+    void aQos2MessageStopsCountingAgainstTheBrokersLimitOnceItsPubrelIsWritten() {
+        ScriptedSession s = new ScriptedSession(settings(32));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 25; i++) {
+            s.append("pi/t", "r" + i, 2);
+        }
+        s.step(1);
+        List<Integer> ids = publishIds(s);
+        assertEquals(OutboundDelivery.MAX_QOS2_IN_FLIGHT, ids.size(), "the broker's limit, not the window");
+        s.socket.deliver(acks(5, ids.subList(0, 3)));
+        s.step(1);
+        List<String> packets = s.written();
+        int lastPubrel = packets.lastIndexOf("PUBREL " + ids.get(2));
+        assertTrue(lastPubrel > 0, packets.toString());
+        assertEquals(OutboundDelivery.MAX_QOS2_IN_FLIGHT + 3, publishIds(s).size(),
+                "three PUBRELs written: three more PUBLISHes, each after them on the wire: " + packets);
+        int firstNew = -1;
+        for (int i = 0; i < packets.size() && firstNew < 0; i++) {
+            if (packets.get(i).startsWith("PUBLISH q2 id=" + publishIds(s).get(20) + " ")) {
+                firstNew = i;
+            }
+        }
+        assertTrue(firstNew > packets.indexOf("PUBREL " + ids.get(0)), "TCP delivers the PUBREL first: " + packets);
+    }
+
     @Test
     void aRecordThatCannotBeEncodedHoldsNoWindowSlot() {
         try (CapturedLog log = new CapturedLog()) {

@@ -194,6 +194,32 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * Our segment carries the TCP acknowledgement a broker with Nagle's algorithm waits for before
+     * it sends the answers it held back; on a fast link they land before the write returns. So a
+     * write that took bytes, and a pause, let the next read ask the socket.
+     */
+    @Test
+    void aWriteOrAPauseLetsTheNextReadAskTheSocketAfterAShortRead() throws IOException, InterruptedException {
+        try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {
+            Drive.open(transport, Endpoint.parse(broker.url()), 5_000);
+            ScriptedBroker.Connection peer = broker.accept(5_000);
+            ByteBuffer dst = ByteBuffer.allocate(16);
+            peer.write(0xD0, 0x00);
+            transport.await(5_000, false);
+            assertEquals(2, transport.read(dst), "a short read: the socket is empty now");
+
+            peer.write(0x40, 0x02, 0x00, 0x01);
+            Thread.sleep(LANDING_MILLIS);
+            assertTrue(transport.write(ByteBuffer.wrap(RawPackets.PINGREQ)) > 0);
+            assertEquals(4, transport.read(dst), "after our write the socket is asked again; short again");
+
+            peer.write(0x40, 0x02, 0x00, 0x02);
+            transport.pause(LANDING_MILLIS * 1_000_000L);
+            assertEquals(4, transport.read(dst), "a pause is for answers to land: the socket is asked");
+        }
+    }
+
     @Test
     void aReadThatFillsItsBufferLeavesTheNextReadToTheSocket() throws IOException, InterruptedException {
         try (ScriptedBroker broker = ScriptedBroker.start(); TcpTransport transport = new TcpTransport()) {

@@ -1,0 +1,57 @@
+package dev.sensorpub.session;
+
+/**
+ * How long the loop pauses, when the in-flight window is full, before it reads the broker's
+ * answers: long enough that one read takes most of a window of acknowledgements and one write
+ * refills it, short enough that the window does not sit empty. Waking for every answer instead
+ * costs a wait, a read and a write for each one or two messages, because the broker answers
+ * each PUBLISH as it processes it.
+ *
+ * <p>Invariants a reader can check here:
+ * <ul>
+ *   <li>A pause lasts between {@link #MIN_NANOS} and {@link #MAX_NANOS}: a few round trips of a
+ *       local broker, nothing next to the round trip of a thin link.</li>
+ *   <li>At most one pause per refill: once a pause is followed by nothing sent, the next wait is
+ *       on the socket (a window that stays full, as in an outage, is never polled).</li>
+ *   <li>It adapts to what a pause gathered (messages sent after it, up to the next one): longer
+ *       while that is under three quarters of the window, shorter while it is a whole one.</li>
+ * </ul>
+ */
+final class AnswerPause {
+    static final long MIN_NANOS = 50_000;
+    static final long MAX_NANOS = 2_000_000;
+    static final long START_NANOS = 300_000;
+
+    private final int window;
+    private long nanos = START_NANOS;
+    /** Messages published when the last pause began, or -1 before the first. */
+    private long publishedAtPause = -1;
+
+    AnswerPause(int window) {
+        this.window = window;
+    }
+
+    /**
+     * The pause to take now that the window is full, given the count of messages published so
+     * far; 0 if nothing went out since the last pause (then wait on the socket instead).
+     */
+    long next(long published) {
+        if (published == publishedAtPause) {
+            return 0;
+        }
+        if (publishedAtPause >= 0) {
+            long gathered = published - publishedAtPause;
+            if (4 * gathered < 3L * window) {
+                nanos = Math.min(MAX_NANOS, nanos + nanos / 4);
+            } else if (gathered >= window) {
+                nanos = Math.max(MIN_NANOS, nanos - nanos / 16);
+            }
+        }
+        publishedAtPause = published;
+        return nanos;
+    }
+
+    long currentNanos() {
+        return nanos;
+    }
+}
