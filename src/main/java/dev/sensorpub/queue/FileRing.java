@@ -131,10 +131,12 @@ final class FileRing extends RingQueue {
         try {
             int size = capacity;
             long existing = data.size();
-            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))) {
+            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))
+                    && !olderLayout(data, existing)) {
                 // The checkpoint is created right after the ring is filled with zeros, so a short ring
-                // without one is a first start killed while filling it. Growing keeps what it holds in
-                // ring order: everything added lies after its old end, which the writer never used.
+                // without one is a first start killed while filling it (an older version's ring keeps
+                // its size). Growing keeps what it holds in ring order: everything added lies after its
+                // old end, which the writer never used.
                 Log.logger("queue").warn("queue file " + file + " has " + existing + " of " + capacity
                         + " bytes and no checkpoint (an interrupted first start): allocating the rest");
             } else if (!created && existing != capacity && usableCapacity(existing)) {
@@ -172,6 +174,11 @@ final class FileRing extends RingQueue {
             }
             throw e;
         }
+    }
+
+    /** Whether a file of {@code size} bytes has neither header nor zeros where one goes: an older version's ring. */
+    private static boolean olderLayout(StorageFile data, long size) throws IOException {
+        return size >= RingHeader.RESERVED_BYTES && RingHeader.read(data, size) == null && !RingHeader.blank(data, size);
     }
 
     /** The salt for a file without an intact header and without records of an older version. */

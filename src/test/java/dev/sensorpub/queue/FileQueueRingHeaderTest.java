@@ -128,6 +128,21 @@ class FileQueueRingHeaderTest {
     }
 
     @Test
+    void anOlderFileWithoutCheckpointShorterThanTheCapacityKeepsItsSizeAndIsNotCalledAnInterruptedStart()
+            throws IOException {
+        Path directory = temp.resolve("old");
+        olderFile(directory, 3, 1);
+        Files.delete(directory.resolve(FileRing.CHECKPOINT_FILE));
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = FileQueue.open(directory, 2 * CAPACITY, 1000,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.never(), 512)) {
+            assertEquals(List.of(), log.containing("interrupted first start"), log.lines().toString());
+            assertEquals(1, log.containing("keeps its size of " + CAPACITY + " bytes").size(), log.lines().toString());
+            assertEquals(numbered(1, 3), drain(queue, 0));
+        }
+        assertEquals(CAPACITY, Files.size(directory.resolve(FileRing.RING_FILE)));
+    }
+
+    @Test
     void aFileOfThePreviousVersionIsDeliveredThenStartedAfresh() throws IOException {
         // The previous version: records from offset 0, salt-less CRCs, no header; its checkpoint
         // (the same format, the ring spanning the whole file) says sequence 1 was done.
