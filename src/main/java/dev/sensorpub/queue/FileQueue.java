@@ -215,6 +215,7 @@ public final class FileQueue implements MessageQueue {
             lastSyncMillis = nowMillis;
         }
         ring.checkpointIfMoved();
+        ring.startAfreshIfDone();
         if (nowMillis - lastCheckpointMillis >= CHECKPOINT_INTERVAL_MILLIS) {
             ring.forceCheckpoint(fsync.mode() != FsyncPolicy.Mode.NEVER);
             lastCheckpointMillis = nowMillis;
@@ -239,7 +240,6 @@ public final class FileQueue implements MessageQueue {
         long lost = fallback.pendingCount();
         ring.close();
         LOG.info("queue " + directory + " closed: " + kept + " messages kept on disk for the next start"
-                + (lost == 0 ? "" : ", " + lost + " messages held in memory " + (ring.older()
-                ? "while the older version's file was delivered" : "after a storage error") + " lost"));
+                + (lost == 0 ? "" : ", " + lost + " messages held in memory after a storage error lost"));
     }
 }

@@ -30,9 +30,10 @@ import java.util.zip.CRC32C;
  * killed process leaves it current; an fsync of the checkpoint at most once per
  * {@link FileQueue#CHECKPOINT_INTERVAL_MILLIS}. Nothing is forced by the overflow policy.
  *
- * <p>A file of the version before the header (records from offset 0, salt-less CRCs) is read in
- * that layout and written to only once its records are all done: then it starts afresh in this
- * layout ({@link #tryResume}), sequences going on.
+ * <p>A file of the version before the header (records from offset 0, salt-less CRCs) goes on in
+ * that layout, new records and checkpoint included, until its records are all done: then it starts
+ * afresh in this layout ({@link #startAfreshIfDone}), sequences going on. Held in memory instead,
+ * new records would be lost at every restart until the link had delivered the older ones.
  */
 final class FileRing extends RingQueue {
     static final String RING_FILE = "queue.ring";
@@ -56,10 +57,7 @@ final class FileRing extends RingQueue {
     private byte[] salt;
     /** File offset of ring position 0: the records lie after the header's first copy. */
     private long base;
-    /**
-     * A file of the version before the header: its records (salt-less CRCs, from offset 0) are
-     * delivered but nothing is written to it until they are all done; then it starts afresh.
-     */
+    /** A file of the version before the header, still in its layout (salt-less CRCs, from offset 0). */
     private boolean older;
     private final RateLimitedWarning unreadable;
     private final Clock clock;
@@ -133,10 +131,12 @@ final class FileRing extends RingQueue {
         try {
             int size = capacity;
             long existing = data.size();
-            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))) {
+            if (!created && existing < capacity && !opener.exists(directory.resolve(CHECKPOINT_FILE))
+                    && !olderLayout(data, existing)) {
                 // The checkpoint is created right after the ring is filled with zeros, so a short ring
-                // without one is a first start killed while filling it. Growing keeps what it holds in
-                // ring order: everything added lies after its old end, which the writer never used.
+                // without one is a first start killed while filling it (an older version's ring keeps
+                // its size). Growing keeps what it holds in ring order: everything added lies after its
+                // old end, which the writer never used.
                 Log.logger("queue").warn("queue file " + file + " has " + existing + " of " + capacity
                         + " bytes and no checkpoint (an interrupted first start): allocating the rest");
             } else if (!created && existing != capacity && usableCapacity(existing)) {
@@ -174,6 +174,11 @@ final class FileRing extends RingQueue {
             }
             throw e;
         }
+    }
+
+    /** Whether a file of {@code size} bytes has neither header nor zeros where one goes: an older version's ring. */
+    private static boolean olderLayout(StorageFile data, long size) throws IOException {
+        return size >= RingHeader.RESERVED_BYTES && RingHeader.read(data, size) == null && !RingHeader.blank(data, size);
     }
 
     /** The salt for a file without an intact header and without records of an older version. */
@@ -263,7 +268,7 @@ final class FileRing extends RingQueue {
         int start = lapHighest > 0 ? lapHighestEnd : 0;
         String how = (created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
                 : "; checkpoint missing or damaged: every intact record kept")
-                + (older ? "; an older version's file: delivered first, then started afresh" : "");
+                + (older ? "; an older version's file: kept in its layout until all done" : "");
         lap(start, floor - 1, true);
         window = null;
         long next = Math.max(floor, lapHighest + 1);
@@ -290,10 +295,6 @@ final class FileRing extends RingQueue {
                     + " messages are delivered, new ones kept in memory");
             return;
         }
-        if (older) {
-            broken = true; // nothing written to it, the checkpoint neither, until startAfresh()
-            return;
-        }
         try {
             // What recovery found may still be only in the page cache of a process that was killed.
             data.force();
@@ -303,6 +304,7 @@ final class FileRing extends RingQueue {
         } catch (IOException e) {
             fail("writing the checkpoint", e);
         }
+        startAfreshIfDone();
     }
 
     /**
@@ -524,11 +526,10 @@ final class FileRing extends RingQueue {
         if (!broken || readOnlyFile) {
             return !broken;
         }
-        boolean afresh = older;
-        if (older && !startAfresh()) {
-            return false;
-        }
         try {
+            if (older && isEmpty()) {
+                startAfresh(); // a failed attempt may have left the new header on disk
+            }
             writeCheckpoint();
             checkpoint.force();
             data.force();
@@ -537,8 +538,7 @@ final class FileRing extends RingQueue {
             checkpointUnforced = false;
             broken = false;
             unsyncedRecords = 0;
-            log.info("queue file " + file + (afresh ? ": the older version's messages are done; started afresh,"
-                    : " works again:") + " new messages stored in it from sequence " + sequence);
+            log.info("queue file " + file + " works again: new messages stored in it from sequence " + sequence);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -550,26 +550,34 @@ final class FileRing extends RingQueue {
      * durable before the checkpoint names the new layout, and the ring behind it. A power cut
      * before the header is durable finds the older file again; its records are only duplicates.
      */
-    private boolean startAfresh() {
-        if (!isEmpty()) {
-            return false;
-        }
-        try {
-            long size = capacity; // the older layout spans the whole file
-            salt = RingHeader.create(data, size);
-            data.force();
-            fsyncs++;
-            base = RingHeader.COPY_BYTES;
-            relayout((int) size - RingHeader.RESERVED_BYTES);
-            older = false;
-            return true;
-        } catch (IOException e) {
-            counters.storageErrors++;
-            return false;
+    void startAfreshIfDone() {
+        if (older && !broken && isEmpty()) {
+            try {
+                startAfresh();
+                writeCheckpoint();
+                forceCheckpoint(true);
+            } catch (IOException e) {
+                fail("starting the older version's file afresh", e);
+            }
         }
     }
 
-    /** Whether new messages wait in memory because the file is of an older version and still being delivered. */
+    /** Fields change only once the header is durable; after a failure the header may be on disk, so only this is retried. */
+    private void startAfresh() throws IOException {
+        long size = capacity; // the older layout spans the whole file
+        byte[] newSalt = RingHeader.create(data, size);
+        data.force();
+        fsyncs++;
+        salt = newSalt;
+        base = RingHeader.COPY_BYTES;
+        relayout((int) size - RingHeader.RESERVED_BYTES);
+        older = false;
+        unsyncedRecords = 0;
+        log.info("queue file " + file + ": older version's messages done; started afresh at sequence "
+                + nextSequence());
+    }
+
+    /** Whether the file is still in the layout of an older version. */
     boolean older() {
         return older;
     }

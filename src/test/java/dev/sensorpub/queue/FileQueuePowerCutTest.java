@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +72,23 @@ class FileQueuePowerCutTest {
         assertTrue(cuts >= 10_000, cuts + " power cuts");
     }
 
+    @Test
+    void anOlderVersionsFileGoingOnAndStartedAfreshLosesNothingAtAnyPowerCut() throws IOException {
+        long cuts = 0;
+        int seeds = 0;
+        try (CapturedLog ignored = new CapturedLog()) {
+            while (cuts < POWER_CUTS / 4) {
+                cuts += runSeed(seeds++, true);
+            }
+        }
+        assertTrue(cuts >= 2_500, cuts + " power cuts");
+    }
+
     private long runSeed(int seed) throws IOException {
+        return runSeed(seed, false);
+    }
+
+    private long runSeed(int seed, boolean olderFile) throws IOException {
         Random random = new Random(seed);
         FsyncPolicy fsync = switch (seed % 3) {
             case 0 -> FsyncPolicy.everyMillis(1000);
@@ -80,6 +98,9 @@ class FileQueuePowerCutTest {
         Workload workload = new Workload(2048 + 1024 * random.nextInt(3), 8 + random.nextInt(40), fsync);
         SimulatedDisk disk = new SimulatedDisk();
         History history = new History();
+        if (olderFile) {
+            writeOlderFile(workload, disk, history, random);
+        }
         run(workload, disk, history, random);
         PowerCutStates states = new PowerCutStates(disk.trace(), random, 3, 2);
         return states.run(1, (cut, variant, images, lastForce) ->
@@ -132,6 +153,42 @@ class FileQueuePowerCutTest {
                 assertEquals(next, queue.nextSequence(), "a killed process loses no sequence");
                 queue.tick(now);
             }
+        }
+    }
+
+    /**
+     * A ring file and checkpoint of the version before the header (records from offset 0, salt-less
+     * CRCs), made durable before the workload opens it; the checkpoint says some are done.
+     */
+    private static void writeOlderFile(Workload workload, SimulatedDisk disk, History history, Random random)
+            throws IOException {
+        StorageOpener opener = disk.opener();
+        ByteBuffer ring = ByteBuffer.allocate(workload.capacity());
+        int records = 1 + random.nextInt(12);
+        long floor = 1 + random.nextInt(records + 1);
+        int at = 0;
+        for (long sequence = 1; sequence <= records; sequence++) {
+            String payload = "m" + sequence + "-".repeat(random.nextInt(100));
+            byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+            RecordFormat.encode(ring, at, sequence, TOPIC, 0, TOPIC.length, bytes, 0, bytes.length, 1, false, 0, 0);
+            RecordFormat.seal(ring, at, new CRC32C(), null);
+            at += RecordFormat.storedLength(TOPIC.length, bytes.length);
+            history.payloads.put(sequence, payload);
+            history.writtenAt.put(sequence, -1);
+            if (sequence < floor) {
+                history.goneAt.put(sequence, -1);
+            } else {
+                history.live.add(sequence);
+            }
+        }
+        try (StorageFile file = opener.open(DIRECTORY.resolve(FileRing.RING_FILE))) {
+            ring.clear();
+            file.write(ring, 0);
+            file.force();
+        }
+        try (Checkpoint checkpoint = new Checkpoint(opener.open(DIRECTORY.resolve(FileRing.CHECKPOINT_FILE)), true)) {
+            checkpoint.write(floor, workload.capacity());
+            checkpoint.force();
         }
     }
 

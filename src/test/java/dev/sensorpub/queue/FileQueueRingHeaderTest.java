@@ -76,42 +76,95 @@ class FileQueueRingHeaderTest {
         }
     }
 
-    @Test
-    void aFileOfThePreviousVersionIsDeliveredThenStartedAfresh() throws IOException {
-        // The previous version: records from offset 0, salt-less CRCs, no header; its checkpoint
-        // (the same format, the ring spanning the whole file) says sequence 1 was done.
-        Path directory = temp.resolve("old");
+
+    /** A ring file and checkpoint as the version before the header wrote them (the checkpoint format is the same). */
+    private static byte[] olderFile(Path directory, int records, long floor) throws IOException {
         Files.createDirectories(directory);
         ByteBuffer ring = ByteBuffer.allocate(CAPACITY);
         int at = 0;
-        for (int sequence = 1; sequence <= 3; sequence++) {
+        for (int sequence = 1; sequence <= records; sequence++) {
             byte[] payload = ("m" + sequence).getBytes(StandardCharsets.UTF_8);
             RecordFormat.encode(ring, at, sequence, Messages.TOPIC, 0, Messages.TOPIC.length, payload, 0,
                     payload.length, 1, false, 1000, 0);
             RecordFormat.seal(ring, at, new CRC32C(), null);
             at += RecordFormat.storedLength(Messages.TOPIC.length, payload.length);
         }
-        Path file = directory.resolve(FileRing.RING_FILE);
-        Files.write(file, ring.array());
+        Files.write(directory.resolve(FileRing.RING_FILE), ring.array());
         try (Checkpoint old = new Checkpoint(StorageOpener.FILES.open(directory.resolve(FileRing.CHECKPOINT_FILE)),
                 true)) {
-            old.write(2, CAPACITY);
+            old.write(floor, CAPACITY);
         }
+        return ring.array();
+    }
+
+    @Test
+    void anOlderFileWithEverythingDoneTakesNewMessagesAtOnceAndTheySurviveARestart() throws IOException {
+        // An upgrade while offline: nothing would ever empty a memory fallback, so nothing would be kept.
+        Path directory = temp.resolve("old");
+        olderFile(directory, 3, 4);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(4, append(queue, "new"));
+            assertFalse(queue.inMemoryFallback());
+        }
+        try (FileQueue queue = open(directory)) {
+            assertEquals(List.of("new"), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void whileAnOlderFileIsDeliveredNewMessagesSurviveARestartAndDeliveredOnesDoNotComeBack() throws IOException {
+        Path directory = temp.resolve("old");
+        olderFile(directory, 3, 1);
+        try (FileQueue queue = open(directory)) {
+            assertEquals(4, append(queue, "new"));
+            QueuedRecord record = new QueuedRecord();
+            assertTrue(queue.next(record, 0));
+            queue.confirm(record.sequence());
+            queue.tick(0); // a killed process leaves the checkpoint of its last pass
+        }
+        try (FileQueue queue = open(directory)) {
+            assertEquals(List.of("m2", "m3", "new"), drain(queue, 0));
+        }
+    }
+
+    @Test
+    void anOlderFileWithoutCheckpointShorterThanTheCapacityKeepsItsSizeAndIsNotCalledAnInterruptedStart()
+            throws IOException {
+        Path directory = temp.resolve("old");
+        olderFile(directory, 3, 1);
+        Files.delete(directory.resolve(FileRing.CHECKPOINT_FILE));
+        try (CapturedLog log = new CapturedLog(); FileQueue queue = FileQueue.open(directory, 2 * CAPACITY, 1000,
+                OverflowPolicy.DROP_OLDEST, FsyncPolicy.never(), 512)) {
+            assertEquals(List.of(), log.containing("interrupted first start"), log.lines().toString());
+            assertEquals(1, log.containing("keeps its size of " + CAPACITY + " bytes").size(), log.lines().toString());
+            assertEquals(numbered(1, 3), drain(queue, 0));
+        }
+        assertEquals(CAPACITY, Files.size(directory.resolve(FileRing.RING_FILE)));
+    }
+
+    @Test
+    void aFileOfThePreviousVersionIsDeliveredThenStartedAfresh() throws IOException {
+        // The previous version: records from offset 0, salt-less CRCs, no header; its checkpoint
+        // (the same format, the ring spanning the whole file) says sequence 1 was done.
+        Path directory = temp.resolve("old");
+        byte[] ring = olderFile(directory, 3, 2);
+        Path file = directory.resolve(FileRing.RING_FILE);
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(List.of("INFO queue queue file " + file + " (4096 bytes): 2 stored messages recovered"
-                    + " (sequences 2 to 3), next sequence 4; an older version's file: delivered first, then started"
-                    + " afresh"), log.containing("older version"), log.lines().toString());
-            assertEquals(4, append(queue, "new"), "kept in memory meanwhile");
-            assertTrue(queue.inMemoryFallback());
-            assertArrayEquals(ring.array(), Files.readAllBytes(file), "nothing written to the older file yet");
-            queue.tick(0);
-            queue.tick(FileQueue.RETRY_INTERVAL_MILLIS);
-            assertTrue(queue.inMemoryFallback(), "not before its records are delivered");
-            assertEquals(List.of(2L, 3L, 4L), drainAndConfirm(queue, 0));
-            queue.tick(2 * FileQueue.RETRY_INTERVAL_MILLIS);
+                    + " (sequences 2 to 3), next sequence 4; an older version's file: kept in its layout until all"
+                    + " done"), log.containing("older version"), log.lines().toString());
+            assertEquals(4, append(queue, "new"), "stored in the older layout meanwhile");
             assertFalse(queue.inMemoryFallback());
-            assertEquals(1, log.containing("the older version's messages are done; started afresh, new messages"
-                    + " stored in it from sequence 5").size(), log.lines().toString());
+            assertArrayEquals(Arrays.copyOfRange(ring, 0, 2 * RecordFormat.storedLength(
+                    Messages.TOPIC.length, 2)), Arrays.copyOfRange(Files.readAllBytes(file), 0,
+                    2 * RecordFormat.storedLength(Messages.TOPIC.length, 2)), "its records left where they are");
+            queue.tick(0);
+            assertEquals(List.of(), log.containing("started afresh"), "not before its records are done");
+            assertEquals(List.of(2L, 3L, 4L), drainAndConfirm(queue, 0));
+            queue.tick(1);
+            assertFalse(queue.inMemoryFallback());
+            assertEquals(1, log.containing("older version's messages done; started afresh at sequence 5").size(),
+                    log.lines().toString());
             assertEquals(5, append(queue, "after"));
         }
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
