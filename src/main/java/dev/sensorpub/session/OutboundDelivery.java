@@ -39,8 +39,8 @@ final class OutboundDelivery {
     private static final Logger LOG = Log.logger("mqtt");
     /**
      * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window.
-     * mosquitto (2.0.x, default max_inflight_messages 20) answers PUBREC to more but then drops
-     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
+     * mosquitto (2.0.11, default max_inflight_messages 20) answers one more with PUBREC and then
+     * closes the connection, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
      * on our PUBREL, so a message waiting for PUBCOMP no longer counts (it holds a window slot).
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
