@@ -458,9 +458,16 @@ final class OutboundDelivery {
      * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it.
      */
     String closeHint() {
-        return qos2WrittenOnLink && !qos2Answered
-                ? "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)"
-                : "";
+        if (!qos2WrittenOnLink) {
+            return "";
+        }
+        if (!qos2Answered) {
+            return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
+        }
+        // mosquitto closes the connection once more QoS 2 messages than its max_inflight_messages
+        // await PUBREL; an MQTT 3.1.1 client learns that limit no other way.
+        int waiting = inflight.awaitingPubrecSize();
+        return waiting > 1 ? "; " + waiting + " QoS 2 awaited PUBREC: its QoS 2 limit may be lower (use qos 1)" : "";
     }
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */
