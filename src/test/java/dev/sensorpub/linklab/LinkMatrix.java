@@ -21,7 +21,6 @@ import java.util.concurrent.Future;
  * java -cp ... dev.sensorpub.linklab.LinkMatrix --jar target/sensorpub.jar --out bench-results/links
  *     [--parallel 6] [--warmup 20] [--outage 60] [--drain-timeout 150] [--steady 40] [--rates 8,16,64] [--qos 0,1,2]
  *     [--loss 0,5] [--duplex full|shared|both] [--outage-only] [--window 32]
- *     [--loss 0,5] [--duplex full|shared|both] [--outage-only]
  * </pre>
  */
 public final class LinkMatrix {
