@@ -78,7 +78,7 @@ final class Agent {
             for (SensorConfig c : config.sensors()) {
                 created.add(factory.create(c));
             }
-            control = new ControlPlane(config, hw);
+            control = new ControlPlane(config, hw, clock);
         } catch (RuntimeException e) {
             closeAll(created, hw);
             throw e;
@@ -235,7 +235,7 @@ final class Agent {
     private void shutDown() {
         LOG.info("stopping: " + queue.counters().queuedMessages() + " messages queued");
         schedule.closeSensors();
-        controls.shutdown(monotonicMillis());
+        controls.shutdown(clock.monotonicMillis());
         for (int i = 0; i < schedule.size(); i++) {
             LOG.info("sensor " + schedule.name(i) + ": " + schedule.readCount(i) + " readings, "
                     + schedule.errorCount(i) + " errors");

@@ -18,6 +18,7 @@ import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.sensor.pi4j.Pi4jHardware;
 import dev.sensorpub.session.InboundHandler;
 import dev.sensorpub.session.MqttSession;
+import dev.sensorpub.time.Clock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,16 +40,18 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
     private final Discovery discovery;
     private final HomeAssistantStatus haStatus;
     private final Outputs outputs;
+    private final Clock clock;
     private MessageQueue queue;
     private ControlLane lane;
 
     /** Opens the outputs at their initial level; {@code hardware} may be null when there are none. */
-    ControlPlane(AgentConfig config, Pi4jHardware hardware) {
+    ControlPlane(AgentConfig config, Pi4jHardware hardware, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.discovery = Discovery.of(config, Version.current());
         this.haStatus = new HomeAssistantStatus(config.ha().prefix(), HomeAssistantStatus.DEFAULT_MIN_GAP_MILLIS);
         this.outputs = Outputs.open(config.outputs(), hardware == null ? null : hardware::gpioOutput,
-                Agent.monotonicMillis());
+                clock.monotonicMillis());
     }
 
     /** The largest topic + payload this publishes, for sizing the queue and the session. */
@@ -107,7 +110,7 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
         } else if (!clears.isEmpty()) {
             LOG.info("home assistant: discovery is off; " + clears.size() + " entities removed");
         }
-        haStatus.announced(Agent.monotonicMillis());
+        haStatus.announced(clock.monotonicMillis());
         if (stateFile != null && !before.equals(discovery.topics())) {
             try {
                 AnnouncedEntities.save(stateFile, discovery.topics());
@@ -119,7 +122,7 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
 
     @Override
     public void onMessage(IncomingPacket publish) {
-        if (!haStatus.onMessage(publish) && !outputs.onMessage(publish, Agent.monotonicMillis())) {
+        if (!haStatus.onMessage(publish) && !outputs.onMessage(publish, clock.monotonicMillis())) {
             LOG.debug("message on a topic nobody handles; ignored");
         }
     }
@@ -160,7 +163,7 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
         }
         LOG.warn("control lane full: " + topic + " waits behind the readings");
         if (queue.append(topic.bytes(), 0, topic.length(), payload, 0, payload.length, qos, true,
-                System.currentTimeMillis(), 0) < 0) {
+                clock.epochMillis(), 0) < 0) {
             LOG.warn("could not queue the retained message for " + topic + " (queue full)");
         }
     }

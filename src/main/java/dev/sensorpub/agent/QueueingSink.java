@@ -57,7 +57,7 @@ final class QueueingSink implements ReadingSink {
     }
 
     @Override
-    public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
+    public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis, long capturedAtMillis) {
         PayloadFormatter formatter = formatters[sensorIndex][quantityIndex];
         int length = formatter.format(value, timestampMillis, scratch, 0);
         if (length < 0) {
@@ -70,14 +70,10 @@ final class QueueingSink implements ReadingSink {
         byte[] topic = topics[sensorIndex][quantityIndex];
         long now = clock.monotonicMillis();
         long expiresAt = ExpiryDeadlines.after(now, maxAgeMillis[sensorIndex]);
-        // The capture's monotonic time from the reading's wall age (an off-loop read may be seconds
-        // old): exact unless the wall clock stepped between capture and now, and then the queue
-        // finds no step and keeps the stamp as taken.
-        long capturedAt = now - (clock.epochMillis() - timestampMillis);
         int stampAt = formatter.stampAt(length);
         // A refusal (drop-newest overflow) is counted and logged by the queue itself.
         queue.append(topic, 0, topic.length, scratch, 0, length, qos[sensorIndex], retain[sensorIndex], timestampMillis,
-                stampAt == PayloadFormatter.NO_STAMP ? MessageQueue.NO_STAMP : stampAt, capturedAt, expiresAt);
+                stampAt == PayloadFormatter.NO_STAMP ? MessageQueue.NO_STAMP : stampAt, capturedAtMillis, expiresAt);
     }
 
     private static String reason(int code) {

@@ -239,7 +239,11 @@ public final class FileQueue implements MessageQueue {
         long kept = ring.pendingCount();
         long lost = fallback.pendingCount();
         ring.close();
-        LOG.info("queue " + directory + " closed: " + kept + " messages kept on disk for the next start"
-                + (lost == 0 ? "" : ", " + lost + " messages held in memory after a storage error lost"));
+        LOG.info("queue " + directory + " closed: " + messages(kept) + " kept on disk for the next start"
+                + (lost == 0 ? "" : ", " + messages(lost) + " held in memory after a storage error lost"));
+    }
+
+    private static String messages(long n) {
+        return n + (n == 1 ? " message" : " messages");
     }
 }

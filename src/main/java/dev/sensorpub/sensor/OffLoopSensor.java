@@ -29,6 +29,7 @@ public final class OffLoopSensor implements Sensor {
     private final Thread worker;
     // guarded by this
     private long resultTimestampMillis;
+    private long resultCapturedAtMillis;
     private String resultError;
     private boolean resultReady;
     private boolean requested;
@@ -76,7 +77,7 @@ public final class OffLoopSensor implements Sensor {
             resultReady = false;
             error = resultError;
             if (error == null) {
-                out.begin(resultTimestampMillis);
+                out.begin(resultTimestampMillis, resultCapturedAtMillis);
                 for (int q = 0; q < result.length; q++) {
                     out.set(q, result[q]);
                 }
@@ -102,7 +103,8 @@ public final class OffLoopSensor implements Sensor {
                 }
             }
             long measuredAt = clock.epochMillis();
-            workerReading.begin(measuredAt);
+            long capturedAt = clock.monotonicMillis();
+            workerReading.begin(measuredAt, capturedAt);
             String error = null;
             try {
                 driver.read(workerReading);
@@ -116,6 +118,7 @@ public final class OffLoopSensor implements Sensor {
                     result[q] = workerReading.value(q);
                 }
                 resultTimestampMillis = measuredAt;
+                resultCapturedAtMillis = capturedAt;
                 resultError = error;
                 resultReady = true;
                 requested = false;

@@ -5,5 +5,9 @@ package dev.sensorpub.sensor;
  * payload formatting and the queue. Called on the loop thread, with primitives only.
  */
 public interface ReadingSink {
-    void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis);
+    /**
+     * @param timestampMillis wall stamp of the measurement (epoch milliseconds)
+     * @param capturedAtMillis the same moment on the monotonic clock ({@code Clock.monotonicMillis})
+     */
+    void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis, long capturedAtMillis);
 }

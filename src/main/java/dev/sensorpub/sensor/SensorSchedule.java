@@ -137,7 +137,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     private void readOne(int i, long now) {
         Entry e = entries[i];
         Reading reading = readings[i];
-        reading.begin(clock.epochMillis());
+        reading.begin(clock.epochMillis(), clock.monotonicMillis());
         try {
             e.sensor().read(reading);
         } catch (SensorReadException ex) {
@@ -163,7 +163,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         for (int q = 0; q < reading.size(); q++) {
             double v = reading.value(q);
             if (!Double.isNaN(v) && worthPublishing(quantityBase[i] + q, v, now, e)) {
-                publish(i, q, v, reading.timestampMillis(), now);
+                publish(i, q, v, reading.timestampMillis(), reading.capturedAtMillis(), now);
             }
         }
     }
@@ -188,11 +188,12 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         return e.maxSilenceMillis() > 0 && now - lastPublishTime[slot] >= e.maxSilenceMillis();
     }
 
-    private void publish(int sensorIndex, int quantity, double value, long timestamp, long nowMillis) {
+    private void publish(int sensorIndex, int quantity, double value, long timestamp, long capturedAt,
+                         long nowMillis) {
         int slot = quantityBase[sensorIndex] + quantity;
         lastPublished[slot] = value;
         lastPublishTime[slot] = nowMillis;
-        sink.accept(sensorIndex, quantity, value, timestamp);
+        sink.accept(sensorIndex, quantity, value, timestamp, capturedAt);
     }
 
     private void failed(int i, long now, String reason) {
@@ -218,7 +219,9 @@ public final class SensorSchedule implements EventHandoff.Consumer {
     public void event(int sensorIndex, double value, long timestampMillis) {
         if (sensorIndex >= 0 && sensorIndex < entries.length) {
             readCount[sensorIndex]++;
-            publish(sensorIndex, 0, value, timestampMillis, pollMillis);
+            // Stamped on Pi4J's thread a moment before this drain; the drain's monotonic time stands
+            // for it (a few milliseconds late at most, far inside the queue's 100 ms tolerance).
+            publish(sensorIndex, 0, value, timestampMillis, pollMillis, pollMillis);
         }
     }
 

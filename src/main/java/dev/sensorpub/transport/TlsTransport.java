@@ -2,6 +2,7 @@ package dev.sensorpub.transport;
 
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
+import dev.sensorpub.log.Problems;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -379,7 +380,7 @@ public final class TlsTransport implements Transport {
                 return t.getMessage();
             }
         }
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        String message = failure.getMessage() == null ? Problems.describe(failure) : failure.getMessage();
         String alertPrefix = "Received fatal alert: ";
         int alertAt = message.indexOf(alertPrefix);
         if (alertAt >= 0) {

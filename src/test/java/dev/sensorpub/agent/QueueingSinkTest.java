@@ -101,10 +101,63 @@ class QueueingSinkTest {
     @Test
     void aReadingHandedInLateFromOffTheLoopKeepsItsStamp() {
         long measured = clock.epochMillis() - 2_000; // a slow read finished on its own thread
-        sink.accept(1, 0, 21.5, measured);
+        sink.accept(1, 0, 21.5, measured, clock.monotonicMillis() - 2_000);
         clock.advanceMillis(1_000);
         assertTrue(queue.next(record, clock.monotonicMillis()));
         assertEquals(stamp(measured), jsonStamp(record), "no step happened: the stamp stays as measured");
+    }
+
+    @Test
+    void aReadingMeasuredOffTheLoopBeforeAStepAndHandedInAfterItIsPublishedCorrected() throws Exception {
+        java.util.concurrent.Semaphore measured = new java.util.concurrent.Semaphore(0);
+        dev.sensorpub.sensor.Sensor slow = new dev.sensorpub.sensor.Sensor() {
+            @Override
+            public List<dev.sensorpub.sensor.Quantity> quantities() {
+                return new SimSine("C", 60_000, 1, 20).quantities();
+            }
+
+            @Override
+            public void read(dev.sensorpub.sensor.Reading out) {
+                out.set(0, 21.5);
+                measured.release();
+            }
+        };
+        dev.sensorpub.sensor.OffLoopSensor offLoop = new dev.sensorpub.sensor.OffLoopSensor("slow", slow, clock,
+                600_000);
+        SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("beat", new SimCounter(0), 60_000, 0, 0),
+                new SensorSchedule.Entry("wave", offLoop, 60_000, 0, 0)), sink, null, clock);
+        try {
+            long taken = clock.epochMillis();
+            s.poll(); // asks the worker, which measures now (wall clock an hour slow)
+            assertTrue(measured.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "the worker measured");
+            awaitWorkerIdle("sensor-slow");
+            clock.advanceMillis(30_000);
+            clock.stepWall(Duration.ofHours(1)); // NTP, before the measurement was handed in
+            clock.advanceMillis(30_000);
+            s.poll(); // hands in the measurement taken before the step
+            do {
+                assertTrue(queue.next(record, clock.monotonicMillis()), "the off-loop reading was queued");
+                queue.confirm(record.sequence());
+            } while (!text(record).equals("pi/wave"));
+            assertEquals(stamp(taken + Duration.ofHours(1).toMillis()), jsonStamp(record),
+                    "stamped with the corrected time of the measurement");
+        } finally {
+            s.closeSensors();
+        }
+    }
+
+    /** Waits (at most 5 s) until the named worker is back waiting for its next request. */
+    private static void awaitWorkerIdle(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(name) && t.getState() == Thread.State.WAITING) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError(name + " did not finish its read within 5 s");
     }
 
     private static String stamp(long epochMillis) {

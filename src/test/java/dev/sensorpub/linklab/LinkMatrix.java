@@ -20,7 +20,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp ... dev.sensorpub.linklab.LinkMatrix --jar target/sensorpub.jar --out bench-results/links
  *     [--parallel 6] [--warmup 20] [--outage 60] [--drain-timeout 150] [--steady 40] [--rates 8,16,64] [--qos 0,1,2]
- *     [--loss 0,5] [--duplex full|shared|both] [--outage-only]
+ *     [--loss 0,5] [--duplex full|shared|both] [--outage-only] [--window 32]
  * </pre>
  */
 public final class LinkMatrix {
@@ -40,6 +40,7 @@ public final class LinkMatrix {
         List<Double> losses = List.of(0.0, 5.0);
         List<Boolean> sharedOptions = List.of(false, true);
         boolean outageOnly = false;
+        int window = LinkScenario.INFLIGHT_WINDOW;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -52,6 +53,7 @@ public final class LinkMatrix {
                 case "--steady" -> steady = Long.parseLong(value);
                 case "--rates" -> rates = ints(value);
                 case "--qos" -> qosLevels = ints(value);
+                case "--window" -> window = Integer.parseInt(value);
                 case "--loss" -> losses = ints(value).stream().map(Integer::doubleValue).toList();
                 case "--duplex" -> sharedOptions = "shared".equals(value) ? List.of(true)
                         : "full".equals(value) ? List.of(false) : List.of(false, true);
@@ -77,9 +79,10 @@ public final class LinkMatrix {
                                     .withLoss(loss);
                             // Without an outage the run lasts as long as warm-up plus outage would have.
                             cells.add(out0 == 0
-                                    ? new LinkScenario(shape, qos, warmup * 1000, 0, 0, (outage + steady / 2) * 1000)
+                                    ? new LinkScenario(shape, qos, warmup * 1000, 0, 0, (outage + steady / 2) * 1000,
+                                            window)
                                     : new LinkScenario(shape, qos, warmup * 1000, out0 * 1000, drainTimeout * 1000,
-                                            steady / 4 * 1000));
+                                            steady / 4 * 1000, window));
                         }
                     }
                 }
@@ -115,7 +118,7 @@ public final class LinkMatrix {
                 + " queue of " + LinkShape.DEFAULT_QUEUE_MILLIS / 1000 + " s at the link rate), loss by iptables"
                 + " statistic, outage by iptables DROP both ways; mosquitto 2.0.11 inside; the agent"
                 + " (java -jar sensorpub.jar, keep alive " + LinkScenario.KEEP_ALIVE_SECONDS + " s, window "
-                + LinkScenario.INFLIGHT_WINDOW + ") publishes a counter every " + LinkScenario.READING_INTERVAL_MILLIS
+                + window + ") publishes a counter every " + LinkScenario.READING_INTERVAL_MILLIS
                 + " ms; mosquitto_sub (QoS 2, unshaped port) counts. Phases: " + warmup + " s warm-up, " + outage
                 + " s outage and drain (at most " + drainTimeout + " s) then " + steady / 4 + " s, or "
                 + (outage + steady / 2) + " s without outage. Drain: from the first CONNECT after the outage until"

@@ -31,7 +31,7 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
     }
 
     public long duplicatesAllowed() {
-        return (long) LinkScenario.INFLIGHT_WINDOW * scenario.outages();
+        return (long) scenario.inflightWindow() * scenario.outages();
     }
 
     public boolean drained() {

@@ -11,12 +11,12 @@ import java.util.List;
  * {@code drainTimeoutMillis}; then {@code steadyMillis} more of normal traffic.
  */
 public record LinkScenario(LinkShape shape, int qos, long warmupMillis, long outageMillis, long drainTimeoutMillis,
-                           long steadyMillis) {
+                           long steadyMillis, int inflightWindow) {
     /** 10 readings a second, as in the matrix. */
     public static final long READING_INTERVAL_MILLIS = 100;
     public static final String CLIENT_ID = "lab-pi";
     public static final String TOPIC = "lab/beat";
-    /** The agent's in-flight window, set in the mapping: the duplicates an outage may cost. */
+    /** The agent's default in-flight window (the matrix): the duplicates an outage may cost. */
     public static final int INFLIGHT_WINDOW = 32;
     public static final int KEEP_ALIVE_SECONDS = 5;
 
@@ -24,9 +24,18 @@ public record LinkScenario(LinkShape shape, int qos, long warmupMillis, long out
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("QoS must be 0, 1 or 2: " + qos);
         }
+        if (inflightWindow < 1 || inflightWindow > 65_535) {
+            throw new IllegalArgumentException("in-flight window must be 1-65535: " + inflightWindow);
+        }
         if (warmupMillis < 0 || outageMillis < 0 || drainTimeoutMillis < 0 || steadyMillis < 0) {
             throw new IllegalArgumentException("phases must not be negative: " + this);
         }
+    }
+
+    /** With the default in-flight window of {@link #INFLIGHT_WINDOW}. */
+    public LinkScenario(LinkShape shape, int qos, long warmupMillis, long outageMillis, long drainTimeoutMillis,
+                        long steadyMillis) {
+        this(shape, qos, warmupMillis, outageMillis, drainTimeoutMillis, steadyMillis, INFLIGHT_WINDOW);
     }
 
     public int outages() {
@@ -44,7 +53,7 @@ public record LinkScenario(LinkShape shape, int qos, long warmupMillis, long out
                 "mqtt.reconnect.min-delay = 500ms",
                 "mqtt.reconnect.max-delay = 4s",
                 "mqtt.connect-timeout = 10s",
-                "mqtt.inflight-window = " + INFLIGHT_WINDOW,
+                "mqtt.inflight-window = " + inflightWindow,
                 "log.status-interval = 5s",
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.topic = " + TOPIC,

@@ -307,7 +307,7 @@ class FileQueueStorageTest {
             assertTrue(queue.inMemoryFallback());
             queue.close();
             assertEquals(1, log.containing("closed: 2 messages kept on disk for the next start,"
-                    + " 1 messages held in memory after a storage error lost").size(), log.lines().toString());
+                    + " 1 message held in memory after a storage error lost").size(), log.lines().toString());
         }
         try (FileQueue queue = new QueueFiles(temp.resolve("q")).open(4096, FsyncPolicy.never())) {
             assertEquals(List.of("m1", "m4"), drain(queue, 0));

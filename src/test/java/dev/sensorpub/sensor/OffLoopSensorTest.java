@@ -51,7 +51,7 @@ class OffLoopSensorTest {
     private static Reading readUntilMeasured(OffLoopSensor sensor) throws Exception {
         for (int i = 0; i < 1_000; i++) {
             Reading r = new Reading(1);
-            r.begin(Long.MAX_VALUE);
+            r.begin(Long.MAX_VALUE, 0);
             sensor.read(r);
             if (!Double.isNaN(r.value(0))) {
                 return r;
@@ -67,12 +67,12 @@ class OffLoopSensorTest {
         OffLoopSensor sensor = new OffLoopSensor("ds", driver);
         try {
             Reading reading = new Reading(1);
-            reading.begin(1_000);
+            reading.begin(1_000, 0);
             sensor.read(reading); // asks for the first read; returns at once with nothing
             assertTrue(Double.isNaN(reading.value(0)), "nothing measured yet");
             assertTrue(driver.entered.tryAcquire(5, TimeUnit.SECONDS), "the worker started reading");
 
-            reading.begin(2_000);
+            reading.begin(2_000, 0);
             sensor.read(reading); // the driver is still blocked: this must return, with nothing new
             assertTrue(Double.isNaN(reading.value(0)));
 
@@ -94,7 +94,7 @@ class OffLoopSensorTest {
         OffLoopSensor sensor = new OffLoopSensor("ds", driver);
         try {
             Reading reading = new Reading(1);
-            reading.begin(1);
+            reading.begin(1, 0);
             driver.failWith = "w1_slave CRC NO";
             sensor.read(reading);
             assertTrue(driver.entered.tryAcquire(5, TimeUnit.SECONDS));
@@ -123,7 +123,7 @@ class OffLoopSensorTest {
         OffLoopSensor sensor = new OffLoopSensor("ds", driver, clock, 10_000);
         try {
             Reading reading = new Reading(1);
-            reading.begin(1);
+            reading.begin(1, 0);
             sensor.read(reading); // asks for a read, which blocks in the driver
             assertTrue(driver.entered.tryAcquire(5, TimeUnit.SECONDS));
             clock.advanceMillis(9_999);
@@ -141,7 +141,7 @@ class OffLoopSensorTest {
             double value = Double.NaN;
             for (int i = 0; i < 1_000 && Double.isNaN(value); i++) {
                 try {
-                    reading.begin(1);
+                    reading.begin(1, 0);
                     sensor.read(reading);
                     value = reading.value(0);
                 } catch (SensorReadException stillHung) {

@@ -94,7 +94,7 @@ class SensorFactoryTest {
         Sensor cpu = factory.create(c.sensors().get(0));
         assertInstanceOf(CpuTemperature.class, cpu);
         Reading r = new Reading(1);
-        r.begin(0);
+        r.begin(0, 0);
         cpu.read(r);
         assertEquals(45.0, r.value(0));
     }

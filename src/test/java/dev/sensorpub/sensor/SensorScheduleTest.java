@@ -21,7 +21,8 @@ class SensorScheduleTest {
         final List<String> published = new ArrayList<>();
 
         @Override
-        public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis) {
+        public void accept(int sensorIndex, int quantityIndex, double value, long timestampMillis,
+                           long capturedAtMillis) {
             published.add(sensorIndex + "/" + quantityIndex + "=" + value + "@" + timestampMillis);
         }
     }
@@ -294,7 +295,7 @@ class SensorScheduleTest {
 
     @Test
     void pollingAllocatesNothingInSteadyState() {
-        ReadingSink sink = (a, b, c, d) -> { };
+        ReadingSink sink = (a, b, c, d, e) -> { };
         EventHandoff h = new EventHandoff(8);
         SensorSchedule s = new SensorSchedule(List.of(new SensorSchedule.Entry("c", new SimCounter(0), 10, 0, 0),
                 new SensorSchedule.Entry("w", new dev.sensorpub.sensor.sim.SimRandomWalk("", 1, 1, 0), 10, 0.5, 100)),

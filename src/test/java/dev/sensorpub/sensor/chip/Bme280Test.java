@@ -58,7 +58,7 @@ class Bme280Test {
 
     private static Reading reading() {
         Reading r = new Reading(3);
-        r.begin(0);
+        r.begin(0, 0);
         return r;
     }
 

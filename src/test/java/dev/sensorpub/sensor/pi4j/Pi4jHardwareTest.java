@@ -32,7 +32,7 @@ class Pi4jHardwareTest {
 
     private static Reading reading() {
         Reading r = new Reading(1);
-        r.begin(0);
+        r.begin(0, 0);
         return r;
     }
 

@@ -46,7 +46,7 @@ class Pi4jMockDriversTest {
 
     private static Reading reading(int n) {
         Reading r = new Reading(n);
-        r.begin(0);
+        r.begin(0, 0);
         return r;
     }
 

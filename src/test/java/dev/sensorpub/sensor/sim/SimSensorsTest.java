@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SimSensorsTest {
     private static double read(Sensor s, long ts) {
         Reading r = new Reading(s.quantities().size());
-        r.begin(ts);
+        r.begin(ts, 0);
         try {
             s.read(r);
         } catch (SensorReadException e) {
@@ -82,7 +82,7 @@ class SimSensorsTest {
             @Override
             public void run() {
                 for (Sensor s : sensors) {
-                    reading.begin(t++);
+                    reading.begin(t++, 0);
                     try {
                         s.read(reading);
                     } catch (SensorReadException e) {

@@ -21,7 +21,7 @@ final class SysfsFixtures {
 
     static Reading read(Sensor sensor) throws SensorReadException {
         Reading r = new Reading(sensor.quantities().size());
-        r.begin(0);
+        r.begin(0, 0);
         sensor.read(r);
         return r;
     }
