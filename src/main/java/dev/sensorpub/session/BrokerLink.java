@@ -266,7 +266,13 @@ final class BrokerLink {
             return false;
         }
         try {
-            current.await(timeoutMillis, out.hasUnwritten() || state == LinkState.CONNECTING);
+            if (state == LinkState.CONNECTED && out.hasUnwritten() && out.free() < SendBuffer.CONTROL_RESERVE) {
+                // No room to answer what the broker sends: until the socket takes our bytes,
+                // unread ones are no reason to wake (a broker that sends but never reads us).
+                current.awaitWritable(timeoutMillis);
+            } else {
+                current.await(timeoutMillis, out.hasUnwritten() || state == LinkState.CONNECTING);
+            }
         } catch (IOException e) {
             lost(nowMillis, "wait on socket failed: " + Problems.describe(e));
         }

@@ -40,9 +40,13 @@ final class KeepAlive {
     private long pingAnswerWindowMillis;
     /**
      * The slowest recent answer to a PINGREQ, from when it left; a slower one replaces it, each
-     * faster one takes a quarter off. Kept across connections: it measures the link.
+     * faster one takes a quarter off, and each keep alive without an answer halves it: while
+     * acknowledgements flow no PINGREQ goes out, and one stall long ago must not lengthen the
+     * search for a dead link for good. Kept across connections: it measures the link.
      */
     private long slowAnswerMillis;
+    /** When {@link #slowAnswerMillis} was last measured or halved. */
+    private long slowAnswerAtMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
@@ -97,6 +101,7 @@ final class KeepAlive {
      */
     String check(long nowMillis, boolean somethingUnproven, boolean proofWantedSoon, long proofMark,
             long aheadMillis) {
+        ageSlowAnswer(nowMillis);
         if (pingOutstanding) {
             long quietFor = nowMillis - lastReadMillis;
             if (pingOnWire && nowMillis - pingSentAtMillis >= pingAnswerWindowMillis
@@ -147,8 +152,17 @@ final class KeepAlive {
         if (pingOnWire) {
             long took = nowMillis - pingSentAtMillis;
             slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
+            slowAnswerAtMillis = nowMillis;
         }
         return pingProofMark;
+    }
+
+    /** Halves the slowest recent answer for every whole keep alive since it was measured. */
+    private void ageSlowAnswer(long nowMillis) {
+        while (slowAnswerMillis > 0 && nowMillis - slowAnswerAtMillis >= keepAliveMillis) {
+            slowAnswerMillis /= 2; // at most one keep alive: 27 halvings reach 0
+            slowAnswerAtMillis += keepAliveMillis;
+        }
     }
 
     /** The latest time the loop must look at this link again. */

@@ -283,7 +283,7 @@ public final class MqttSession implements AutoCloseable {
                 link.flush(nowMillis);
             }
         } catch (IOException e) {
-            link.lost(nowMillis, Problems.describe(e));
+            link.lost(nowMillis, Problems.describe(e) + outbound.closeHint());
         } catch (MqttProtocolException e) {
             counters.protocolErrors++;
             link.protocolError(nowMillis, "protocol error from broker: " + e.getMessage());

@@ -39,8 +39,8 @@ final class OutboundDelivery {
     private static final Logger LOG = Log.logger("mqtt");
     /**
      * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window.
-     * mosquitto (2.0.x, default max_inflight_messages 20) answers PUBREC to more but then drops
-     * them, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
+     * mosquitto (2.0.11, default max_inflight_messages 20) answers one more with PUBREC and then
+     * closes the connection, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
      * on our PUBREL, so a message waiting for PUBCOMP no longer counts (it holds a window slot).
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
@@ -458,9 +458,16 @@ final class OutboundDelivery {
      * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it.
      */
     String closeHint() {
-        return qos2WrittenOnLink && !qos2Answered
-                ? "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)"
-                : "";
+        if (!qos2WrittenOnLink) {
+            return "";
+        }
+        if (!qos2Answered) {
+            return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
+        }
+        // mosquitto closes the connection once more QoS 2 messages than its max_inflight_messages
+        // await PUBREL; an MQTT 3.1.1 client learns that limit no other way.
+        int waiting = inflight.awaitingPubrecSize();
+        return waiting > 1 ? "; " + waiting + " QoS 2 awaited PUBREC: its QoS 2 limit may be lower (use qos 1)" : "";
     }
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */

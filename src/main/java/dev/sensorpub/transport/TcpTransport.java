@@ -159,6 +159,24 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public void awaitWritable(long timeoutMillis) throws IOException {
+        if (!connected) {
+            await(timeoutMillis, true);
+            return;
+        }
+        liveChannel();
+        writeFull = false;
+        if (key.interestOps() != SelectionKey.OP_WRITE) {
+            key.interestOps(SelectionKey.OP_WRITE);
+        }
+        if (timeoutMillis > 0) {
+            selector.select(IGNORE_READY_KEY, timeoutMillis);
+        } else {
+            selector.selectNow(IGNORE_READY_KEY);
+        }
+    }
+
+    @Override
     public void pause(long nanos) {
         readDrained = false;
         LockSupport.parkNanos(this, nanos);

@@ -245,6 +245,22 @@ public final class TlsTransport implements Transport {
     }
 
     @Override
+    public void awaitWritable(long timeoutMillis) throws IOException {
+        if (engine == null) {
+            throw new IOException("transport is closed");
+        }
+        if (!handshaken) {
+            await(timeoutMillis, true);
+            return;
+        }
+        if (flush()) {
+            return; // the socket took our last record: the caller can write again
+        }
+        tcp.awaitWritable(timeoutMillis);
+        flush();
+    }
+
+    @Override
     public void wakeup() {
         tcp.wakeup();
     }

@@ -40,6 +40,15 @@ public interface Transport extends AutoCloseable {
     void await(long timeoutMillis, boolean wantWrite) throws IOException;
 
     /**
+     * Waits until the socket takes bytes again, ignoring bytes to read: for a caller that cannot
+     * take any before it has written (its answers to them would not fit). Waiting for either
+     * would return at once for the whole time a peer sends without reading ours.
+     */
+    default void awaitWritable(long timeoutMillis) throws IOException {
+        await(timeoutMillis, true);
+    }
+
+    /**
      * Sleeps for {@code nanos} without watching the socket, so that answers arriving meanwhile
      * gather and one {@link #read} takes them all; that next read asks the socket whatever the one
      * before it found. {@link #wakeup} (or an unpark of the calling thread) ends it early.

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PublishBenchTest {
 
     @ParameterizedTest(name = "QoS {0}")
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, 2})
     void publishing100000MessagesAllocatesNothingOnTheLoopThread(int qos) throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.startDefault()) {
             PublishBench bench = new PublishBench(broker.url(), "sensorpub/bench/topic/001", 32, qos, 32);
