@@ -85,6 +85,34 @@ class SessionWindowTest {
         assertEquals(4, s.session.counters().acknowledged());
     }
 
+    /**
+     * mosquitto closes the link once its QoS 2 limit is passed; the DUP resends on the kept
+     * session count against it again, so they keep to the halved cap too, in order.
+     */
+    @Test
+    void afterAClosePastTheBrokersQos2LimitTheResendsKeepToAHalvedCap() {
+        ScriptedSession s = new ScriptedSession(settings(64));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 25; i++) {
+            s.append("pi/t", "r" + i, 2);
+        }
+        s.step(1);
+        List<Integer> ids = publishIds(s);
+        assertEquals(OutboundDelivery.MAX_QOS2_IN_FLIGHT, ids.size());
+        s.socket.deliver(acks(5, ids.subList(0, 2)));
+        s.step(1);
+        s.socket.brokerCloses();
+        s.step(1);
+        s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
+        s.step(1);
+        List<String> packets = s.written();
+        assertEquals(ids.subList(2, 12), publishIds(s), "ten DUP resends, the oldest first: " + packets);
+        assertTrue(packets.contains("PUBREL " + ids.get(0)) && packets.contains("PUBREL " + ids.get(1)), packets.toString());
+        s.socket.deliver(acks(5, ids.subList(2, 5)));
+        s.step(1);
+        assertEquals(ids.subList(2, 15), publishIds(s), "three PUBRECs, three more: " + s.written());
+    }
+
     @Test
     void aQos2MessageStopsCountingAgainstTheBrokersLimitOnceItsPubrelIsWritten() {
         ScriptedSession s = new ScriptedSession(settings(32));
