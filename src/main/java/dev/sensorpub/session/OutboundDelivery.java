@@ -86,6 +86,8 @@ final class OutboundDelivery {
      * (on any link: after a close over its limit, the DUP resends may find it closing again).
      */
     private boolean qos2WrittenOnLink;
+    /** The packet id of the last PUBREC taken on this link, 0 if none (see {@link #lowerQos2Cap}). */
+    private int lastPubrecId;
     private boolean qos2Answered;
     private boolean downgradeReported;
     private final ProtocolWarnings warnings;
@@ -166,6 +168,7 @@ final class OutboundDelivery {
         link = linkNumber;
         lastAckMillis = nowMillis;
         qos2WrittenOnLink = false;
+        lastPubrecId = 0;
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
@@ -435,6 +438,7 @@ final class OutboundDelivery {
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             qos2Answered = true;
+            lastPubrecId = id;
             acknowledged(nowMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
@@ -502,9 +506,18 @@ final class OutboundDelivery {
 
     /**
      * An MQTT 3.1.1 client learns a broker's QoS 2 limit no other way than by passing it, so the
-     * cap for the next links halves (see {@link #qos2Cap}).
+     * cap for the next links halves (see {@link #qos2Cap}). mosquitto answers the PUBLISH past
+     * its limit with a PUBREC too (its "quota exceeded", which MQTT 3.1.1 cannot carry), drops
+     * the message and closes: the last PUBREC before such a close is taken back, so that
+     * message is published again (DUP) rather than released and lost; a broker that does hold
+     * it answers the DUP with PUBREC and delivers it once (measured with 2.0.11).
      */
     void lowerQos2Cap() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.sequence(slot) > InflightTable.NO_RECORD && inflight.sequence(slot) != RELEASED_QOS2) {
+            inflight.setState(slot, InflightTable.AWAITING_PUBREC);
+        }
         if (qos2Cap > 1) {
             qos2Cap = Math.max(1, qos2Cap / 2);
             LOG.warn("QoS 2 now at most " + qos2Cap + " awaiting PUBREC (broker's limit passed?)");

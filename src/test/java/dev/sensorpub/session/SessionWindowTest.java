@@ -87,7 +87,8 @@ class SessionWindowTest {
 
     /**
      * mosquitto closes the link once its QoS 2 limit is passed; the DUP resends on the kept
-     * session count against it again, so they keep to the halved cap too, in order.
+     * session count against it again, so they keep to the halved cap too, in order, and the
+     * message its last PUBREC named (past the limit, dropped) is published again, not released.
      */
     @Test
     void afterAClosePastTheBrokersQos2LimitTheResendsKeepToAHalvedCap() {
@@ -106,11 +107,13 @@ class SessionWindowTest {
         s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
         s.step(1);
         List<String> packets = s.written();
-        assertEquals(ids.subList(2, 12), publishIds(s), "ten DUP resends, the oldest first: " + packets);
-        assertTrue(packets.contains("PUBREL " + ids.get(0)) && packets.contains("PUBREL " + ids.get(1)), packets.toString());
-        s.socket.deliver(acks(5, ids.subList(2, 5)));
+        assertTrue(packets.contains("PUBREL " + ids.get(0)), packets.toString());
+        // mosquitto answers the PUBLISH past its limit with a PUBREC too, then drops it and
+        // closes: the last PUBREC before the close is taken back, that message published again.
+        assertEquals(ids.subList(1, 11), publishIds(s), "ten DUP resends, the oldest first: " + packets);
+        s.socket.deliver(acks(5, ids.subList(1, 4)));
         s.step(1);
-        assertEquals(ids.subList(2, 15), publishIds(s), "three PUBRECs, three more: " + s.written());
+        assertEquals(ids.subList(1, 14), publishIds(s), "three PUBRECs, three more: " + s.written());
     }
 
     @Test
