@@ -32,6 +32,9 @@ final class InflightTable {
     private int qos2Used;
     /** QoS 2 entries whose PUBREC has not come: the ones a broker still counts once our PUBREL is written. */
     private int awaitingPubrec;
+    /** Of those, the ones whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
+    private int awaitingPubrecOnLink;
+    private long currentLink;
     private int lastPacketId;
 
     InflightTable(int window) {
@@ -73,6 +76,30 @@ final class InflightTable {
         return awaitingPubrec;
     }
 
+    /**
+     * QoS 2 messages whose PUBLISH was written on the current link and whose PUBREC has not come.
+     * After a reconnect the broker counts only what reaches it again, so a DUP resend counts
+     * once it is written, not before.
+     */
+    int awaitingPubrecOnLink() {
+        return awaitingPubrecOnLink;
+    }
+
+    /** A new link is up: entries written on earlier ones no longer count against the broker's limit. */
+    void linkUp(long link) {
+        currentLink = link;
+        awaitingPubrecOnLink = 0;
+        for (int slot = 0; slot < state.length; slot++) {
+            if (countsOnLink(slot)) {
+                awaitingPubrecOnLink++;
+            }
+        }
+    }
+
+    private boolean countsOnLink(int slot) {
+        return state[slot] == AWAITING_PUBREC && sentOnLink[slot] == currentLink;
+    }
+
     boolean hasRoom() {
         return used < state.length;
     }
@@ -108,6 +135,9 @@ final class InflightTable {
         }
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink++;
+        }
         slotByPacketId[id] = slot;
         used++;
         return id;
@@ -172,6 +202,9 @@ final class InflightTable {
     }
 
     void setState(int slot, int newState) {
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink--;
+        }
         if (state[slot] == AWAITING_PUBREC) {
             awaitingPubrec--;
         }
@@ -179,12 +212,21 @@ final class InflightTable {
             awaitingPubrec++;
         }
         state[slot] = newState;
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink++;
+        }
     }
 
     /** The entry's packet (PUBLISH or PUBREL) went out again on {@code link}. */
     void resent(int slot, long proofCount, long link) {
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink--;
+        }
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink++;
+        }
     }
 
     long sentOnLink(int slot) {
@@ -204,6 +246,9 @@ final class InflightTable {
     void remove(int slot) {
         if (state[slot] == AWAITING_PUBREC || state[slot] == AWAITING_PUBCOMP) {
             qos2Used--;
+        }
+        if (countsOnLink(slot)) {
+            awaitingPubrecOnLink--;
         }
         if (state[slot] == AWAITING_PUBREC) {
             awaitingPubrec--;

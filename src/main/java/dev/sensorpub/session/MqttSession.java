@@ -283,7 +283,7 @@ public final class MqttSession implements AutoCloseable {
                 link.flush(nowMillis);
             }
         } catch (IOException e) {
-            link.lost(nowMillis, Problems.describe(e) + outbound.closeHint());
+            closedByBroker(nowMillis, Problems.describe(e));
         } catch (MqttProtocolException e) {
             counters.protocolErrors++;
             link.protocolError(nowMillis, "protocol error from broker: " + e.getMessage());
@@ -291,6 +291,15 @@ public final class MqttSession implements AutoCloseable {
             // A bug of ours must cost a reconnect, never the loop: the queue still holds everything.
             LOG.error("internal error, closing the link: " + Problems.describe(e));
             link.lost(nowMillis, "internal error");
+        }
+    }
+
+    /** The link lost, with what the broker's close may mean for QoS 2, and the cap lowered after it. */
+    private void closedByBroker(long nowMillis, String reason) {
+        boolean qos2LimitPassed = outbound.qos2LimitMayBePassed();
+        link.lost(nowMillis, reason + outbound.closeHint());
+        if (qos2LimitPassed) {
+            outbound.lowerQos2Cap();
         }
     }
 
@@ -314,7 +323,7 @@ public final class MqttSession implements AutoCloseable {
             }
             int n = link.receive(nowMillis);
             if (n < 0) {
-                link.lost(nowMillis, link.closedReason() + outbound.closeHint());
+                closedByBroker(nowMillis, link.closedReason());
                 return false;
             }
             if (n == 0) {

@@ -22,8 +22,8 @@ import dev.sensorpub.queue.QueuedRecord;
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
  *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
- *       {@link #MAX_QOS2_IN_FLIGHT} QoS 2 ones are without PUBREC (the broker's count: it frees a
- *       place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
+ *       {@link #qos2Cap} QoS 2 ones written on the current link are without PUBREC (the broker's
+ *       count: it frees a place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
  *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
  *       a message is written, never queued.</li>
  *   <li>When a link is lost nothing is forgotten: the queue rewinds and everything unproven goes
@@ -50,6 +50,14 @@ final class OutboundDelivery {
      */
     static final long RELEASED_QOS2 = Long.MAX_VALUE;
 
+    /**
+     * The QoS 2 limit this process assumes: {@link #MAX_QOS2_IN_FLIGHT}, halved each time the
+     * broker closes the link with more than one of them awaiting PUBREC (its limit was passed).
+     * It never grows back: a broker's limit is its configuration, which changes only with a
+     * restart of it, and probing upwards would cost a closed link each time.
+     */
+    private int qos2Cap = MAX_QOS2_IN_FLIGHT;
+
     private final MessageQueue queue;
     private final ControlLane lane;
     private final SendBuffer out;
@@ -73,8 +81,13 @@ final class OutboundDelivery {
     private long backlogEndSequence;
     private long flushBlockedUntilMillis;
     private long lastAckMillis;
-    /** Whether a QoS 2 PUBLISH was written on this link, and whether any was answered. */
+    /**
+     * Whether a QoS 2 PUBLISH was written on this link, and whether the broker ever answered one
+     * (on any link: after a close over its limit, the DUP resends may find it closing again).
+     */
     private boolean qos2WrittenOnLink;
+    /** The packet id of the last PUBREC taken on this link, 0 if none (see {@link #lowerQos2Cap}). */
+    private int lastPubrecId;
     private boolean qos2Answered;
     private boolean downgradeReported;
     private final ProtocolWarnings warnings;
@@ -120,7 +133,7 @@ final class OutboundDelivery {
      * share) is taken. Answers are then worth gathering into one read and one refill.
      */
     boolean windowFull() {
-        return !inflight.hasRoom() || inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT;
+        return !inflight.hasRoom() || inflight.awaitingPubrecOnLink() >= qos2Cap;
     }
 
     boolean somethingUnproven() {
@@ -155,7 +168,7 @@ final class OutboundDelivery {
         link = linkNumber;
         lastAckMillis = nowMillis;
         qos2WrittenOnLink = false;
-        qos2Answered = false;
+        lastPubrecId = 0;
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
@@ -168,6 +181,7 @@ final class OutboundDelivery {
                 }
             }
         }
+        inflight.linkUp(linkNumber);
         backlogEndSequence = queue.nextSequence();
     }
 
@@ -177,6 +191,7 @@ final class OutboundDelivery {
         queue.rewind();
         lane.rewind();
         qos0Proofs.clear();
+        qos2WrittenOnLink = false; // a failed connect after this link is no QoS 2 close
     }
 
     /**
@@ -217,7 +232,12 @@ final class OutboundDelivery {
             }
             // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
             // before it. Resends already hold their slots.
-            if (!resend && (!inflight.hasRoom() || inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT)) {
+            if (!resend && !inflight.hasRoom()) {
+                return;
+            }
+            // The broker's QoS 2 limit stops every record too, DUP resends included (it counts
+            // what reaches it on this link); only a PUBREL due again passes, and frees a place.
+            if (inflight.awaitingPubrecOnLink() >= qos2Cap && !(resend && onlyPubrelDue(next))) {
                 return;
             }
             // A resend that lost its slot (a new session, or the birth and the lane took the
@@ -240,6 +260,11 @@ final class OutboundDelivery {
                 askForProof.run();
             }
         }
+    }
+
+    private boolean onlyPubrelDue(long sequence) {
+        int slot = inflight.slotOfSequence(sequence);
+        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP;
     }
 
     /**
@@ -351,7 +376,7 @@ final class OutboundDelivery {
                     return;
                 }
                 boolean dup = slot >= 0;
-                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecSize() >= MAX_QOS2_IN_FLIGHT)) {
+                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Cap)) {
                     // Only if the queue skipped a damaged record after peekSequence: start again
                     // from the oldest unconfirmed rather than lose or reorder this one.
                     LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");
@@ -413,6 +438,7 @@ final class OutboundDelivery {
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             qos2Answered = true;
+            lastPubrecId = id;
             acknowledged(nowMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
@@ -455,7 +481,9 @@ final class OutboundDelivery {
 
     /**
      * Why a broker that just closed the link may have done so, or "" if nothing suggests it: one
-     * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it.
+     * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it, and
+     * mosquitto closes once more QoS 2 messages than its max_inflight_messages await PUBREL
+     * (2.0.11, measured; see {@link #lowerQos2Cap()}).
      */
     String closeHint() {
         if (!qos2WrittenOnLink) {
@@ -464,10 +492,36 @@ final class OutboundDelivery {
         if (!qos2Answered) {
             return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
         }
-        // mosquitto closes the connection once more QoS 2 messages than its max_inflight_messages
-        // await PUBREL; an MQTT 3.1.1 client learns that limit no other way.
-        int waiting = inflight.awaitingPubrecSize();
-        return waiting > 1 ? "; " + waiting + " QoS 2 awaited PUBREC: its QoS 2 limit may be lower (use qos 1)" : "";
+        return qos2LimitMayBePassed()
+                ? "; " + inflight.awaitingPubrecOnLink() + " QoS 2 awaited PUBREC: over its QoS 2 limit?" : "";
+    }
+
+    /**
+     * Whether the broker, closing the link now, may have done so because its QoS 2 limit was
+     * passed: more than one QoS 2 message written on this link awaits PUBREC.
+     */
+    boolean qos2LimitMayBePassed() {
+        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1;
+    }
+
+    /**
+     * An MQTT 3.1.1 client learns a broker's QoS 2 limit no other way than by passing it, so the
+     * cap for the next links halves (see {@link #qos2Cap}). mosquitto answers the PUBLISH past
+     * its limit with a PUBREC too (its "quota exceeded", which MQTT 3.1.1 cannot carry), drops
+     * the message and closes: the last PUBREC before such a close is taken back, so that
+     * message is published again (DUP) rather than released and lost; a broker that does hold
+     * it answers the DUP with PUBREC and delivers it once (measured with 2.0.11).
+     */
+    void lowerQos2Cap() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.sequence(slot) > InflightTable.NO_RECORD && inflight.sequence(slot) != RELEASED_QOS2) {
+            inflight.setState(slot, InflightTable.AWAITING_PUBREC);
+        }
+        if (qos2Cap > 1) {
+            qos2Cap = Math.max(1, qos2Cap / 2);
+            LOG.warn("QoS 2 now at most " + qos2Cap + " awaiting PUBREC (broker's limit passed?)");
+        }
     }
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */

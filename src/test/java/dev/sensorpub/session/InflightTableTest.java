@@ -100,4 +100,26 @@ class InflightTableTest {
         t.remove(slot);
         assertFalse(t.inUse(slot));
     }
+
+    @Test
+    void onlyQos2MessagesWrittenOnTheCurrentLinkCountAgainstTheBrokersLimit() {
+        InflightTable t = new InflightTable(8);
+        t.linkUp(1);
+        int a = t.add(1, 2, 0, 1);
+        int b = t.add(2, 2, 0, 1);
+        t.add(3, 1, 0, 1);
+        assertEquals(2, t.awaitingPubrecOnLink());
+        t.linkUp(2);
+        assertEquals(0, t.awaitingPubrecOnLink(), "the broker counts what reaches it again");
+        assertEquals(2, t.awaitingPubrecSize());
+        t.resent(t.slotOfPacketId(a), 0, 2);
+        assertEquals(1, t.awaitingPubrecOnLink(), "a DUP resend counts once written");
+        t.setState(t.slotOfPacketId(a), InflightTable.AWAITING_PUBCOMP);
+        assertEquals(0, t.awaitingPubrecOnLink(), "its PUBREC came");
+        t.resent(t.slotOfPacketId(b), 0, 2);
+        t.remove(t.slotOfPacketId(b));
+        assertEquals(0, t.awaitingPubrecOnLink());
+        t.add(4, 2, 0, 2);
+        assertEquals(1, t.awaitingPubrecOnLink());
+    }
 }

@@ -85,6 +85,37 @@ class SessionWindowTest {
         assertEquals(4, s.session.counters().acknowledged());
     }
 
+    /**
+     * mosquitto closes the link once its QoS 2 limit is passed; the DUP resends on the kept
+     * session count against it again, so they keep to the halved cap too, in order, and the
+     * message its last PUBREC named (past the limit, dropped) is published again, not released.
+     */
+    @Test
+    void afterAClosePastTheBrokersQos2LimitTheResendsKeepToAHalvedCap() {
+        ScriptedSession s = new ScriptedSession(settings(64));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 25; i++) {
+            s.append("pi/t", "r" + i, 2);
+        }
+        s.step(1);
+        List<Integer> ids = publishIds(s);
+        assertEquals(OutboundDelivery.MAX_QOS2_IN_FLIGHT, ids.size());
+        s.socket.deliver(acks(5, ids.subList(0, 2)));
+        s.step(1);
+        s.socket.brokerCloses();
+        s.step(1);
+        s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
+        s.step(1);
+        List<String> packets = s.written();
+        assertTrue(packets.contains("PUBREL " + ids.get(0)), packets.toString());
+        // mosquitto answers the PUBLISH past its limit with a PUBREC too, then drops it and
+        // closes: the last PUBREC before the close is taken back, that message published again.
+        assertEquals(ids.subList(1, 11), publishIds(s), "ten DUP resends, the oldest first: " + packets);
+        s.socket.deliver(acks(5, ids.subList(1, 4)));
+        s.step(1);
+        assertEquals(ids.subList(1, 14), publishIds(s), "three PUBRECs, three more: " + s.written());
+    }
+
     @Test
     void aQos2MessageStopsCountingAgainstTheBrokersLimitOnceItsPubrelIsWritten() {
         ScriptedSession s = new ScriptedSession(settings(32));
