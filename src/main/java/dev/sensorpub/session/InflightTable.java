@@ -30,9 +30,7 @@ final class InflightTable {
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
-    /** QoS 2 entries whose PUBREC has not come: the ones a broker still counts once our PUBREL is written. */
-    private int awaitingPubrec;
-    /** Of those, the ones whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
+    /** QoS 2 entries whose PUBREC has not come and whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
     private int awaitingPubrecOnLink;
     private long currentLink;
     private int lastPacketId;
@@ -68,17 +66,10 @@ final class InflightTable {
     }
 
     /**
-     * QoS 2 messages between PUBLISH and PUBREC. A broker counts a QoS 2 message against its
-     * in-flight limit until it receives our PUBREL; TCP delivers in order, so a PUBLISH written
-     * after a PUBREL reaches the broker after that PUBREL has freed its place there.
-     */
-    int awaitingPubrecSize() {
-        return awaitingPubrec;
-    }
-
-    /**
      * QoS 2 messages whose PUBLISH was written on the current link and whose PUBREC has not come.
-     * After a reconnect the broker counts only what reaches it again, so a DUP resend counts
+     * A broker counts a QoS 2 message against its in-flight limit until it receives our PUBREL;
+     * TCP delivers in order, so a PUBLISH written after a PUBREL reaches the broker after that
+     * PUBREL has freed its place there. After a reconnect the broker counts only what reaches it again, so a DUP resend counts
      * once it is written, not before.
      */
     int awaitingPubrecOnLink() {
@@ -131,7 +122,6 @@ final class InflightTable {
         state[slot] = qos == 1 ? AWAITING_PUBACK : AWAITING_PUBREC;
         if (qos == 2) {
             qos2Used++;
-            awaitingPubrec++;
         }
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
@@ -205,12 +195,6 @@ final class InflightTable {
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink--;
         }
-        if (state[slot] == AWAITING_PUBREC) {
-            awaitingPubrec--;
-        }
-        if (newState == AWAITING_PUBREC) {
-            awaitingPubrec++;
-        }
         state[slot] = newState;
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink++;
@@ -249,9 +233,6 @@ final class InflightTable {
         }
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink--;
-        }
-        if (state[slot] == AWAITING_PUBREC) {
-            awaitingPubrec--;
         }
         slotByPacketId[packetId[slot]] = NO_SLOT;
         state[slot] = FREE;

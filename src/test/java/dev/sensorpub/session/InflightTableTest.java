@@ -111,7 +111,7 @@ class InflightTableTest {
         assertEquals(2, t.awaitingPubrecOnLink());
         t.linkUp(2);
         assertEquals(0, t.awaitingPubrecOnLink(), "the broker counts what reaches it again");
-        assertEquals(2, t.awaitingPubrecSize());
+        assertEquals(2, t.qos2Size(), "both are still held, awaiting their PUBREC");
         t.resent(t.slotOfPacketId(a), 0, 2);
         assertEquals(1, t.awaitingPubrecOnLink(), "a DUP resend counts once written");
         t.setState(t.slotOfPacketId(a), InflightTable.AWAITING_PUBCOMP);
