@@ -26,7 +26,7 @@ import dev.sensorpub.codec.PacketEncoder;
  *       alive, added to one keep alive): its answer follows those bytes, and when loss took one
  *       of them TCP resends it only after a retransmission timeout that the session cannot see
  *       and that on a thin link lasts seconds (the lab's 8 kbit/s link with 5% loss answered
- *       such PINGREQs after up to 5.8 s, where the bytes ahead needed 0.3 to 1.5 s).</li>
+ *       such PINGREQs after up to 5.8 s, behind bytes estimated to cross in 0.3 to 2.9 s).</li>
  * </ul>
  */
 final class KeepAlive {
