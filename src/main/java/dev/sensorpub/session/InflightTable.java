@@ -3,13 +3,10 @@ package dev.sensorpub.session;
 import java.util.Arrays;
 
 /**
- * Outgoing QoS 1 and 2 messages the broker has not finished acknowledging. At most
- * {@code window} of them await their first answer (PUBACK, or PUBREC for QoS 2); a QoS 2 message
- * past its PUBREC, which only waits for PUBCOMP, holds one of as many slots again: the broker has
- * it, and on a slow link its PUBCOMP comes one or two round trips later (issue 11). Packet ids
- * are taken here, when a message is sent, never when it is queued, so a deep queue can never run
- * out of ids: at most {@link #capacity()} are in use at once. Fixed arrays only; nothing is
- * allocated after construction.
+ * Outgoing QoS 1 and 2 messages the broker has not finished acknowledging, at most
+ * {@code window} of them. Packet ids are taken here, when a message is sent, never when it is
+ * queued, so a deep queue can never run out of ids: at most {@code window} are in use at once.
+ * Fixed arrays only; nothing is allocated after construction.
  */
 final class InflightTable {
     static final int AWAITING_PUBACK = 1;
@@ -31,12 +28,8 @@ final class InflightTable {
     /** The link (a count of accepted CONNACKs) on which the entry's packet was last written. */
     private final long[] sentOnLink;
     private final int[] slotByPacketId = new int[65_536];
-    /** Messages awaiting their first answer may take at most this many slots. */
-    private final int window;
     private int used;
     private int qos2Used;
-    /** QoS 2 entries past their PUBREC: they hold a slot (and their packet id) but not the window. */
-    private int awaitingPubcomp;
     /** QoS 2 entries whose PUBREC has not come and whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
     private int awaitingPubrecOnLink;
     private long currentLink;
@@ -46,15 +39,11 @@ final class InflightTable {
         if (window < 1 || window > 65_535) {
             throw new IllegalArgumentException("in-flight window " + window + " is outside 1..65535");
         }
-        this.window = window;
-        // A second slot per window slot for a message waiting only for its PUBCOMP; one packet id
-        // stays free for SUBSCRIBE.
-        int slots = Math.min(2 * window, 65_534);
-        sequence = new long[slots];
-        packetId = new int[slots];
-        state = new int[slots];
-        proofMark = new long[slots];
-        sentOnLink = new long[slots];
+        sequence = new long[window];
+        packetId = new int[window];
+        state = new int[window];
+        proofMark = new long[window];
+        sentOnLink = new long[window];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
@@ -102,14 +91,8 @@ final class InflightTable {
         return state[slot] == AWAITING_PUBREC && sentOnLink[slot] == currentLink;
     }
 
-    /** Whether a new message may be added: fewer than {@code window} await their first answer. */
     boolean hasRoom() {
-        return used - awaitingPubcomp < window && used < state.length;
-    }
-
-    /** QoS 2 messages past their PUBREC, waiting only for PUBCOMP (outside the window). */
-    int awaitingPubcomp() {
-        return awaitingPubcomp;
+        return used < state.length;
     }
 
     /**
@@ -127,7 +110,7 @@ final class InflightTable {
     /** Takes a free slot and the packet id {@link #nextPacketId()} named; returns the packet id. */
     int add(long recordSequence, int qos, long proofCount, long link) {
         if (!hasRoom()) {
-            throw new IllegalStateException("in-flight window of " + window + " is full");
+            throw new IllegalStateException("in-flight window of " + state.length + " is full");
         }
         int slot = 0;
         while (state[slot] != FREE) {
@@ -163,7 +146,7 @@ final class InflightTable {
         }
     }
 
-    /** At most capacity + 1 steps, since at most capacity + 1 ids are ever in use. */
+    /** At most window + 1 steps, since at most window + 1 ids are ever in use. */
     private int nextFreePacketId() {
         lastPacketId = nextPacketId();
         return lastPacketId;
@@ -212,13 +195,7 @@ final class InflightTable {
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink--;
         }
-        if (state[slot] == AWAITING_PUBCOMP) {
-            awaitingPubcomp--;
-        }
         state[slot] = newState;
-        if (newState == AWAITING_PUBCOMP) {
-            awaitingPubcomp++;
-        }
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink++;
         }
@@ -256,9 +233,6 @@ final class InflightTable {
         }
         if (countsOnLink(slot)) {
             awaitingPubrecOnLink--;
-        }
-        if (state[slot] == AWAITING_PUBCOMP) {
-            awaitingPubcomp--;
         }
         slotByPacketId[packetId[slot]] = NO_SLOT;
         state[slot] = FREE;

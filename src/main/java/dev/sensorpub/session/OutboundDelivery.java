@@ -21,8 +21,7 @@ import dev.sensorpub.queue.QueuedRecord;
  *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
- *   <li>At most {@code window} QoS 1/2 messages await their first answer (PUBACK, PUBREC) at
- *       once (a QoS 2 one waiting only for PUBCOMP holds one of as many slots again), and at most
+ *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
  *       {@link #qos2Cap} QoS 2 ones written on the current link are without PUBREC (the broker's
  *       count: it frees a place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
  *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
@@ -90,8 +89,6 @@ final class OutboundDelivery {
     /** The packet id of the last PUBREC taken on this link, 0 if none (see {@link #lowerQos2Cap}). */
     private int lastPubrecId;
     private boolean qos2Answered;
-    /** QoS 2 PUBLISH packets written since the broker's last acknowledgement (see {@link #qos2PerAnswer}). */
-    private int qos2SinceAnswer;
     private boolean downgradeReported;
     private final ProtocolWarnings warnings;
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
@@ -172,7 +169,6 @@ final class OutboundDelivery {
         lastAckMillis = nowMillis;
         qos2WrittenOnLink = false;
         lastPubrecId = 0;
-        qos2SinceAnswer = 0;
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
@@ -234,9 +230,6 @@ final class OutboundDelivery {
             if (next < 0) {
                 return;
             }
-            if (qos2SinceAnswer >= qos2PerAnswer()) {
-                return; // the broker's other QoS 2 places go out with our answer to its next segment
-            }
             // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
             // before it. Resends already hold their slots.
             if (!resend && !inflight.hasRoom()) {
@@ -260,30 +253,13 @@ final class OutboundDelivery {
             if (!queue.next(record, nowMillis)) {
                 return;
             }
-            int awaitingPubrec = inflight.awaitingPubrecOnLink();
             writeRecord(nowMillis);
-            if (inflight.awaitingPubrecOnLink() > awaitingPubrec) {
-                qos2SinceAnswer++;
-            }
             if (qos0Proofs.needsProofSoon()) {
                 // Asked here, mid-burst, not after the burst: the PINGREQ then waits in the
                 // socket behind half the unproven budget, not all of it (issue 11).
                 askForProof.run();
             }
         }
-    }
-
-    /**
-     * At most this many QoS 2 PUBLISH packets go out between two acknowledgements from the broker:
-     * half its limit, so that each of its answer segments brings PUBRECs we answer with a data
-     * segment (PUBRELs and new messages for the places they free). mosquitto keeps Nagle's
-     * algorithm on: a write that filled all its places left its next segments (PUBCOMPs only)
-     * nothing to be answered with, each cost a bare TCP acknowledgement, and its answers came in
-     * three segments; 20 messages took 7 segments and 55 link bytes each on an 8 kbit/s shared
-     * link, where answering every segment with data moves 10 in 2 segments (issue 11).
-     */
-    private int qos2PerAnswer() {
-        return Math.max(1, qos2Cap / 2);
     }
 
     private boolean onlyPubrelDue(long sequence) {
@@ -486,7 +462,6 @@ final class OutboundDelivery {
     /** The broker acknowledged something of ours: the window is moving. */
     private void acknowledged(long nowMillis) {
         lastAckMillis = nowMillis;
-        qos2SinceAnswer = 0;
     }
 
     /** A message enters an empty window: its answer is timed from now. */

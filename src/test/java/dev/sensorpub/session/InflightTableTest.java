@@ -62,30 +62,6 @@ class InflightTableTest {
     }
 
     @Test
-    void aQos2MessageWaitingOnlyForPubcompHoldsItsIdButNotTheWindow() {
-        InflightTable t = new InflightTable(2);
-        int a = t.add(1, 2, 0, 1);
-        int b = t.add(2, 2, 0, 1);
-        assertFalse(t.hasRoom(), "two await their PUBREC");
-        t.setState(t.slotOfPacketId(a), InflightTable.AWAITING_PUBCOMP);
-        t.setState(t.slotOfPacketId(b), InflightTable.AWAITING_PUBCOMP);
-        assertEquals(2, t.awaitingPubcomp());
-        assertTrue(t.hasRoom(), "both past their PUBREC: the window is free again");
-        int c = t.add(3, 2, 0, 1);
-        int d = t.add(4, 1, 0, 1);
-        assertFalse(t.hasRoom(), "the window is full again");
-        assertEquals(4, Set.of(a, b, c, d).size(), "ids held until PUBCOMP are not reused");
-        t.setState(t.slotOfPacketId(c), InflightTable.AWAITING_PUBCOMP);
-        assertFalse(t.hasRoom(), "twice the window in slots at most: " + t.size() + " held");
-        t.remove(t.slotOfPacketId(a));
-        assertEquals(2, t.awaitingPubcomp());
-        assertTrue(t.hasRoom());
-        t.setState(t.slotOfPacketId(c), InflightTable.AWAITING_PUBREC); // a PUBREC taken back
-        assertEquals(1, t.awaitingPubcomp());
-        assertFalse(t.hasRoom());
-    }
-
-    @Test
     void entriesAreFoundByPacketIdAndBySequenceAndStartInTheRightState() {
         InflightTable t = new InflightTable(8);
         int a = t.add(10, 1, 5, 1);

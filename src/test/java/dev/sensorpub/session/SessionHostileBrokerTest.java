@@ -182,17 +182,16 @@ class SessionHostileBrokerTest {
             s.append("pi/t", "b", 2);
             s.append("pi/t", "c", 2);
             s.run(3, 1);
-            assertEquals(List.of("CONNECT", "PUBREL 1", "PUBLISH q2 id=2 pi/t b", "PUBLISH q2 id=3 pi/t c"),
-                    s.written(), "id 1 waits only for its PUBCOMP, outside the window of 2, and is not reused");
+            assertEquals(List.of("CONNECT", "PUBREL 1", "PUBLISH q2 id=2 pi/t b"), s.written(),
+                    "one slot left in a window of 2; id 1 is not reused");
             s.socket.brokerCloses(); // lost again before the PUBCOMP
             s.step(1);
             s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
             s.run(3, 1);
             assertTrue(s.written().contains("PUBREL 1"), "released again: " + s.written());
-            assertEquals(3, s.session.inflightCount(), "id 1 still held: " + s.written());
             s.socket.deliver(new byte[] {0x70, 0x02, 0x00, 0x01}); // PUBCOMP 1
             s.run(3, 1);
-            assertEquals(2, s.session.inflightCount(), "id 1 free; b and c await their PUBREC: " + s.written());
+            assertTrue(s.written().contains("PUBLISH q2 id=3 pi/t c"), "the freed slot is used: " + s.written());
             assertEquals(0, s.session.counters().acknowledged(), "the forgotten message is not counted as delivered");
             assertEquals(1, log.containing("ids released").size(), log.lines().toString());
         }
