@@ -339,7 +339,7 @@ public final class MqttSession implements AutoCloseable {
     public void requestProof() {
         if (link.state() == LinkState.CONNECTED && !keepAlive.pingOutstanding() && outbound.qos0Unproven()
                 && out.makeRoom(SendBuffer.CONTROL_RESERVE)) {
-            keepAlive.sendPing(outbound.proofMark(), outbound.qos0MillisToCross());
+            keepAlive.sendPing(outbound.proofMark(), outbound.qos0MillisToCross(), true);
         }
     }
 

@@ -54,7 +54,6 @@ public record LinkScenario(LinkShape shape, int qos, long warmupMillis, long out
                 "mqtt.reconnect.max-delay = 4s",
                 "mqtt.connect-timeout = 10s",
                 "mqtt.inflight-window = " + inflightWindow,
-                "log.status-interval = 5s",
                 "sensor.beat.type = sim-counter",
                 "sensor.beat.topic = " + TOPIC,
                 "sensor.beat.qos = " + qos,

@@ -32,8 +32,9 @@ class SessionSlowAnswerTest {
     /**
      * The broker answers one PINGREQ after 4.9 s (just inside the 5 s answer timeout), then
      * acknowledges QoS 1 readings promptly for ten minutes, then goes silent (a tunnel). The
-     * outage must be found within one keep alive of the last packet received, as the README says
-     * for QoS 1: a stall ten minutes ago is not a recent answer.
+     * outage must be found within 1.5 keep alives of the last packet received, as the README says
+     * for a PINGREQ behind messages in flight: a stall ten minutes ago is not a recent answer
+     * (kept, twice its 4.9 s would make that 19.8 s).
      */
     @Test
     void aSlowAnswerLongAgoDoesNotDelayFindingAnOutage() {
@@ -70,7 +71,7 @@ class SessionSlowAnswerTest {
                 foundAfter = s.clock.monotonicMillis() - lastHeard;
             }
         }
-        assertTrue(foundAfter > 0 && foundAfter <= 10_000,
-                "the outage was found " + foundAfter + " ms after the last packet received (at most 10,000)");
+        assertTrue(foundAfter > 0 && foundAfter <= 15_000,
+                "the outage was found " + foundAfter + " ms after the last packet received (at most 15,000)");
     }
 }
