@@ -255,8 +255,8 @@ public final class MqttSession implements AutoCloseable {
     private void driveLink(long nowMillis) {
         try {
             if (out.holdsBack()) {
-                // Before reading: this segment acknowledges the broker's first answer, and the
-                // answers it held back for that reach our socket while the write returns.
+                // Before reading: this segment acknowledges the broker's first answer, and on a
+                // fast link the answers it held back for that are in our socket when the write returns.
                 link.flush(nowMillis);
             }
             if (!readAndHandle(nowMillis)) {
