@@ -2,7 +2,7 @@ package dev.sensorpub.session;
 
 /**
  * How long the loop pauses, when the in-flight window is full, before it reads the broker's
- * answers: long enough that one read takes most of a window of acknowledgements and one write
+ * answers: long enough that one read takes the whole window's acknowledgements and one write
  * refills it, short enough that the window does not sit empty. Waking for every answer instead
  * costs a wait, a read and a write for each one or two messages, because the broker answers
  * each PUBLISH as it processes it.
@@ -14,7 +14,11 @@ package dev.sensorpub.session;
  *   <li>At most one pause per refill: once a pause is followed by nothing sent, the next wait is
  *       on the socket (a window that stays full, as in an outage, is never polled).</li>
  *   <li>It adapts to what a pause gathered (messages sent after it, up to the next one): longer
- *       while that is under three quarters of the window, shorter while it is a whole one.</li>
+ *       by an eighth after any pause that gathered less than a whole window, shorter by a
+ *       thirty-second after one that gathered it all. A whole window is one message less when
+ *       the refill kept its last message back (it goes out, unanswered yet, as the pause ends).
+ *       Missing answers cost a round of system calls for fewer messages, a longer pause only
+ *       some throughput, so it settles where a pause ends soon after the broker's last answer.</li>
  * </ul>
  */
 final class AnswerPause {
@@ -26,6 +30,8 @@ final class AnswerPause {
     private long nanos = START_NANOS;
     /** Messages published when the last pause began, or -1 before the first. */
     private long publishedAtPause = -1;
+    /** Whether the refill before the last pause kept its last message back. */
+    private boolean heldAtPause;
 
     AnswerPause(int window) {
         this.window = window;
@@ -33,21 +39,24 @@ final class AnswerPause {
 
     /**
      * The pause to take now that the window is full, given the count of messages published so
-     * far; 0 if nothing went out since the last pause (then wait on the socket instead).
+     * far and whether the last of them is kept back until the pause ends; 0 if nothing went out
+     * since the last pause (then wait on the socket instead).
      */
-    long next(long published) {
+    long next(long published, boolean lastHeldBack) {
         if (published == publishedAtPause) {
             return 0;
         }
         if (publishedAtPause >= 0) {
             long gathered = published - publishedAtPause;
-            if (4 * gathered < 3L * window) {
-                nanos = Math.min(MAX_NANOS, nanos + nanos / 4);
-            } else if (gathered >= window) {
-                nanos = Math.max(MIN_NANOS, nanos - nanos / 16);
+            long whole = heldAtPause ? window - 1 : window;
+            if (gathered < whole) {
+                nanos = Math.min(MAX_NANOS, nanos + nanos / 8);
+            } else {
+                nanos = Math.max(MIN_NANOS, nanos - nanos / 32);
             }
         }
         publishedAtPause = published;
+        heldAtPause = lastHeldBack;
         return nanos;
     }
 

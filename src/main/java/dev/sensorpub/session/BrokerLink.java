@@ -250,6 +250,12 @@ final class BrokerLink {
         keepAlive.flushed(nowMillis, n > 0, out.written());
     }
 
+    /** Like {@link #flush}, keeping the last packet back (see {@link SendBuffer#flushHoldingLast}). */
+    void flushHoldingLast(long nowMillis) throws IOException {
+        int n = out.flushHoldingLast(transport);
+        keepAlive.flushed(nowMillis, n > 0, out.written());
+    }
+
     /** Whether the answer to one more broker packet fits, pushing bytes to the socket first if not. */
     boolean roomForAnAnswer(long nowMillis) throws IOException {
         if (out.free() >= SendBuffer.CONTROL_RESERVE) {

@@ -29,14 +29,19 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@link InboundDispatch}: every broker packet routed once, inbound PUBLISH, SUBSCRIBE.</li>
  * </ul>
  *
- * <p>One service round on an open link: read and dispatch what arrived, check liveness, fill
- * the send buffer from the queue, flush; if that left the window full, read and refill once more
- * (the write released answers the broker held back). Records stay in the queue until the broker
- * proves it has them, so across an outage QoS 0 becomes at-least-once, never lost.
+ * <p>One service round on an open link: write a packet the last round kept back, read and
+ * dispatch what arrived, check liveness, fill the send buffer from the queue, flush; if that
+ * wrote something and left the window full without keeping a packet back, read and refill once
+ * more (the write released answers the broker held back). Records stay in the queue until the
+ * broker proves it has them, so across an outage QoS 0 becomes at-least-once, never lost.
  *
  * <p>System calls are a message's main cost on a small board: with the window full, {@link #await}
  * pauses without watching the socket ({@link AnswerPause}), so one read takes a window's answers
  * and one write refills it, instead of a wake-up, a read and a write for every answer or two.
+ * A broker with Nagle's algorithm (mosquitto's default) sends the first answer to a refill at
+ * once and holds the rest until a segment of ours acknowledges it; so the refill that fills the
+ * window keeps its last PUBLISH back, and the next round writes it before it reads: that segment
+ * carries the acknowledgement, and the one read after it takes the answers the broker held.
  */
 public final class MqttSession implements AutoCloseable {
     private static final Logger LOG = Log.logger("mqtt");
@@ -63,6 +68,7 @@ public final class MqttSession implements AutoCloseable {
     private final long windowTimeoutMillis;
     private volatile Thread loopThread;
     private final AnswerPause answerPause;
+    private final int window;
 
     public MqttSession(SessionSettings settings, MessageQueue queue, InboundHandler inbound) {
         this(settings, queue, inbound, Clock.SYSTEM);
@@ -107,6 +113,7 @@ public final class MqttSession implements AutoCloseable {
         this.out = new SendBuffer(settings.sendBufferSize);
         this.windowTimeoutMillis = 2_000L * settings.keepAliveSeconds;
         this.answerPause = new AnswerPause(settings.inflightWindow);
+        this.window = settings.inflightWindow;
         this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
@@ -228,10 +235,10 @@ public final class MqttSession implements AutoCloseable {
      * can go out before the broker answers (see {@link AnswerPause}).
      */
     private long answerPauseNanos() {
-        if (link.state() != LinkState.CONNECTED || !outbound.windowFull() || out.hasUnwritten()) {
+        if (link.state() != LinkState.CONNECTED || !outbound.windowFull() || out.hasUnwrittenBeyondHeld()) {
             return 0;
         }
-        return answerPause.next(counters.published);
+        return answerPause.next(counters.published, out.holdsBack());
     }
 
     /** From any thread: ends a pending {@link #await} early (a reading was handed in). */
@@ -247,6 +254,11 @@ public final class MqttSession implements AutoCloseable {
 
     private void driveLink(long nowMillis) {
         try {
+            if (out.holdsBack()) {
+                // Before reading: this segment acknowledges the broker's first answer, and on a
+                // fast link the answers it held back for that are in our socket when the write returns.
+                link.flush(nowMillis);
+            }
             if (!readAndHandle(nowMillis)) {
                 return;
             }
@@ -269,18 +281,20 @@ public final class MqttSession implements AutoCloseable {
                 return;
             }
             warnings.tick(nowMillis);
+            long published = counters.published;
             outbound.fill(nowMillis);
             long written = out.written();
-            link.flush(nowMillis);
-            if (outbound.windowFull() && out.written() != written) {
+            flushRefill(nowMillis, published);
+            if (outbound.windowFull() && !out.holdsBack() && out.written() != written) {
                 // What we just wrote acknowledged the broker's last segment, and a broker with
                 // Nagle's algorithm (mosquitto's default) sends the answers it held back for that:
                 // on a fast link they are here already, and one more refill now saves a wake-up.
                 if (!readAndHandle(nowMillis)) {
                     return;
                 }
+                published = counters.published;
                 outbound.fill(nowMillis);
-                link.flush(nowMillis);
+                flushRefill(nowMillis, published);
             }
         } catch (IOException e) {
             closedByBroker(nowMillis, Problems.describe(e));
@@ -291,6 +305,18 @@ public final class MqttSession implements AutoCloseable {
             // A bug of ours must cost a reconnect, never the loop: the queue still holds everything.
             LOG.error("internal error, closing the link: " + Problems.describe(e));
             link.lost(nowMillis, "internal error");
+        }
+    }
+
+    /**
+     * Writes what the round encoded; a refill that took the window's last slot keeps its last
+     * packet back for the next round (see the class comment), unless the socket is full anyway.
+     */
+    private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
+        if (counters.published != publishedBefore && outbound.inflightCount() >= window) {
+            link.flushHoldingLast(nowMillis);
+        } else {
+            link.flush(nowMillis);
         }
     }
 

@@ -15,6 +15,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Running totals of bytes committed and written tell when a given packet has left: the
  * session starts a PINGREQ's answer timer then, not when the ping was queued behind a backlog.
+ *
+ * <p>{@link #flushHoldingLast} keeps the last packet back for the next flush, only while
+ * everything before it was taken: a packet held back never waits behind a full socket, and any
+ * packet committed after it ends the hold.
  */
 final class SendBuffer {
     /** Room kept for the answer to one broker packet (an ack or a PINGREQ). */
@@ -26,6 +30,10 @@ final class SendBuffer {
     private int end;
     private long committed;
     private long written;
+    /** Length of the last packet committed. */
+    private int lastLength;
+    /** Bytes at the end that {@link #flushHoldingLast} kept back; 0 if none. */
+    private int held;
 
     SendBuffer(int size) {
         bytes = new byte[size];
@@ -66,6 +74,8 @@ final class SendBuffer {
     void commit(int length) {
         end += length;
         committed += length;
+        lastLength = length;
+        held = 0;
     }
 
     /** Bytes committed since the last {@link #clear()}; a packet has left once {@link #written()} reaches its end. */
@@ -81,17 +91,49 @@ final class SendBuffer {
         return start < end || stage.hasRemaining();
     }
 
+    /** Whether bytes other than a packet {@link #flushHoldingLast} kept back wait for the socket. */
+    boolean hasUnwrittenBeyondHeld() {
+        return end - start > held || stage.hasRemaining();
+    }
+
+    /** Whether the last packet was kept back by {@link #flushHoldingLast} and is still unwritten. */
+    boolean holdsBack() {
+        return held > 0;
+    }
+
+    /**
+     * Like {@link #flush}, but the last packet committed stays back for the next flush if the
+     * socket takes everything before it; nothing stays back if nothing comes before it, or the
+     * socket would not take it all.
+     */
+    int flushHoldingLast(Transport transport) throws IOException {
+        int unstaged = end - start;
+        held = unstaged >= lastLength && (unstaged > lastLength || stage.hasRemaining()) ? lastLength : 0;
+        int n = write(transport);
+        if (hasUnwrittenBeyondHeld()) {
+            held = 0;
+        }
+        return n;
+    }
+
     /** Hands bytes to the socket until it takes no more; returns how many it took. */
     int flush(Transport transport) throws IOException {
+        held = 0;
+        return write(transport);
+    }
+
+    private int write(Transport transport) throws IOException {
         int total = 0;
         while (true) {
             if (!stage.hasRemaining()) {
-                if (start == end) {
-                    start = 0;
-                    end = 0;
+                if (end - start == held) {
+                    if (held == 0) {
+                        start = 0;
+                        end = 0;
+                    }
                     return total;
                 }
-                int n = Math.min(stage.capacity(), end - start);
+                int n = Math.min(stage.capacity(), end - start - held);
                 stage.clear();
                 stage.put(bytes, start, n).flip();
                 start += n;
@@ -121,6 +163,8 @@ final class SendBuffer {
         start = 0;
         end = 0;
         stage.clear().flip();
+        lastLength = 0;
+        held = 0;
         committed = 0;
         written = 0;
     }

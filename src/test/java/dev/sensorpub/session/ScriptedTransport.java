@@ -25,6 +25,8 @@ final class ScriptedTransport implements Transport {
     byte[] releasedByNextWrite;
     /** Bytes the socket will still take; the test refills it per step to play a thin uplink. */
     long writeBudget = Long.MAX_VALUE;
+    /** Reads that returned bytes, on every connection. */
+    int readsWithData;
 
     /** The next read sees the end of the stream. */
     void brokerCloses() {
@@ -69,6 +71,9 @@ final class ScriptedTransport implements Transport {
         int n = Math.min(dst.remaining(), all.length - delivered);
         dst.put(all, delivered, n);
         delivered += n;
+        if (n > 0) {
+            readsWithData++;
+        }
         return n;
     }
 

@@ -53,12 +53,14 @@ class SessionWindowTest {
             s.append("pi/t", "r" + i, 1);
         }
         s.step(1);
-        assertEquals(4, publishIds(s).size());
+        assertEquals(3, publishIds(s).size(), "the fourth waits for the pause to end");
         s.socket.waits.clear();
         s.session.await(100);
         s.session.await(100);
         assertEquals(List.of("pause", "await"), s.socket.waits,
                 "one pause to gather the answers; with nothing sent since, the socket (an outage is not polled)");
+        s.step(1);
+        assertEquals(4, publishIds(s).size());
         s.socket.deliver(acks(4, publishIds(s).subList(0, 4)));
         s.step(1);
         s.socket.waits.clear();
@@ -70,19 +72,95 @@ class SessionWindowTest {
     void answersOurWriteReleasesAreReadAndRefilledInTheSameRound() {
         ScriptedSession s = new ScriptedSession(settings(4));
         s.connect(ScriptedSession.CONNACK);
+        s.append("pi/t", "r0", 1);
+        s.append("pi/t", "r1", 1);
+        s.append("pi/t", "r2", 1);
+        s.step(1);
+        s.append("pi/t", "r3", 1);
+        s.step(1); // a refill of one message has nothing before it to write: not kept back
+        for (int i = 4; i < 12; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        List<Integer> ids = publishIds(s);
+        assertEquals(4, ids.size());
+        // A broker with Nagle's algorithm sent the first PUBACK and holds the others until a
+        // segment of ours acknowledges it: our next write.
+        s.socket.deliver(acks(4, ids.subList(0, 1)));
+        s.socket.releasedByNextWrite = acks(4, ids.subList(1, 4));
+        s.step(1);
+        assertEquals(4, s.session.counters().acknowledged(), "the answers that write released were read too");
+        assertEquals(4 + 1 + 2, publishIds(s).size(), "one refilled, then three, the last kept back: " + s.written());
+    }
+
+    /**
+     * mosquitto answers the first PUBLISH of a refill at once and holds the rest of its answers
+     * until a segment of ours acknowledges that one. The refill that fills the window keeps its
+     * last message back; the next round writes it before reading, so one read takes them all.
+     */
+    @Test
+    void theRefillThatFillsTheWindowKeepsItsLastMessageBackToCarryTheAcknowledgement() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
         for (int i = 0; i < 12; i++) {
             s.append("pi/t", "r" + i, 1);
         }
         s.step(1);
         List<Integer> ids = publishIds(s);
-        assertEquals(4, ids.size());
-        // A broker with Nagle's algorithm sent the first two PUBACKs and holds the other two until
-        // a segment of ours acknowledges them: our next write.
-        s.socket.deliver(acks(4, ids.subList(0, 2)));
-        s.socket.releasedByNextWrite = acks(4, ids.subList(2, 4));
+        assertEquals(3, ids.size(), "the fourth is kept back: " + s.written());
+        s.socket.waits.clear();
+        s.session.await(100);
+        assertEquals(List.of("pause"), s.socket.waits, "kept back for the pause, which it does not prevent");
+
+        s.socket.deliver(acks(4, ids.subList(0, 1)));
+        s.socket.releasedByNextWrite = acks(4, ids.subList(1, 3));
+        int readsBefore = s.socket.readsWithData;
         s.step(1);
-        assertEquals(8, publishIds(s).size(), "two refilled, then the two answers that write released: " + s.written());
-        assertEquals(4, s.session.counters().acknowledged());
+        assertEquals(1, s.socket.readsWithData - readsBefore, "the kept-back write first, then one read took all three");
+        assertEquals(3, s.session.counters().acknowledged());
+        ids = publishIds(s);
+        assertEquals(4 + 2, ids.size(), "the fourth, then a refill of three with its last kept back: " + s.written());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6), ids, "in order");
+    }
+
+    @Test
+    void aMessageKeptBackGoesOutInTheNextRoundWhetherOrNotItPaused() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 6; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.step(1);
+        assertEquals(3, publishIds(s).size());
+        s.step(0);
+        assertEquals(4, publishIds(s).size(), "written first thing in the next round");
+    }
+
+    @Test
+    void nothingIsKeptBackWhileTheWindowHasRoom() {
+        ScriptedSession s = new ScriptedSession(settings(8));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 5; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.step(1);
+        assertEquals(5, publishIds(s).size());
+    }
+
+    @Test
+    void nothingIsKeptBackBehindBytesTheSocketDidNotTake() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 6; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.socket.writeBudget = 10; // a thin uplink: part of the first PUBLISH only
+        s.step(1);
+        s.socket.waits.clear();
+        s.session.await(100);
+        assertEquals(List.of("await"), s.socket.waits, "unwritten bytes: wait for the socket, no pause");
+        s.socket.writeBudget = Long.MAX_VALUE;
+        s.step(1);
+        assertEquals(4, publishIds(s).size(), "all of the window written once the socket took it: " + s.written());
     }
 
     /**
