@@ -310,10 +310,12 @@ public final class MqttSession implements AutoCloseable {
 
     /**
      * Writes what the round encoded; a refill that took the window's last slot keeps its last
-     * packet back for the next round (see the class comment), unless the socket is full anyway.
+     * packet back for the next round (see the class comment), unless the socket is full anyway
+     * or the broker's answers take longer than a pause (a thin link: see {@link AnswerPause}).
      */
     private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
-        if (counters.published != publishedBefore && outbound.inflightCount() >= window) {
+        if (counters.published != publishedBefore && outbound.inflightCount() >= window
+                && answerPause.answersWithinAPause()) {
             link.flushHoldingLast(nowMillis);
         } else {
             link.flush(nowMillis);

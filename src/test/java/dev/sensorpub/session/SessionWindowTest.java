@@ -135,6 +135,31 @@ class SessionWindowTest {
         assertEquals(4, publishIds(s).size(), "written first thing in the next round");
     }
 
+    /**
+     * On a thin link the broker's answers take longer than the longest pause: a message kept
+     * back would go out after the pause in a segment of its own, so once the pause has grown to
+     * its longest nothing is kept back.
+     */
+    @Test
+    void onALinkSlowerThanTheLongestPauseNothingIsKeptBack() {
+        ScriptedSession s = new ScriptedSession(settings(4));
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 200; i++) {
+            s.append("pi/t", "r" + i, 1);
+        }
+        s.step(1);
+        int acked = 0;
+        for (int round = 0; round < 40; round++) {
+            s.session.await(100); // no answer within the pause
+            s.step(1);
+            List<Integer> ids = publishIds(s);
+            s.socket.deliver(acks(4, ids.subList(acked, acked + 2))); // two answers, long after
+            acked += 2;
+            s.step(1);
+        }
+        assertEquals(acked + 4, publishIds(s).size(), "the whole window written, none kept back");
+    }
+
     @Test
     void nothingIsKeptBackWhileTheWindowHasRoom() {
         ScriptedSession s = new ScriptedSession(settings(8));
