@@ -312,9 +312,11 @@ public final class MqttSession implements AutoCloseable {
      * Writes what the round encoded; a refill that took the window's last slot keeps its last
      * packet back for the next round (see the class comment), unless the socket is full anyway
      * or the broker's answers take longer than a pause (a thin link: see {@link AnswerPause}).
+     * Never in a window of one: nothing else of ours is on the wire to be answered meanwhile, so
+     * the pause would only keep the link idle.
      */
     private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
-        if (counters.published != publishedBefore && outbound.inflightCount() >= window
+        if (window > 1 && counters.published != publishedBefore && outbound.inflightCount() >= window
                 && answerPause.answersWithinAPause()) {
             link.flushHoldingLast(nowMillis);
         } else {

@@ -27,6 +27,8 @@ final class ScriptedTransport implements Transport {
     long writeBudget = Long.MAX_VALUE;
     /** Reads that returned bytes, on every connection. */
     int readsWithData;
+    /** Whether the last {@link #await} asked to wake when the socket can take bytes. */
+    boolean lastAwaitWantedWrite;
 
     /** The next read sees the end of the stream. */
     void brokerCloses() {
@@ -100,6 +102,7 @@ final class ScriptedTransport implements Transport {
     @Override
     public void await(long timeoutMillis, boolean wantWrite) {
         waits.add("await");
+        lastAwaitWantedWrite = wantWrite;
     }
 
     @Override

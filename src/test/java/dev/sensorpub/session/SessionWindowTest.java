@@ -32,7 +32,7 @@ class SessionWindowTest {
         return ids;
     }
 
-    private static byte[] acks(int type, List<Integer> ids) {
+    static byte[] acks(int type, List<Integer> ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int id : ids) {
             out.writeBytes(new byte[] {(byte) (type << 4), 2, (byte) (id >> 8), (byte) id});
