@@ -300,8 +300,4 @@ final class Agent {
     int exitStatus() {
         return exitStatus;
     }
-
-    static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
-    }
 }

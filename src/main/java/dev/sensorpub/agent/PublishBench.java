@@ -9,6 +9,7 @@ import dev.sensorpub.queue.QueuedRecord;
 import dev.sensorpub.session.LinkState;
 import dev.sensorpub.session.MqttSession;
 import dev.sensorpub.session.SessionSettings;
+import dev.sensorpub.time.Clock;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -31,6 +32,8 @@ final class PublishBench {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
+    /** The system clock: a benchmark measures real time; the session gets the same one. */
+    private final Clock clock = Clock.SYSTEM;
     private final byte[] topic;
     private final byte[] payload;
     private final int qos;
@@ -68,19 +71,19 @@ final class PublishBench {
         this.session = new MqttSession(SessionSettings.builder(server, "sensorpub-bench-" + ProcessHandle.current().pid())
                 .cleanSession(true).keepAliveSeconds(30).inflightWindow(window).maxMessageBytes(maxMessage)
                 .sendBufferSize(Math.max(256 * 1024, 4 * (maxMessage + 64))).reconnectDelays(100, 1_000, 10_000)
-                .build(), queue, p -> { });
+                .build(), queue, p -> { }, clock);
     }
 
     /** Connects; false if the broker did not accept within the timeout. */
     boolean connect(long timeoutMillis) {
-        long deadline = Agent.monotonicMillis() + timeoutMillis;
-        while (Agent.monotonicMillis() < deadline) {
-            long t = Agent.monotonicMillis();
+        long deadline = clock.monotonicMillis() + timeoutMillis;
+        while (clock.monotonicMillis() < deadline) {
+            long t = clock.monotonicMillis();
             session.service(t);
             if (session.state() == LinkState.CONNECTED) {
                 return true;
             }
-            session.await(Math.max(0, Math.min(session.nextDeadlineMillis(t), deadline) - Agent.monotonicMillis()));
+            session.await(Math.max(0, Math.min(session.nextDeadlineMillis(t), deadline) - clock.monotonicMillis()));
         }
         return session.state() == LinkState.CONNECTED;
     }
@@ -93,7 +96,7 @@ final class PublishBench {
         THREADS.getCurrentThreadAllocatedBytes();
         long loopBefore = THREADS.getCurrentThreadAllocatedBytes();
         long start = System.nanoTime();
-        boolean done = publish(count, Agent.monotonicMillis() + timeoutMillis);
+        boolean done = publish(count, clock.monotonicMillis() + timeoutMillis);
         long nanos = System.nanoTime() - start;
         long loopAllocated = THREADS.getCurrentThreadAllocatedBytes() - loopBefore;
         long allAllocated = sum(THREADS.getThreadAllocatedBytes(ids)) - allBefore;
@@ -126,7 +129,7 @@ final class PublishBench {
             throw new IllegalStateException("could not connect");
         }
         long start = System.nanoTime();
-        boolean done = publish(count, Agent.monotonicMillis() + timeoutMillis, count, confirmedBefore);
+        boolean done = publish(count, clock.monotonicMillis() + timeoutMillis, count, confirmedBefore);
         long nanos = System.nanoTime() - start;
         if (!done) {
             throw new IllegalStateException("backlog not drained within " + timeoutMillis + " ms");
@@ -149,7 +152,7 @@ final class PublishBench {
         waits = 0;
         while (counters.confirmed() - confirmedAtStart < count) {
             turns++;
-            long t = Agent.monotonicMillis();
+            long t = clock.monotonicMillis();
             if (t >= deadlineMillis || session.state() != LinkState.CONNECTED) {
                 return false;
             }
@@ -165,7 +168,7 @@ final class PublishBench {
             // empty socket. At QoS 1 a full window is that point, as it is in the agent's loop.
             if (counters.queuedMessages() >= ahead || produced == count || qos > 0 && session.inflightCount() >= window) {
                 waits++;
-                session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - Agent.monotonicMillis())));
+                session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - clock.monotonicMillis())));
             }
         }
         return true;
