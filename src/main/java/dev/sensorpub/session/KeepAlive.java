@@ -148,7 +148,7 @@ final class KeepAlive {
         long ahead = Math.min(Math.max(0, aheadMillis), keepAliveMillis);
         long window = Math.max(answerTimeoutMillis + ahead, 2 * slowAnswerMillis);
         pingAnswerWindowMillis = Math.min(window, keepAliveMillis);
-        pingSilenceMillis = behindUnanswered || aheadMillis > 0
+        pingSilenceMillis = behindUnanswered
                 ? keepAliveMillis + Math.min(Math.max(answerTimeoutMillis, 2 * slowAnswerMillis), keepAliveMillis)
                 : answerTimeoutMillis;
         out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
