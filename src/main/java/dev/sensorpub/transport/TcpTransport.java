@@ -144,16 +144,9 @@ public final class TcpTransport implements Transport {
 
     @Override
     public void await(long timeoutMillis, boolean wantWrite) throws IOException {
-        liveChannel();
-        writeFull = false;
         int ops = !connected ? SelectionKey.OP_CONNECT
                 : wantWrite ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
-        // Changing the interest set queues a selector update; skip it when nothing changed.
-        if (key.interestOps() != ops) {
-            key.interestOps(ops);
-        }
-        int ready = timeoutMillis > 0 ? selector.select(IGNORE_READY_KEY, timeoutMillis)
-                : selector.selectNow(IGNORE_READY_KEY);
+        int ready = select(ops, timeoutMillis);
         // Nothing ready (a timeout or a wakeup): the socket had nothing to read just now.
         readDrained = ready == 0 && connected;
     }
@@ -164,16 +157,19 @@ public final class TcpTransport implements Transport {
             await(timeoutMillis, true);
             return;
         }
+        select(SelectionKey.OP_WRITE, timeoutMillis);
+    }
+
+    /** Waits up to {@code timeoutMillis} (0: not at all) for {@code ops}; how many keys were ready. */
+    private int select(int ops, long timeoutMillis) throws IOException {
         liveChannel();
         writeFull = false;
-        if (key.interestOps() != SelectionKey.OP_WRITE) {
-            key.interestOps(SelectionKey.OP_WRITE);
+        // Changing the interest set queues a selector update; skip it when nothing changed.
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
         }
-        if (timeoutMillis > 0) {
-            selector.select(IGNORE_READY_KEY, timeoutMillis);
-        } else {
-            selector.selectNow(IGNORE_READY_KEY);
-        }
+        return timeoutMillis > 0 ? selector.select(IGNORE_READY_KEY, timeoutMillis)
+                : selector.selectNow(IGNORE_READY_KEY);
     }
 
     @Override
