@@ -54,10 +54,12 @@ public final class BlackHoleProxy implements AutoCloseable {
     private final AtomicLong bytesToClient = new AtomicLong();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
+    private final Tap tap;
     private volatile boolean blackHoled;
     private volatile boolean running = true;
 
-    private BlackHoleProxy(String targetHost, int targetPort) throws IOException {
+    private BlackHoleProxy(String targetHost, int targetPort, Tap tap) throws IOException {
+        this.tap = tap;
         this.target = new InetSocketAddress(targetHost, targetPort);
         this.selector = Selector.open();
         this.listener = ServerSocketChannel.open();
@@ -71,8 +73,13 @@ public final class BlackHoleProxy implements AutoCloseable {
 
     /** Starts a proxy on a free port of 127.0.0.1 that forwards to targetHost:targetPort. */
     public static BlackHoleProxy start(String targetHost, int targetPort) {
+        return start(targetHost, targetPort, null);
+    }
+
+    /** As {@link #start(String, int)}, showing {@code tap} every byte the proxy reads, in order. */
+    public static BlackHoleProxy start(String targetHost, int targetPort, Tap tap) {
         try {
-            return new BlackHoleProxy(targetHost, targetPort);
+            return new BlackHoleProxy(targetHost, targetPort, tap);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the proxy", e);
         }
@@ -238,7 +245,7 @@ public final class BlackHoleProxy implements AutoCloseable {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
-            links.add(new Link(client, server));
+            links.add(new Link(client, server, accepted.get()));
             open.incrementAndGet();
         } catch (IOException e) {
             closeQuietly(client);
@@ -261,6 +268,16 @@ public final class BlackHoleProxy implements AutoCloseable {
                 // Already broken.
             }
         }
+    }
+
+    /**
+     * Sees the bytes of every connection as the proxy reads them, on the proxy's thread: what the
+     * client wrote ({@code toServer}) and what the server wrote, each in the order written. Bytes
+     * read just before a {@link #reset()} are seen although they never reach the other side.
+     */
+    public interface Tap {
+        /** {@code connection}: 1 for the first accepted, 2 for the next, ...; {@code data}: the bytes read. */
+        void read(int connection, boolean toServer, ByteBuffer data);
     }
 
     /** Bytes flowing one way: read from {@code from}, held in {@code buffer}, written to {@code to}. */
@@ -312,8 +329,10 @@ public final class BlackHoleProxy implements AutoCloseable {
         final Pipe toClient;
         final Side clientSide;
         final Side serverSide;
+        final int number;
 
-        Link(SocketChannel client, SocketChannel server) throws IOException {
+        Link(SocketChannel client, SocketChannel server, int number) throws IOException {
+            this.number = number;
             toServer = new Pipe(client, server, bytesToServer);
             toClient = new Pipe(server, client, bytesToClient);
             clientSide = new Side(this, toServer, toClient);
@@ -331,6 +350,9 @@ public final class BlackHoleProxy implements AutoCloseable {
                 int n = side.out.from.read(side.out.buffer);
                 if (n < 0) {
                     side.out.endOfStream = true;
+                } else if (n > 0 && tap != null) {
+                    ByteBuffer data = side.out.buffer.duplicate().flip();
+                    tap.read(number, side.out == toServer, data.position(data.limit() - n));
                 }
             }
             side.out.flush();
