@@ -16,9 +16,8 @@ package dev.sensorpub.session;
  * since a small one measures the latency and the shaper's burst, not the rate), and the
  * bound becomes what crosses in a target time. So a PINGREQ never waits behind more of our own
  * bytes than the link can carry before its answer is due, on any uplink: it starts small and
- * grows by at most half per proof as proofs show the link is fast (never on the first of a
- * connection, which rides the idle link's burst), shrinks on a loaded proof, and starts small
- * again on every new connection.
+ * grows by at most half per proof as proofs show the link is fast, shrinks on a loaded proof, and
+ * starts small again on every new connection.
  *
  * <p>The same proofs tell how long the unproven bytes need to cross ({@link #millisToCross()}):
  * a PINGREQ queued behind them is not overdue before they could have crossed.
@@ -46,8 +45,6 @@ final class Qos0Proofs {
      * one. Kept across connections: it measures the link, not the connection.
      */
     private long millisPerKilobyte;
-    /** Whether a loaded proof was taken on this connection (see {@link #prove}). */
-    private boolean loadedProofOnLink;
 
     Qos0Proofs(int capacity, long maxBytes) {
         if (capacity < 1 || maxBytes < 1) {
@@ -97,18 +94,9 @@ final class Qos0Proofs {
             // bytes in 3 ms, so the budget became 3.6 KB and no later proof came: issue 11).
             return;
         }
-        boolean first = !loadedProofOnLink;
-        loadedProofOnLink = true;
-        if (first && crossed >= budgetBytes) {
-            // The first burst on a new connection rides what the idle link saved up (the lab's
-            // htb passed a reconnect's first 1.6 KB in 2 ms at 8 kbit/s): it may show the link is
-            // slower, never that it is faster. Raised by it, the next burst took a whole 1,448-byte
-            // segment that waited behind it longer than a young connection's retransmission
-            // timeout, and went twice.
-            return;
-        }
         millisPerKilobyte = tookMillis * 1024 / bytes;
-        // At most half again per proof: a loaded proof may still ride part of a burst.
+        // At most half again per proof: the first loaded proof on a new connection still rides
+        // the shaper's burst (525 bytes in 212 ms at 8 kbit/s), and must cost one small step.
         long next = Math.min(crossed, budgetBytes + budgetBytes / 2);
         budgetBytes = Math.max(Math.min(MIN_BUDGET_BYTES, maxBytes), Math.min(maxBytes, next));
     }
@@ -174,7 +162,6 @@ final class Qos0Proofs {
         // A new connection starts small and grows again: the last one may have died of a
         // budget its link could not carry in time.
         budgetBytes = Math.min(maxBytes, INITIAL_BUDGET_BYTES);
-        loadedProofOnLink = false;
         written = 0;
         proven = 0;
         unprovenBytes = 0;
