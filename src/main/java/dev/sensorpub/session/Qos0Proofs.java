@@ -7,8 +7,9 @@ package dev.sensorpub.session;
  * carries the {@link #writtenCount()} at the time it was written; its answer proves that many.
  *
  * <p>A fixed ring of sequences, sizes and write times. It bounds, in messages and in bytes, what
- * may be written unproven: when it fills up the session asks for a proof (a PINGREQ) and waits
- * for it before writing more QoS 0 messages.
+ * may be written unproven: a burst of writes that leaves it half full or more ends with a request
+ * for a proof (a PINGREQ behind the whole burst, so its answer proves all of it), and when it
+ * fills up the session waits for that answer before writing more QoS 0 messages.
  *
  * <p>The byte bound is paced by the link: each proof measures how fast the proven bytes crossed
  * (from the write of the oldest to the answer; only proofs of at least half the bound count,
@@ -23,10 +24,10 @@ package dev.sensorpub.session;
  */
 final class Qos0Proofs {
     /**
-     * Before any measurement: 1 KB crosses an 8 kbit/s uplink in about 1 s, so the PINGREQ asked
-     * at half of it is answered well within the shortest answer timeout a keep alive of 2 s or
-     * more gives (4 KB did not: the proof of a reconnect's backlog never came, issue 11). The
-     * first proof on a fast link raises it.
+     * Before any measurement: 1 KB crosses an 8 kbit/s uplink in about 1 s, so the PINGREQ behind
+     * it is answered within the answer time a keep alive of 2 s or more gives before any
+     * measurement, a whole keep alive (4 KB was not: the proof of a reconnect's backlog never
+     * came, issue 11). The first proof on a fast link raises it.
      */
     static final long INITIAL_BUDGET_BYTES = 1024;
     static final long MIN_BUDGET_BYTES = 1024;
@@ -60,7 +61,7 @@ final class Qos0Proofs {
         return written - proven == ring.length || unprovenBytes >= budgetBytes;
     }
 
-    /** Half full: time to ask for a proof, so writing need not stop. */
+    /** At least half full: a burst that leaves this much unproven ends with a PINGREQ. */
     boolean needsProofSoon() {
         return written - proven >= ring.length / 2 || unprovenBytes >= budgetBytes / 2;
     }

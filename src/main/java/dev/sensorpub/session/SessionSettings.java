@@ -174,7 +174,7 @@ public final class SessionSettings {
 
         /**
          * How many QoS 0 messages, and bytes, may be written before the broker must prove it got
-         * them. The byte bound keeps a PINGREQ from queueing behind more than half of it.
+         * them. The byte bound caps the budget a PINGREQ may queue behind (see Qos0Proofs).
          */
         public Builder qos0ProofWindow(int messages, long bytes) {
             qos0ProofWindow = messages;
