@@ -171,6 +171,11 @@ final class KeepAlive {
         return pingProofMark;
     }
 
+    /** The slowest recent answer to a PINGREQ, from when it left (0 before the first). */
+    long slowAnswerMillis() {
+        return slowAnswerMillis;
+    }
+
     /** Halves the slowest recent answer for every whole keep alive since it was measured. */
     private void ageSlowAnswer(long nowMillis) {
         while (slowAnswerMillis > 0 && nowMillis - slowAnswerAtMillis >= keepAliveMillis) {
