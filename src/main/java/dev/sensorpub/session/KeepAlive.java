@@ -57,6 +57,7 @@ final class KeepAlive {
     private long slowAnswerMillis;
     /** When {@link #slowAnswerMillis} was last measured or halved. */
     private long slowAnswerAtMillis;
+    private long lastAnswerMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
@@ -165,15 +166,19 @@ final class KeepAlive {
         pingOutstanding = false;
         if (pingOnWire) {
             long took = nowMillis - pingSentAtMillis;
+            lastAnswerMillis = took;
             slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
             slowAnswerAtMillis = nowMillis;
         }
         return pingProofMark;
     }
 
-    /** The slowest recent answer to a PINGREQ, from when it left (0 before the first). */
-    long slowAnswerMillis() {
-        return slowAnswerMillis;
+    /**
+     * How long the last answered PINGREQ took from when it left (0 before the first). Kept across
+     * connections and never aged: it measures the link, and an outage is no news about its speed.
+     */
+    long lastAnswerMillis() {
+        return lastAnswerMillis;
     }
 
     /** Halves the slowest recent answer for every whole keep alive since it was measured. */

@@ -55,6 +55,14 @@ class SessionCoalescingTest {
     }
 
     @Test
+    void aFastAnswerAfterASlowOneLetsEveryWriteLeaveAtOnceAgain() {
+        s.connect(ScriptedSession.CONNACK);
+        qos0ProvenAfter(300);
+        qos0ProvenAfter(1);
+        assertEquals(List.of(true, false), s.socket.coalesceCalls);
+    }
+
+    @Test
     void aQos1MessageInFlightStopsTheJoiningUntilItsAnswer() {
         s.connect(ScriptedSession.CONNACK);
         qos0ProvenAfter(300);
@@ -77,6 +85,7 @@ class SessionCoalescingTest {
         s.step(1);
         s.socket.brokerCloses();
         s.step(1);
+        s.clock.advanceMillis(100_000); // no news about the link's speed for 100 s
         s.connect(ScriptedSession.CONNACK);
         s.append("lab/beat", "3", 0);
         s.step(1);
