@@ -57,7 +57,7 @@ final class KeepAlive {
     private long slowAnswerMillis;
     /** When {@link #slowAnswerMillis} was last measured or halved. */
     private long slowAnswerAtMillis;
-    private long lastAnswerMillis;
+    private long slowestAnswerMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
@@ -166,7 +166,7 @@ final class KeepAlive {
         pingOutstanding = false;
         if (pingOnWire) {
             long took = nowMillis - pingSentAtMillis;
-            lastAnswerMillis = took;
+            slowestAnswerMillis = Math.max(slowestAnswerMillis, took);
             slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
             slowAnswerAtMillis = nowMillis;
         }
@@ -174,11 +174,13 @@ final class KeepAlive {
     }
 
     /**
-     * How long the last answered PINGREQ took from when it left (0 before the first). Kept across
-     * connections and never aged: it measures the link, and an outage is no news about its speed.
+     * The slowest answer to a PINGREQ since start, from when it left (0 before the first): never
+     * aged nor reset by a new connection. A thin link behind a token bucket (a shaper with a
+     * burst, as in the link lab) answers as fast as loopback whenever the bucket has refilled, so
+     * only its slow answers tell it apart.
      */
-    long lastAnswerMillis() {
-        return lastAnswerMillis;
+    long slowestAnswerMillis() {
+        return slowestAnswerMillis;
     }
 
     /** Halves the slowest recent answer for every whole keep alive since it was measured. */

@@ -50,7 +50,7 @@ public final class MqttSession implements AutoCloseable {
     private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
     /**
-     * The last PINGREQ answered this slowly means a thin or distant link (a local broker answers within
+     * A PINGREQ ever answered this slowly means a thin or distant link (a local broker answers within
      * a millisecond, the link lab's 8 to 64 kbit/s in tens to thousands). There a segment per
      * reading costs more headers (66 bytes) than reading (18), and on a shared medium the
      * broker's bare acknowledgements of those segments take the same bucket.
@@ -330,7 +330,7 @@ public final class MqttSession implements AutoCloseable {
      * 254 and 265 readings behind at the stop against 127 and 145).
      */
     private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
-        link.coalesceSmallWrites(keepAlive.lastAnswerMillis() >= THIN_LINK_ANSWER_MILLIS
+        link.coalesceSmallWrites(keepAlive.slowestAnswerMillis() >= THIN_LINK_ANSWER_MILLIS
                 && outbound.inflightCount() == 0);
         if (window > 1 && counters.published != publishedBefore && outbound.inflightCount() >= window
                 && answerPause.answersWithinAPause()) {
