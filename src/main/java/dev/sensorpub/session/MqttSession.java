@@ -50,8 +50,8 @@ public final class MqttSession implements AutoCloseable {
     private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
     /**
-     * A PINGREQ ever answered this slowly means a thin or distant link (a local broker answers within
-     * a millisecond, the link lab's 8 to 64 kbit/s in tens to thousands). There a segment per
+     * A PINGREQ ever answered this slowly means a thin or distant link (a local broker answers
+     * within a millisecond, the link lab's 8 kbit/s link in up to seconds). There a segment per
      * reading costs more headers (66 bytes) than reading (18), and on a shared medium the
      * broker's bare acknowledgements of those segments take the same bucket.
      */
