@@ -57,7 +57,6 @@ final class KeepAlive {
     private long slowAnswerMillis;
     /** When {@link #slowAnswerMillis} was last measured or halved. */
     private long slowAnswerAtMillis;
-    private long slowestAnswerMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
@@ -166,21 +165,10 @@ final class KeepAlive {
         pingOutstanding = false;
         if (pingOnWire) {
             long took = nowMillis - pingSentAtMillis;
-            slowestAnswerMillis = Math.max(slowestAnswerMillis, took);
             slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
             slowAnswerAtMillis = nowMillis;
         }
         return pingProofMark;
-    }
-
-    /**
-     * The slowest answer to a PINGREQ since start, from when it left (0 before the first): never
-     * aged nor reset by a new connection. A thin link behind a token bucket (a shaper with a
-     * burst, as in the link lab) answers as fast as loopback whenever the bucket has refilled, so
-     * only its slow answers tell it apart.
-     */
-    long slowestAnswerMillis() {
-        return slowestAnswerMillis;
     }
 
     /** Halves the slowest recent answer for every whole keep alive since it was measured. */
