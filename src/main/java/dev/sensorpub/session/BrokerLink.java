@@ -30,6 +30,8 @@ import java.nio.ByteBuffer;
  *       once per link lost after it: the delivery parts never see a half-open link.</li>
  *   <li>Before a CONNACK is accepted a failure counts against the current server and moves on to
  *       the next; the reconnect delay grows once the whole list has been tried.</li>
+ *   <li>Every connection starts with each small write leaving at once; the socket is told only
+ *       when the session's wish to coalesce them changes.</li>
  * </ul>
  */
 final class BrokerLink {
@@ -67,6 +69,8 @@ final class BrokerLink {
     private long connectedAtMillis;
     private int lastConnackCode = -1;
     private boolean lastSessionPresent;
+    /** Whether this connection's socket holds small writes back to join them (Nagle's algorithm). */
+    private boolean coalescing;
 
     BrokerLink(SessionSettings settings, ConnectPacket connectPacket, Transport plain, SendBuffer out,
             KeepAlive keepAlive, SessionCounters counters, long seed) {
@@ -147,6 +151,7 @@ final class BrokerLink {
         attemptDeadlineMillis = nowMillis + settings.connectTimeoutMillis;
         decoder.reset();
         out.clear();
+        coalescing = false;
         try {
             transport.open(endpoint);
             state = LinkState.CONNECTING;
@@ -254,6 +259,14 @@ final class BrokerLink {
     void flushHoldingLast(long nowMillis) throws IOException {
         int n = out.flushHoldingLast(transport);
         keepAlive.flushed(nowMillis, n > 0, out.written());
+    }
+
+    /** Tells the socket whether to join small writes (see {@link Transport#coalesceSmallWrites}), if that changed. */
+    void coalesceSmallWrites(boolean coalesce) throws IOException {
+        if (coalesce != coalescing) {
+            transport.coalesceSmallWrites(coalesce);
+            coalescing = coalesce;
+        }
     }
 
     /** Whether the answer to one more broker packet fits, pushing bytes to the socket first if not. */

@@ -49,6 +49,16 @@ public final class MqttSession implements AutoCloseable {
     private static final long WARNING_INTERVAL_MILLIS = 60_000;
     private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The last loaded QoS 0 proof this slow (write to answer, per kilobyte) means a thin or
+     * distant link: under about 800 kbit/s. The link lab's 8 kbit/s link takes about a second;
+     * loopback well under a millisecond once warm (a proof while the JVM starts can pass 10, so
+     * the next fast one turns it off again). There a segment per reading costs more headers
+     * (66 bytes) than reading (18), and on a shared medium the broker's bare acknowledgements
+     * take the same bucket. Only loaded proofs count (see {@link Qos0Proofs}): a PINGREQ's answer
+     * time alone also measures the broker working through a loopback backlog.
+     */
+    static final long THIN_LINK_MILLIS_PER_KILOBYTE = 10;
 
     private final Clock clock;
     private final MessageQueue queue;
@@ -314,8 +324,17 @@ public final class MqttSession implements AutoCloseable {
      * or the broker's answers take longer than a pause (a thin link: see {@link AnswerPause}).
      * Never in a window of one: nothing else of ours is on the wire to be answered meanwhile, so
      * the pause would only keep the link idle.
+     *
+     * <p>On a thin link ({@link #THIN_LINK_MILLIS_PER_KILOBYTE}) with no QoS 1 or 2 message in flight,
+     * the kernel holds a small write while earlier bytes await the broker's acknowledgement and
+     * sends it with what followed: QoS 0 readings leave in one segment per round trip. Not
+     * while a QoS 1 or 2 message is in flight: its answers already clock our writes, and the
+     * link lab's drains were slower with both sides holding writes back (QoS 2 at 8 kbit/s shared:
+     * 254 and 265 readings behind at the stop against 127 and 145).
      */
     private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
+        link.coalesceSmallWrites(outbound.qos0MillisPerKilobyte() >= THIN_LINK_MILLIS_PER_KILOBYTE
+                && outbound.inflightCount() == 0);
         if (window > 1 && counters.published != publishedBefore && outbound.inflightCount() >= window
                 && answerPause.answersWithinAPause()) {
             link.flushHoldingLast(nowMillis);

@@ -144,6 +144,11 @@ final class OutboundDelivery {
         return !qos0Proofs.isEmpty();
     }
 
+    /** How long a kilobyte of QoS 0 took to cross the link on the last loaded proof, or 0 before one. */
+    long qos0MillisPerKilobyte() {
+        return qos0Proofs.millisPerKilobyte();
+    }
+
     /** How long the unproven QoS 0 bytes need to cross the link, as the last proof measured it. */
     long qos0MillisToCross() {
         return qos0Proofs.millisToCross();

@@ -115,6 +115,11 @@ final class Qos0Proofs {
         return millisPerKilobyte == 0 ? Long.MAX_VALUE : unprovenBytes * millisPerKilobyte / 1024;
     }
 
+    /** How long a kilobyte took from write to proof on the last loaded proof, or 0 before one. */
+    long millisPerKilobyte() {
+        return millisPerKilobyte;
+    }
+
     /** Where proven sequences go. */
     interface Confirmations {
         void confirm(long sequence);

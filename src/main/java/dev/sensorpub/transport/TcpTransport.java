@@ -42,6 +42,8 @@ public final class TcpTransport implements Transport {
     private boolean readDrained;
     /** The last write came back short: the next one returns 0 without asking the kernel. */
     private boolean writeFull;
+    /** Whether Nagle's algorithm is on for this connection (TCP_NODELAY off). */
+    private boolean coalescing;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -64,8 +66,9 @@ public final class TcpTransport implements Transport {
             selector = Selector.open();
             channel = SocketChannel.open();
             channel.configureBlocking(false);
-            // Small MQTT packets must leave at once, not wait for Nagle; keepalive lets the kernel
-            // eventually reap a connection the broker forgot, as a backstop to MQTT's own keepalive.
+            // Small MQTT packets leave at once until the session finds the link thin (see
+            // coalesceSmallWrites); keepalive lets the kernel eventually reap a connection the
+            // broker forgot, as a backstop to MQTT's own keepalive.
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             connected = channel.connect(address);
@@ -187,6 +190,15 @@ public final class TcpTransport implements Transport {
     }
 
     @Override
+    public void coalesceSmallWrites(boolean coalesce) throws IOException {
+        SocketChannel c = liveChannel();
+        if (coalesce != coalescing) {
+            c.setOption(StandardSocketOptions.TCP_NODELAY, !coalesce);
+            coalescing = coalesce;
+        }
+    }
+
+    @Override
     public boolean isOpen() {
         return channel != null && channel.isOpen();
     }
@@ -210,6 +222,7 @@ public final class TcpTransport implements Transport {
         connected = false;
         readDrained = false;
         writeFull = false;
+        coalescing = false;
         key = null;
         if (channel != null) {
             try {

@@ -6,6 +6,7 @@ import dev.sensorpub.log.Problems;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -260,9 +261,20 @@ public final class TlsTransport implements Transport {
         flush();
     }
 
+    /** Nagle's algorithm on the socket below: it joins whole TLS records, one per write. */
+    @Override
+    public void coalesceSmallWrites(boolean coalesce) throws IOException {
+        tcp.coalesceSmallWrites(coalesce);
+    }
+
     @Override
     public void wakeup() {
         tcp.wakeup();
+    }
+
+    /** A socket option of the TCP connection below; lets tests check what reached it. */
+    <T> T socketOption(SocketOption<T> name) throws IOException {
+        return tcp.option(name);
     }
 
     @Override

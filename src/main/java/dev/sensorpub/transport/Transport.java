@@ -57,6 +57,16 @@ public interface Transport extends AutoCloseable {
         LockSupport.parkNanos(this, nanos);
     }
 
+    /**
+     * Whether the kernel may hold a small write while earlier bytes of ours are unacknowledged, to
+     * send it with what follows in one segment (Nagle's algorithm). Off on every new connection: on
+     * a fast link each write leaves at once, which the answer pause relies on. On a thin link a
+     * segment costs more header bytes than a reading, and holding writes until the broker's answer
+     * arrives puts all the readings of one round trip into one segment. Applies to the open
+     * connection; the caller sets it only when its decision changes.
+     */
+    void coalesceSmallWrites(boolean coalesce) throws IOException;
+
     boolean isOpen();
 
     /** From any thread: makes a pending or the next {@link #await} return at once. */

@@ -29,6 +29,8 @@ final class ScriptedTransport implements Transport {
     int readsWithData;
     /** Whether the last {@link #await} asked to wake when the socket can take bytes. */
     boolean lastAwaitWantedWrite;
+    /** Every {@link #coalesceSmallWrites} call, in order, on every connection. */
+    final java.util.List<Boolean> coalesceCalls = new java.util.ArrayList<>();
 
     /** The next read sees the end of the stream. */
     void brokerCloses() {
@@ -57,6 +59,11 @@ final class ScriptedTransport implements Transport {
         toClient = new ByteArrayOutputStream();
         fromClient = new ByteArrayOutputStream();
         delivered = 0;
+    }
+
+    @Override
+    public void coalesceSmallWrites(boolean coalesce) {
+        coalesceCalls.add(coalesce);
     }
 
     @Override

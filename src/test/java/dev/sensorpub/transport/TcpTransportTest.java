@@ -63,6 +63,32 @@ class TcpTransportTest {
     }
 
     @Test
+    void coalescingSmallWritesTurnsNaglesAlgorithmOnForThisConnectionOnly() throws IOException {
+        try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
+            Endpoint endpoint = Endpoint.parse("tcp://127.0.0.1:" + echo.port());
+            Drive.open(transport, endpoint, 5_000);
+            transport.coalesceSmallWrites(true);
+            assertFalse(transport.option(StandardSocketOptions.TCP_NODELAY), "Nagle on");
+            assertArrayEquals(new byte[] {7, 8}, Drive.exchange(transport, new byte[] {7, 8}, 2, 5_000));
+            transport.coalesceSmallWrites(false);
+            assertTrue(transport.option(StandardSocketOptions.TCP_NODELAY), "Nagle off again");
+            transport.coalesceSmallWrites(true);
+            Drive.open(transport, endpoint, 5_000);
+            assertTrue(transport.option(StandardSocketOptions.TCP_NODELAY), "a new connection starts without it");
+            transport.coalesceSmallWrites(true);
+            assertFalse(transport.option(StandardSocketOptions.TCP_NODELAY), "and can have it again");
+        }
+    }
+
+    @Test
+    void coalescingNeedsAnOpenConnection() {
+        try (TcpTransport transport = new TcpTransport()) {
+            IOException e = assertThrows(IOException.class, () -> transport.coalesceSmallWrites(true));
+            assertEquals("transport is closed", e.getMessage());
+        }
+    }
+
+    @Test
     void aRefusedConnectNamesHostAndPort() throws IOException {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -12,6 +12,7 @@ import dev.sensorpub.testing.RawPackets;
 import dev.sensorpub.testing.ScriptedBroker;
 import dev.sensorpub.testing.TestPki;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Random;
@@ -73,6 +74,18 @@ class TlsTransportTest {
         try (TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             connectAndGetConnack(transport, localhost(broker));
             assertEquals("TLSv1.3", transport.protocol());
+        }
+    }
+
+    @Test
+    void coalescingSmallWritesReachesTheSocketUnderTls() throws IOException {
+        try (TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
+            connectAndGetConnack(transport, localhost(broker));
+            assertTrue(transport.socketOption(StandardSocketOptions.TCP_NODELAY), "off after the handshake");
+            transport.coalesceSmallWrites(true);
+            assertFalse(transport.socketOption(StandardSocketOptions.TCP_NODELAY), "Nagle on below TLS");
+            assertArrayEquals(RawPackets.PINGRESP, Drive.exchange(transport, RawPackets.PINGREQ, 2, 10_000),
+                    "records still flow");
         }
     }
 
