@@ -103,4 +103,31 @@ class SessionCoalescingTest {
         assertEquals(2, s.socket.opens());
         assertEquals(List.of(true, true), s.socket.coalesceCalls, "the proof measured the link, not the connection");
     }
+
+    /**
+     * A slow source is not a thin link: one reading per 100 ms on a link that answers each
+     * PINGREQ within 1 ms fills half the proof budget in 3.4 s, and that proof is loaded.
+     */
+    @Test
+    void aSlowSourceOnAFastLinkKeepsEveryWriteLeavingAtOnce() {
+        ScriptedSession slow = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(30)); // the default: the quiet link's PINGREQ comes after 15 s
+        slow.connect(ScriptedSession.CONNACK);
+        long answered = 0;
+        for (int i = 0; i < 200; i++) {
+            slow.append("lab/beat", "123", 0);
+            slow.step(100);
+            long asked = slow.written().stream().filter(p -> p.equals("PINGREQ")).count();
+            if (asked > answered) {
+                answered = asked;
+                slow.clock.advanceMillis(1);
+                slow.socket.deliver(PINGRESP);
+                slow.step(0);
+            }
+        }
+        assertTrue(answered >= 5, "proofs were asked and answered: " + answered);
+        // Each proof came once half the budget (35 readings, 525 bytes) was unproven: loaded.
+        assertTrue(slow.queue.counters().queuedMessages() < 35, "proven up to the last proof");
+        assertEquals(List.of(), slow.socket.coalesceCalls, "never asked");
+    }
 }
