@@ -37,4 +37,26 @@ class SessionQos0ProofBurstTest {
         assertTrue(publishes * READING_BYTES < Qos0Proofs.INITIAL_BUDGET_BYTES + READING_BYTES,
                 "at most one message past the budget: " + publishes);
     }
+
+    @Test
+    void theResendAfterAReconnectAsksOnceBehindAtMostTheFirstBudgetAndOneMessage() {
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 300; i++) {
+            s.append("lab/beat", "123", 0);
+        }
+        s.step(1);
+        s.socket.brokerCloses(); // the whole burst unproven
+        s.step(1);
+        s.connect(ScriptedSession.CONNACK);
+        s.run(5, 1);
+
+        List<String> w = s.written();
+        int ping = w.indexOf("PINGREQ");
+        assertTrue(ping > 0, "a proof was asked: " + w);
+        assertEquals(w.size() - 1, ping, "asked once, behind the whole resend");
+        long publishes = w.stream().filter(p -> p.startsWith("PUBLISH q0")).count();
+        assertTrue(publishes * READING_BYTES < Qos0Proofs.INITIAL_BUDGET_BYTES + READING_BYTES,
+                "a new connection starts from the first budget: " + publishes);
+        assertTrue(publishes * READING_BYTES >= Qos0Proofs.INITIAL_BUDGET_BYTES, "and fills it: " + publishes);
+    }
 }
