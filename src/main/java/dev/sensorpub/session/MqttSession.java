@@ -413,6 +413,9 @@ public final class MqttSession implements AutoCloseable {
         boolean drained = isDrained();
         if (link.state() == LinkState.CONNECTED) {
             try {
+                // The QoS 1 status and DISCONNECT must not wait for an acknowledgement of what is
+                // on the wire: the socket is closed right after the kernel takes them.
+                link.coalesceSmallWrites(false);
                 if (statusTopic != null) {
                     outbound.publishStatus(statusTopic, OFFLINE, now);
                 }

@@ -146,7 +146,7 @@ final class OutboundDelivery {
 
     /** How long a kilobyte of QoS 0 took to cross the link on the last loaded proof, or 0 before one. */
     long qos0MillisPerKilobyte() {
-        return qos0Proofs.millisPerKilobyte();
+        return qos0Proofs.answerMillisPerKilobyte();
     }
 
     /** How long the unproven QoS 0 bytes need to cross the link, as the last proof measured it. */

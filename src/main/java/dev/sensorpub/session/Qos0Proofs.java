@@ -45,6 +45,12 @@ final class Qos0Proofs {
      * one. Kept across connections: it measures the link, not the connection.
      */
     private long millisPerKilobyte;
+    /**
+     * The same, timed from the write of the newest proven message instead of the oldest: what
+     * the link took, not how long a slow source took to write half the budget (a reading every
+     * 100 ms on a link answering in 1 ms: 6.6 s per kilobyte from the oldest, 1 ms from the newest).
+     */
+    private long answerMillisPerKilobyte;
 
     Qos0Proofs(int capacity, long maxBytes) {
         if (capacity < 1 || maxBytes < 1) {
@@ -81,9 +87,11 @@ final class Qos0Proofs {
             return;
         }
         long oldestWrittenAt = writtenAtMillis[(int) (proven % ring.length)];
+        long newestWrittenAt = oldestWrittenAt;
         long bytes = 0;
         while (hasProvenUpTo(mark)) {
             bytes += sizes[(int) (proven % ring.length)];
+            newestWrittenAt = writtenAtMillis[(int) (proven % ring.length)];
             confirmed.confirm(takeProven());
         }
         long tookMillis = Math.max(1, nowMillis - oldestWrittenAt);
@@ -95,6 +103,7 @@ final class Qos0Proofs {
             return;
         }
         millisPerKilobyte = tookMillis * 1024 / bytes;
+        answerMillisPerKilobyte = Math.max(1, nowMillis - newestWrittenAt) * 1024 / bytes;
         // At most half again per proof: the first loaded proof on a new connection still rides
         // the shaper's burst (525 bytes in 212 ms at 8 kbit/s), and must cost one small step.
         long next = Math.min(crossed, budgetBytes + budgetBytes / 2);
@@ -115,9 +124,12 @@ final class Qos0Proofs {
         return millisPerKilobyte == 0 ? Long.MAX_VALUE : unprovenBytes * millisPerKilobyte / 1024;
     }
 
-    /** How long a kilobyte took from write to proof on the last loaded proof, or 0 before one. */
-    long millisPerKilobyte() {
-        return millisPerKilobyte;
+    /**
+     * How long a kilobyte took on the last loaded proof from the write of its newest message to
+     * the answer, or 0 before one: the link's pace, not the source's (see the field).
+     */
+    long answerMillisPerKilobyte() {
+        return answerMillisPerKilobyte;
     }
 
     /** Where proven sequences go. */

@@ -117,4 +117,22 @@ class Qos0ProofsTest {
         p.clear();
         assertEquals(Qos0Proofs.INITIAL_BUDGET_BYTES, p.budgetBytes());
     }
+
+    @Test
+    void theLinksPaceIsTimedFromTheNewestProvenWriteNotFromASlowSourcesFirst() {
+        Qos0Proofs trickle = new Qos0Proofs(4096, 64 * 1024);
+        for (int i = 0; i < 35; i++) {
+            trickle.written(i, 15, i * 100L); // one reading per 100 ms, 525 bytes: half the budget
+        }
+        trickle.prove(trickle.writtenCount(), 3_401, 1_000, s -> { });
+        assertEquals(1, trickle.answerMillisPerKilobyte(), "answered 1 ms after the last write");
+        assertTrue(trickle.budgetBytes() >= Qos0Proofs.MIN_BUDGET_BYTES);
+
+        Qos0Proofs burst = new Qos0Proofs(4096, 64 * 1024);
+        for (int i = 0; i < 35; i++) {
+            burst.written(i, 15, 0); // the same bytes written at once
+        }
+        burst.prove(burst.writtenCount(), 210, 1_000, s -> { });
+        assertEquals(210 * 1024 / 525, burst.answerMillisPerKilobyte(), "an 8 kbit/s link");
+    }
 }

@@ -31,6 +31,8 @@ final class ScriptedTransport implements Transport {
     boolean lastAwaitWantedWrite;
     /** Every {@link #coalesceSmallWrites} call, in order, on every connection. */
     final java.util.List<Boolean> coalesceCalls = new java.util.ArrayList<>();
+    /** For each {@link #coalesceCalls} entry: how many bytes the current connection had taken before it. */
+    final java.util.List<Integer> coalescedAfterBytes = new java.util.ArrayList<>();
 
     /** The next read sees the end of the stream. */
     void brokerCloses() {
@@ -64,6 +66,7 @@ final class ScriptedTransport implements Transport {
     @Override
     public void coalesceSmallWrites(boolean coalesce) {
         coalesceCalls.add(coalesce);
+        coalescedAfterBytes.add(fromClient.size());
     }
 
     @Override

@@ -103,4 +103,72 @@ class SessionCoalescingTest {
         assertEquals(2, s.socket.opens());
         assertEquals(List.of(true, true), s.socket.coalesceCalls, "the proof measured the link, not the connection");
     }
+
+    /**
+     * A slow source is not a thin link: one reading per 100 ms on a link that answers each
+     * PINGREQ within 1 ms fills half the proof budget in 3.4 s, and that proof is loaded.
+     */
+    @Test
+    void aSlowSourceOnAFastLinkKeepsEveryWriteLeavingAtOnce() {
+        ScriptedSession slow = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(30)); // the default: the quiet link's PINGREQ comes after 15 s
+        slow.connect(ScriptedSession.CONNACK);
+        long answered = 0;
+        for (int i = 0; i < 200; i++) {
+            slow.append("lab/beat", "123", 0);
+            slow.step(100);
+            long asked = slow.written().stream().filter(p -> p.equals("PINGREQ")).count();
+            if (asked > answered) {
+                answered = asked;
+                slow.clock.advanceMillis(1);
+                slow.socket.deliver(PINGRESP);
+                slow.step(0);
+            }
+        }
+        assertTrue(answered >= 5, "proofs were asked and answered: " + answered);
+        // Each proof came once half the budget (35 readings, 525 bytes) was unproven: loaded.
+        assertTrue(slow.queue.counters().queuedMessages() < 35, "proven up to the last proof");
+        assertEquals(List.of(), slow.socket.coalesceCalls, "never asked");
+    }
+
+    @Test
+    void aQos1PublishNeverReachesTheSocketWhileSmallWritesAreJoined() {
+        s.connect(ScriptedSession.CONNACK);
+        qos0ProvenAfter(35, 300);
+        int before = s.socket.written().length;
+        s.append("lab/beat", "2", 1);
+        s.step(1);
+        assertEquals("PUBLISH q1 id=1 lab/beat 2", s.written().get(s.written().size() - 1));
+        assertEquals(List.of(true, false), s.socket.coalesceCalls);
+        assertEquals(before, s.socket.coalescedAfterBytes.get(1), "turned off before the PUBLISH was written");
+    }
+
+    @Test
+    void theOfflineStatusAndDisconnectAtShutdownLeaveAtOnceOnAThinLink() {
+        ScriptedSession thin = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(5).statusTopic("lab/status"));
+        thin.connect(ScriptedSession.CONNACK);
+        thin.socket.deliver(new byte[] {0x40, 0x02, 0x00, 0x01}); // PUBACK 1: the "online" status
+        for (int i = 0; i < 35; i++) {
+            thin.append("lab/beat", "123", 0);
+        }
+        thin.step(1);
+        assertTrue(thin.written().contains("PINGREQ"), "a proof was asked: " + thin.written());
+        thin.clock.advanceMillis(300); // 525 bytes in 300 ms: a thin link
+        thin.socket.deliver(PINGRESP);
+        thin.step(0);
+        thin.append("lab/beat", "4", 0);
+        thin.step(1);
+        assertEquals(List.of(true), thin.socket.coalesceCalls, "joined while only QoS 0 flows");
+        int before = thin.socket.written().length;
+
+        thin.session.drainAndDisconnect(0);
+
+        List<String> w = thin.written();
+        assertEquals("DISCONNECT", w.get(w.size() - 1));
+        assertTrue(w.get(w.size() - 2).startsWith("PUBLISH q1") && w.get(w.size() - 2).endsWith("lab/status offline"),
+                "the offline status went out: " + w);
+        assertEquals(List.of(true, false), thin.socket.coalesceCalls, "the QoS 1 status and DISCONNECT leave at once");
+        assertEquals(before, thin.socket.coalescedAfterBytes.get(1), "turned off before they were written");
+    }
 }
