@@ -133,13 +133,7 @@ class SessionThinLinkTest {
      */
     @Test
     void aProofIsAskedBehindTheWholeBurstSoItsAnswerProvesAllOfIt() {
-        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .keepAliveSeconds(5));
-        s.connect(CONNACK);
-        for (int i = 0; i < 200; i++) {
-            s.append("lab/beat", "123", 0); // 15-byte PUBLISH packets
-        }
-        s.step(1);
+        ScriptedSession s = firstBurstOf200Readings();
         List<String> burst = s.written().subList(1, s.written().size()); // after the CONNECT
         assertEquals(burst.size() - 1, burst.indexOf("PINGREQ"), "the PINGREQ closes the burst of " + burst.size());
         assertEquals(1, pings(s));
@@ -164,13 +158,7 @@ class SessionThinLinkTest {
      */
     @Test
     void aPingBehindBytesTheLinkNeedsTimeToCrossIsNotOverdueBeforeTheyCouldHaveCrossed() {
-        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .keepAliveSeconds(5));
-        s.connect(CONNACK);
-        for (int i = 0; i < 200; i++) {
-            s.append("lab/beat", "123", 0); // 15-byte PUBLISH packets
-        }
-        s.step(1);
+        ScriptedSession s = firstBurstOf200Readings();
         assertEquals(1, pings(s), "asked for a proof behind the first 1 KB");
         s.run(140, 10);
         s.socket.deliver(PINGRESP);
@@ -194,13 +182,7 @@ class SessionThinLinkTest {
      */
     @Test
     void aProofDelayedByATcpResendIsNotAFalseDeadLink() {
-        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .keepAliveSeconds(5));
-        s.connect(CONNACK);
-        for (int i = 0; i < 200; i++) {
-            s.append("lab/beat", "123", 0);
-        }
-        s.step(1);
+        ScriptedSession s = firstBurstOf200Readings();
         s.run(21, 10);
         s.socket.deliver(PINGRESP);
         s.step(1);
@@ -223,13 +205,7 @@ class SessionThinLinkTest {
      */
     @Test
     void aPingBehindABacklogIsDeadAfterTwoKeepAlivesOfSilenceWhenTheLastAnswerWasSlow() {
-        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
-                .keepAliveSeconds(5));
-        s.connect(CONNACK);
-        for (int i = 0; i < 200; i++) {
-            s.append("lab/beat", "123", 0);
-        }
-        s.step(1);
+        ScriptedSession s = firstBurstOf200Readings();
         s.run(240, 10); // a slow first proof: 2.4 s for the half kilobyte the next PINGREQ is behind
         s.socket.deliver(PINGRESP);
         s.step(1);
@@ -243,6 +219,21 @@ class SessionThinLinkTest {
         long after = s.clock.monotonicMillis() - askedAt;
         assertTrue(after >= 9_800 && after <= 9_920,
                 "dead 5 s + twice the 2.4 s answer after the last packet: " + after + " ms");
+    }
+
+    /**
+     * A session at keep alive 5 s with 200 QoS 0 readings queued (15-byte PUBLISH packets) and
+     * its first burst written: the link lab's backlog after an outage.
+     */
+    private static ScriptedSession firstBurstOf200Readings() {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .keepAliveSeconds(5));
+        s.connect(CONNACK);
+        for (int i = 0; i < 200; i++) {
+            s.append("lab/beat", "123", 0);
+        }
+        s.step(1);
+        return s;
     }
 
     private static int pings(ScriptedSession s) {
