@@ -42,8 +42,6 @@ public final class TcpTransport implements Transport {
     private boolean readDrained;
     /** The last write came back short: the next one returns 0 without asking the kernel. */
     private boolean writeFull;
-    /** Whether Nagle's algorithm is on for this connection (TCP_NODELAY off). */
-    private boolean coalescing;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -191,11 +189,7 @@ public final class TcpTransport implements Transport {
 
     @Override
     public void coalesceSmallWrites(boolean coalesce) throws IOException {
-        SocketChannel c = liveChannel();
-        if (coalesce != coalescing) {
-            c.setOption(StandardSocketOptions.TCP_NODELAY, !coalesce);
-            coalescing = coalesce;
-        }
+        liveChannel().setOption(StandardSocketOptions.TCP_NODELAY, !coalesce);
     }
 
     @Override
@@ -222,7 +216,6 @@ public final class TcpTransport implements Transport {
         connected = false;
         readDrained = false;
         writeFull = false;
-        coalescing = false;
         key = null;
         if (channel != null) {
             try {
