@@ -124,7 +124,19 @@ public final class MqttSession implements AutoCloseable {
         this.windowTimeoutMillis = 2_000L * settings.keepAliveSeconds;
         this.answerPause = new AnswerPause(settings.inflightWindow);
         this.window = settings.inflightWindow;
-        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
+        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out, new KeepAlive.TcpAcks() {
+            @Override
+            public long acknowledgedBytes() {
+                Transport t = link.transport();
+                return t == null || link.state() != LinkState.CONNECTED ? -1 : t.acknowledgedBytes();
+            }
+
+            @Override
+            public int resendTimeouts() {
+                Transport t = link.transport();
+                return t == null ? -1 : t.resendTimeouts();
+            }
+        });
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
                 warnings, keepAlive.answerTimeoutMillis() / 3, lane, this::requestProof);
