@@ -323,8 +323,10 @@ final class KeepAlive {
             if (pingOnWire) {
                 long due = Math.max(pingSentAtMillis + pingAnswerWindowMillis, lastReadMillis + pingSilenceMillis);
                 if (ackedAtLook >= 0 && ackedAtLook < pingEndOffset) {
-                    // Held off: each look decides again, until the cap.
-                    due = Math.max(due, lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
+                    // Held off as the last look allows (see stillCrossing); each look decides again.
+                    long cap = lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis;
+                    due = Math.max(due, resendTimeoutsAtLook == 0 ? cap
+                            : Math.min(ackMovedAtMillis + keepAliveMillis, cap));
                 }
                 if (!out.hasUnwritten()) {
                     due = Math.min(due, lastWriteMillis + answerTimeoutMillis);
