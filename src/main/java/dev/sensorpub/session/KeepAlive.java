@@ -9,9 +9,9 @@ import dev.sensorpub.codec.PacketEncoder;
  * <p>Invariants a reader can check here:
  * <ul>
  *   <li>At most one PINGREQ asking for an answer is outstanding; a PINGRESP that answers none
- *       proves nothing. While it waits on the wire with nothing else to write, a PINGREQ goes
- *       out each half keep alive for the broker's keep alive only; their answers come after its
- *       own and prove nothing.</li>
+ *       proves nothing. While it waits on the wire, a PINGREQ goes out each half keep alive for
+ *       the broker's keep alive only, at once even where the socket holds small writes; their
+ *       answers come after its own and prove nothing.</li>
  *   <li>A PINGREQ carries the QoS 0 proof mark of the moment it was queued: its answer proves
  *       every QoS 0 message written before it (TCP keeps order).</li>
  *   <li>The answer timer of a PINGREQ starts when the socket took its last byte, never when it
@@ -107,6 +107,8 @@ final class KeepAlive {
     private int staleAnswers;
     /** Send-buffer offset the last such PINGREQ ends at: until the socket took it, it must not wait (Nagle). */
     private long keepingPingEndOffset;
+    /** When the last such PINGREQ was queued. */
+    private long keepingPingAtMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
         this(keepAliveSeconds, out, TcpAcks.UNKNOWN);
@@ -196,6 +198,7 @@ final class KeepAlive {
             if (keepingPingDue(nowMillis)) {
                 out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
                 keepingPingEndOffset = out.committed();
+                keepingPingAtMillis = nowMillis;
                 keepingPings++;
             }
             return null;
@@ -266,14 +269,17 @@ final class KeepAlive {
 
     /**
      * Whether to write a PINGREQ for the broker's sake while the outstanding one waits on the
-     * wire with nothing else to send (QoS 0 waiting for its proof): the broker drops a client it
-     * has heard nothing from for 1.5 keep alives, and what the socket takes may reach it seconds
-     * later. In the link lab a lost PINGRESP, resent by the broker's TCP 2.8 s later, left the
-     * agent silent for 8 s and mosquitto closed the connection. One each half keep alive without
-     * a write, and only once the socket took everything before it.
+     * wire: the broker drops a client it has heard nothing from for 1.5 keep alives, and what
+     * the socket takes may reach it seconds later, or not at all before TCP resends a lost
+     * segment. In the link lab a lost PINGRESP, resent by the broker's TCP 2.8 s later, left the
+     * agent silent for 8 s (the QoS 0 budget full), and readings held by Nagle's algorithm behind
+     * two lost last segments waited for an 8.3 s retransmission timeout: both times mosquitto
+     * closed the connection. One each half keep alive from when the waiting PINGREQ left, only
+     * once the socket took everything before it.
      */
     private boolean keepingPingDue(long nowMillis) {
-        return pingOnWire && !out.hasUnwritten() && nowMillis - lastWriteMillis >= answerTimeoutMillis
+        long since = keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis;
+        return pingOnWire && !out.hasUnwritten() && nowMillis - since >= answerTimeoutMillis
                 && out.makeRoom(PacketEncoder.PINGREQ_SIZE);
     }
 
@@ -329,7 +335,8 @@ final class KeepAlive {
                             : Math.min(ackMovedAtMillis + keepAliveMillis, cap));
                 }
                 if (!out.hasUnwritten()) {
-                    due = Math.min(due, lastWriteMillis + answerTimeoutMillis);
+                    due = Math.min(due, (keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis)
+                            + answerTimeoutMillis);
                 }
                 return Math.min(due, nextLookMillis);
             }
