@@ -35,8 +35,9 @@ import dev.sensorpub.codec.PacketEncoder;
  *   <li>Where the kernel tells (Linux, plain TCP), an overdue PINGREQ the broker's TCP has not
  *       acknowledged yet is not dead while the bytes ahead of it are still being acknowledged
  *       (within the last keep alive) or TCP has not yet timed out a resend: it is provably
- *       still on its way. Never past 3 keep alives of silence. A black hole stops the
- *       acknowledgements; a PINGREQ the broker's TCP acknowledged is judged as above.</li>
+ *       still on its way; once acknowledged, for half a keep alive more, its answer one trip
+ *       behind. Never past 3 keep alives of silence. A black hole stops the acknowledgements;
+ *       a PINGREQ acknowledged long before the verdict is judged as above.</li>
  * </ul>
  */
 final class KeepAlive {
@@ -101,6 +102,8 @@ final class KeepAlive {
     private long ackMovedAtMillis;
     /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
     private int resendTimeoutsAtLook;
+    /** When a look first found the outstanding ping itself acknowledged, or {@link #NEVER}. */
+    private long pingAckedSeenAtMillis;
     /** PINGREQs written after the outstanding one only to keep the broker's keep alive; answered after it. */
     private int keepingPings;
     /** Answers still due to such PINGREQs of a ping already answered: they prove nothing. */
@@ -160,6 +163,7 @@ final class KeepAlive {
             pingSentAtMillis = nowMillis;
             ackedAtLook = -1;
             ackMovedAtMillis = NEVER;
+            pingAckedSeenAtMillis = NEVER;
             nextLookMillis = nowMillis + lookMillis;
         }
     }
@@ -248,6 +252,9 @@ final class KeepAlive {
         }
         ackedAtLook = acked;
         resendTimeoutsAtLook = acks.resendTimeouts();
+        if (acked >= pingEndOffset && pingAckedSeenAtMillis == NEVER) {
+            pingAckedSeenAtMillis = nowMillis;
+        }
         nextLookMillis = nowMillis + lookMillis;
     }
 
@@ -257,14 +264,25 @@ final class KeepAlive {
      * acknowledged more of the bytes ahead of it within the last keep alive, or TCP's
      * retransmission timer has not expired since the last acknowledgement (a resend from behind a
      * queue of several seconds, answered by the broker's duplicate acknowledgements, moves nothing
-     * until it lands: 5.4 s in the link lab). A black hole stops the acknowledgements at once and
-     * lets that timer expire; a broker that acknowledged the ping owes its answer. Never past
+     * until it lands: 5.4 s in the link lab). Once the broker's TCP acknowledged the ping, its
+     * answer is one trip behind: held off for the answer timeout after a look first saw that (in
+     * the lab the acknowledgement came alone and the PINGRESP 40 ms after it, behind a link
+     * declared dead in between). A black hole stops the acknowledgements at once and lets that
+     * timer expire; a proxy that acknowledges everything gets no more than before. Never past
      * {@link #MAX_SILENT_KEEP_ALIVES} keep alives of silence.
      */
     private boolean stillCrossing(long nowMillis) {
-        return ackedAtLook >= 0 && ackedAtLook < pingEndOffset
-                && (nowMillis - ackMovedAtMillis < keepAliveMillis || resendTimeoutsAtLook == 0)
-                && nowMillis - lastReadMillis < MAX_SILENT_KEEP_ALIVES * keepAliveMillis;
+        return heldUntil() > nowMillis;
+    }
+
+    /** Until when the last look holds a due verdict off (see {@link #stillCrossing}); {@link #NEVER} if not at all. */
+    private long heldUntil() {
+        if (ackedAtLook < 0) {
+            return NEVER;
+        }
+        long held = ackedAtLook >= pingEndOffset ? pingAckedSeenAtMillis + answerTimeoutMillis
+                : resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
+        return Math.min(held, lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
     }
 
     /**
@@ -328,12 +346,8 @@ final class KeepAlive {
         if (pingOutstanding) {
             if (pingOnWire) {
                 long due = Math.max(pingSentAtMillis + pingAnswerWindowMillis, lastReadMillis + pingSilenceMillis);
-                if (ackedAtLook >= 0 && ackedAtLook < pingEndOffset) {
-                    // Held off as the last look allows (see stillCrossing); each look decides again.
-                    long cap = lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis;
-                    due = Math.max(due, resendTimeoutsAtLook == 0 ? cap
-                            : Math.min(ackMovedAtMillis + keepAliveMillis, cap));
-                }
+                // Held off as the last look allows; each look decides again.
+                due = Math.max(due, heldUntil());
                 if (!out.hasUnwritten()) {
                     due = Math.min(due, (keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis)
                             + answerTimeoutMillis);

@@ -98,6 +98,34 @@ class SessionPingBehindResendTest {
     }
 
     /**
+     * The lab again: the resend landed after 10 s of silence, the broker's TCP acknowledged
+     * everything up to past the PINGREQ in one segment and sent the PINGRESP in the next (lost
+     * there, and resent). The answer is one trip behind: not dead when a look first sees the
+     * PINGREQ acknowledged, for half a keep alive.
+     */
+    @Test
+    void aPingJustAcknowledgedByTheBrokersTcpGetsHalfAKeepAliveForItsAnswer() {
+        s.socket.acknowledged = 0;
+        s.socket.resendTimeouts = 0;
+        s.connect(ScriptedSession.CONNACK);
+        int[] history = new int[30];
+        readings(3_000, 20, -1, history);
+        readings(7_000, 20, s.socket.acknowledged, history); // the hole: nothing more acknowledged
+        assertEquals(LinkState.CONNECTED, s.session.state(), "held off: TCP has not timed out its resend");
+        s.socket.acknowledged = s.socket.written().length; // the resend landed: all acknowledged
+        for (int i = 0; i < 20; i++) { // 2 s: the PINGRESP lost, TCP resends it
+            s.append("pi/t", "r", 0);
+            s.step(100);
+            s.socket.acknowledged = s.socket.written().length;
+        }
+        assertEquals(LinkState.CONNECTED, s.session.state(), "its answer is on its way");
+        s.socket.deliver(PINGRESP);
+        s.step(100);
+        assertEquals(LinkState.CONNECTED, s.session.state());
+        assertEquals(0, s.session.counters().deadLinksDetected);
+    }
+
+    /**
      * The same link going black: the acknowledgements stop with it and TCP's retransmission timer
      * expires (here 2 s later): dead within a keep alive (and a look) of the last acknowledgement.
      */
