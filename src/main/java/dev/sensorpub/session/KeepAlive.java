@@ -266,8 +266,8 @@ final class KeepAlive {
      * queue of several seconds, answered by the broker's duplicate acknowledgements, moves nothing
      * until it lands: 5.4 s in the link lab). Once the broker's TCP acknowledged the ping, its
      * answer is one trip behind: held off for the answer timeout after a look first saw that (in
-     * the lab the acknowledgement came alone and the PINGRESP 40 ms after it, behind a link
-     * declared dead in between). A black hole stops the acknowledgements at once and lets that
+     * the lab a look saw the acknowledgement alone after 10.5 s of silence and the link was
+     * declared dead at once; the PINGRESP left the shaper 33 ms after it). A black hole stops the acknowledgements at once and lets that
      * timer expire; a proxy that acknowledges everything gets no more than before. Never past
      * {@link #MAX_SILENT_KEEP_ALIVES} keep alives of silence.
      */
