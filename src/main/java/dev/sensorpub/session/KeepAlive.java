@@ -36,7 +36,7 @@ import dev.sensorpub.codec.PacketEncoder;
  *       acknowledged yet is not dead while the bytes ahead of it are still being acknowledged
  *       (within the last keep alive) or TCP has not yet timed out a resend: it is provably
  *       still on its way; once acknowledged, for half a keep alive more, its answer one trip
- *       behind. Never past 3 keep alives of silence. A black hole stops the acknowledgements;
+ *       behind (only if a look saw it still crossing). Never past 3 keep alives of silence. A black hole stops the acknowledgements;
  *       a PINGREQ acknowledged long before the verdict is judged as above.</li>
  * </ul>
  */
@@ -102,7 +102,7 @@ final class KeepAlive {
     private long ackMovedAtMillis;
     /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
     private int resendTimeoutsAtLook;
-    /** When a look first found the outstanding ping itself acknowledged, or {@link #NEVER}. */
+    /** When a look first found the outstanding ping acknowledged after one had seen it crossing, or {@link #NEVER}. */
     private long pingAckedSeenAtMillis;
     /** PINGREQs written after the outstanding one only to keep the broker's keep alive; answered after it. */
     private int keepingPings;
@@ -250,11 +250,14 @@ final class KeepAlive {
         if (ackedAtLook >= 0 && acked > ackedAtLook) {
             ackMovedAtMillis = nowMillis;
         }
-        ackedAtLook = acked;
-        resendTimeoutsAtLook = acks.resendTimeouts();
-        if (acked >= pingEndOffset && pingAckedSeenAtMillis == NEVER) {
+        // Only a ping a look saw still crossing gets time for its answer once acknowledged: one
+        // acknowledged at the first look (an idle link, a proxy that acknowledges everything)
+        // is judged as without the kernel.
+        if (acked >= pingEndOffset && ackedAtLook >= 0 && ackedAtLook < pingEndOffset) {
             pingAckedSeenAtMillis = nowMillis;
         }
+        ackedAtLook = acked;
+        resendTimeoutsAtLook = acks.resendTimeouts();
         nextLookMillis = nowMillis + lookMillis;
     }
 

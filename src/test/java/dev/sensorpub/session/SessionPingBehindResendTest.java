@@ -126,6 +126,29 @@ class SessionPingBehindResendTest {
     }
 
     /**
+     * An idle link's PINGREQ (nothing else of ours awaits an answer) that the broker's TCP
+     * acknowledged by the first look: no time added, dead half a keep alive after it left, as
+     * without the kernel (a broker that reads and never answers; {@code SessionBadBrokerTest}).
+     */
+    @Test
+    void anIdlePingAcknowledgedByTheFirstLookIsDeadAfterTheAnswerTimeout() {
+        s.socket.acknowledged = 0;
+        s.socket.resendTimeouts = 0;
+        s.connect(ScriptedSession.CONNACK);
+        long pingAt = -1;
+        for (int i = 0; i < 200 && s.session.state() == LinkState.CONNECTED; i++) {
+            s.step(100);
+            s.socket.acknowledged = s.socket.written().length;
+            if (pingAt < 0 && pingEnd() > 0) {
+                pingAt = s.clock.monotonicMillis();
+            }
+        }
+        assertEquals(1, s.session.counters().deadLinksDetected);
+        long deadAfter = s.clock.monotonicMillis() - pingAt;
+        assertTrue(deadAfter >= 2_500 && deadAfter <= 2_600, "dead " + deadAfter + " ms after the PINGREQ left");
+    }
+
+    /**
      * The same link going black: the acknowledgements stop with it and TCP's retransmission timer
      * expires (here 2 s later): dead within a keep alive (and a look) of the last acknowledgement.
      */
