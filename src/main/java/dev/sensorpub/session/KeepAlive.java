@@ -8,7 +8,10 @@ import dev.sensorpub.codec.PacketEncoder;
  *
  * <p>Invariants a reader can check here:
  * <ul>
- *   <li>At most one PINGREQ is outstanding; a PINGRESP that answers none proves nothing.</li>
+ *   <li>At most one PINGREQ asking for an answer is outstanding; a PINGRESP that answers none
+ *       proves nothing. While it waits on the wire, a PINGREQ goes out each half keep alive for
+ *       the broker's keep alive only, at once even where the socket holds small writes; their
+ *       answers come after its own and prove nothing.</li>
  *   <li>A PINGREQ carries the QoS 0 proof mark of the moment it was queued: its answer proves
  *       every QoS 0 message written before it (TCP keeps order).</li>
  *   <li>The answer timer of a PINGREQ starts when the socket took its last byte, never when it
@@ -29,12 +32,46 @@ import dev.sensorpub.codec.PacketEncoder;
  *       (the lab's 8 kbit/s link with 5% loss answered such PINGREQs after up to 5.8 s, behind
  *       QoS 0 bytes estimated to cross in 0.3 to 2.9 s; at 16 kbit/s shared with 5% loss a QoS 2
  *       link was declared dead after 5 s of silence before the outage, 3 connects where 2 were due).</li>
+ *   <li>Where the kernel tells (Linux, plain TCP), an overdue PINGREQ the broker's TCP has not
+ *       acknowledged yet is not dead while the bytes ahead of it are still being acknowledged
+ *       (within the last keep alive) or TCP has not yet timed out a resend: it is provably
+ *       still on its way; once acknowledged, for half a keep alive more, its answer one trip
+ *       behind (only if a look saw it still crossing). Never past 3 keep alives of silence. A black hole stops the acknowledgements;
+ *       a PINGREQ acknowledged long before the verdict is judged as above.</li>
  * </ul>
  */
 final class KeepAlive {
+    /** What the kernel says of our bytes (see {@link dev.sensorpub.transport.Transport#acknowledgedBytes}). */
+    interface TcpAcks {
+        TcpAcks UNKNOWN = new TcpAcks() {
+            @Override
+            public long acknowledgedBytes() {
+                return -1;
+            }
+
+            @Override
+            public int resendTimeouts() {
+                return -1;
+            }
+        };
+
+        /** Bytes of this connection the broker's TCP acknowledged, or -1 if unknown. */
+        long acknowledgedBytes();
+
+        /** As of the last {@link #acknowledgedBytes()}: retransmission timeouts since the last acknowledgement, or -1. */
+        int resendTimeouts();
+    }
+
+    /** Silence after which a ping is dead however its bytes are still moving. */
+    private static final int MAX_SILENT_KEEP_ALIVES = 3;
+    private static final long NEVER = Long.MIN_VALUE / 2;
+
     private final long keepAliveMillis;
     private final long answerTimeoutMillis;
     private final SendBuffer out;
+    private final TcpAcks acks;
+    /** How often a slow ping looks at the kernel's acknowledgements. */
+    private final long lookMillis;
 
     private long lastReadMillis;
     private long lastWriteMillis;
@@ -57,11 +94,35 @@ final class KeepAlive {
     private long slowAnswerMillis;
     /** When {@link #slowAnswerMillis} was last measured or halved. */
     private long slowAnswerAtMillis;
+    /** The broker's TCP acknowledgements at the outstanding ping's last look, or -1 before one. */
+    private long ackedAtLook;
+    /** When the next look is due; {@link Long#MAX_VALUE} when the kernel does not tell. */
+    private long nextLookMillis;
+    /** When a look last found more of our bytes acknowledged than the one before, or {@link #NEVER}. */
+    private long ackMovedAtMillis;
+    /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
+    private int resendTimeoutsAtLook;
+    /** When a look first found the outstanding ping acknowledged after one had seen it crossing, or {@link #NEVER}. */
+    private long pingAckedSeenAtMillis;
+    /** PINGREQs written after the outstanding one only to keep the broker's keep alive; answered after it. */
+    private int keepingPings;
+    /** Answers still due to such PINGREQs of a ping already answered: they prove nothing. */
+    private int staleAnswers;
+    /** Send-buffer offset the last such PINGREQ ends at: until the socket took it, it must not wait (Nagle). */
+    private long keepingPingEndOffset;
+    /** When the last such PINGREQ was queued. */
+    private long keepingPingAtMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
+        this(keepAliveSeconds, out, TcpAcks.UNKNOWN);
+    }
+
+    KeepAlive(int keepAliveSeconds, SendBuffer out, TcpAcks acks) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
         this.answerTimeoutMillis = Math.max(500, keepAliveMillis / 2);
         this.out = out;
+        this.acks = acks;
+        this.lookMillis = Math.max(100, answerTimeoutMillis / 2);
     }
 
     /** How long a PINGREQ's answer may take once it left. */
@@ -73,11 +134,14 @@ final class KeepAlive {
     void reset(long nowMillis) {
         lastReadMillis = nowMillis;
         lastWriteMillis = nowMillis;
-        pingOutstanding = false;
+        cancelPing();
     }
 
     void cancelPing() {
         pingOutstanding = false;
+        keepingPings = 0;
+        staleAnswers = 0;
+        keepingPingEndOffset = 0;
     }
 
     /** Bytes arrived from the broker. */
@@ -97,6 +161,10 @@ final class KeepAlive {
         if (pingOutstanding && !pingOnWire && written >= pingEndOffset) {
             pingOnWire = true;
             pingSentAtMillis = nowMillis;
+            ackedAtLook = -1;
+            ackMovedAtMillis = NEVER;
+            pingAckedSeenAtMillis = NEVER;
+            nextLookMillis = nowMillis + lookMillis;
         }
     }
 
@@ -114,8 +182,11 @@ final class KeepAlive {
         ageSlowAnswer(nowMillis);
         if (pingOutstanding) {
             long quietFor = nowMillis - lastReadMillis;
+            if (pingOnWire) {
+                lookAtAcks(nowMillis);
+            }
             if (pingOnWire && nowMillis - pingSentAtMillis >= pingAnswerWindowMillis
-                    && quietFor >= pingSilenceMillis) {
+                    && quietFor >= pingSilenceMillis && !stillCrossing(nowMillis)) {
                 return "no answer from the broker for " + quietFor + " ms";
             }
             if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
@@ -127,6 +198,12 @@ final class KeepAlive {
             if (!pingOnWire && nowMillis - lastWriteMillis >= keepAliveMillis) {
                 return "the socket took nothing for " + (nowMillis - lastWriteMillis)
                         + " ms while the broker kept sending";
+            }
+            if (keepingPingDue(nowMillis)) {
+                out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));
+                keepingPingEndOffset = out.committed();
+                keepingPingAtMillis = nowMillis;
+                keepingPings++;
             }
             return null;
         }
@@ -157,12 +234,100 @@ final class KeepAlive {
         pingOnWire = false;
     }
 
+    /**
+     * While a ping waits for its answer, every {@link #lookMillis} from when it left: how many
+     * of our bytes the broker's TCP has acknowledged, and whether that grew since the last look.
+     */
+    private void lookAtAcks(long nowMillis) {
+        if (nowMillis < nextLookMillis) {
+            return;
+        }
+        long acked = acks.acknowledgedBytes();
+        if (acked < 0) {
+            nextLookMillis = Long.MAX_VALUE; // the kernel does not tell: decide on silence alone
+            return;
+        }
+        if (ackedAtLook >= 0 && acked > ackedAtLook) {
+            ackMovedAtMillis = nowMillis;
+        }
+        // Only a ping a look saw still crossing gets time for its answer once acknowledged: one
+        // acknowledged at the first look (an idle link, a proxy that acknowledges everything)
+        // is judged as without the kernel.
+        if (acked >= pingEndOffset && ackedAtLook >= 0 && ackedAtLook < pingEndOffset) {
+            pingAckedSeenAtMillis = nowMillis;
+        }
+        ackedAtLook = acked;
+        resendTimeoutsAtLook = acks.resendTimeouts();
+        nextLookMillis = nowMillis + lookMillis;
+    }
+
+    /**
+     * Whether the overdue ping provably is still on its way: the broker's TCP has not acknowledged
+     * it yet (it waits behind our own bytes, or behind a lost one TCP resends), and either
+     * acknowledged more of the bytes ahead of it within the last keep alive, or TCP's
+     * retransmission timer has not expired since the last acknowledgement (a resend from behind a
+     * queue of several seconds, answered by the broker's duplicate acknowledgements, moves nothing
+     * until it lands: 5.4 s in the link lab). Once the broker's TCP acknowledged the ping, its
+     * answer is one trip behind: held off for the answer timeout after a look first saw that (in
+     * the lab a look saw the acknowledgement alone after 10.5 s of silence and the link was
+     * declared dead at once; the PINGRESP left the shaper 33 ms after it). A black hole stops the acknowledgements at once and lets that
+     * timer expire; a proxy that acknowledges everything gets no more than before. Never past
+     * {@link #MAX_SILENT_KEEP_ALIVES} keep alives of silence.
+     */
+    private boolean stillCrossing(long nowMillis) {
+        return heldUntil() > nowMillis;
+    }
+
+    /** Until when the last look holds a due verdict off (see {@link #stillCrossing}); {@link #NEVER} if not at all. */
+    private long heldUntil() {
+        if (ackedAtLook < 0) {
+            return NEVER;
+        }
+        long held = ackedAtLook >= pingEndOffset ? pingAckedSeenAtMillis + answerTimeoutMillis
+                : resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
+        return Math.min(held, lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
+    }
+
+    /**
+     * Whether to write a PINGREQ for the broker's sake while the outstanding one waits on the
+     * wire: the broker drops a client it has heard nothing from for 1.5 keep alives, and what
+     * the socket takes may reach it seconds later, or not at all before TCP resends a lost
+     * segment. In the link lab a lost PINGRESP, resent by the broker's TCP 2.8 s later, left the
+     * agent silent for 8 s (the QoS 0 budget full), and readings held by Nagle's algorithm behind
+     * two lost last segments waited for an 8.3 s retransmission timeout: both times mosquitto
+     * closed the connection. One each half keep alive from when the waiting PINGREQ left, only
+     * once the socket took everything before it.
+     */
+    private boolean keepingPingDue(long nowMillis) {
+        long since = keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis;
+        return pingOnWire && !out.hasUnwritten() && nowMillis - since >= answerTimeoutMillis
+                && out.makeRoom(PacketEncoder.PINGREQ_SIZE);
+    }
+
+    /**
+     * Whether a PINGREQ for the broker's keep alive still waits for the socket: it must leave at
+     * once, not wait for the acknowledgement of what is ahead of it (Nagle's algorithm on a thin
+     * link). As a segment of its own it also makes the broker's TCP acknowledge again, which
+     * tells ours at once that a segment ahead of it was lost; otherwise a lost last segment waits
+     * for the retransmission timeout, 8.3 s in the link lab, and mosquitto closed the connection
+     * after 7.5 s.
+     */
+    boolean keepingPingWaiting() {
+        return keepingPings > 0 && out.written() < keepingPingEndOffset;
+    }
+
     /** A PINGRESP arrived: the proof mark it carries, or -1 if it answers no PINGREQ of ours. */
     long answered(long nowMillis) {
+        if (staleAnswers > 0) {
+            staleAnswers--;
+            return -1;
+        }
         if (!pingOutstanding) {
             return -1;
         }
         pingOutstanding = false;
+        staleAnswers = keepingPings;
+        keepingPings = 0;
         if (pingOnWire) {
             long took = nowMillis - pingSentAtMillis;
             slowAnswerMillis = Math.max(took, slowAnswerMillis - slowAnswerMillis / 4);
@@ -183,7 +348,14 @@ final class KeepAlive {
     long deadlineMillis(boolean somethingUnproven) {
         if (pingOutstanding) {
             if (pingOnWire) {
-                return Math.max(pingSentAtMillis + pingAnswerWindowMillis, lastReadMillis + pingSilenceMillis);
+                long due = Math.max(pingSentAtMillis + pingAnswerWindowMillis, lastReadMillis + pingSilenceMillis);
+                // Held off as the last look allows; each look decides again.
+                due = Math.max(due, heldUntil());
+                if (!out.hasUnwritten()) {
+                    due = Math.min(due, (keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis)
+                            + answerTimeoutMillis);
+                }
+                return Math.min(due, nextLookMillis);
             }
             return Math.min(Math.max(lastWriteMillis, lastReadMillis) + answerTimeoutMillis,
                     lastWriteMillis + keepAliveMillis);

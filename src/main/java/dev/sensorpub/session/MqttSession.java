@@ -124,7 +124,19 @@ public final class MqttSession implements AutoCloseable {
         this.windowTimeoutMillis = 2_000L * settings.keepAliveSeconds;
         this.answerPause = new AnswerPause(settings.inflightWindow);
         this.window = settings.inflightWindow;
-        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out);
+        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out, new KeepAlive.TcpAcks() {
+            @Override
+            public long acknowledgedBytes() {
+                Transport t = link.transport();
+                return t == null || link.state() != LinkState.CONNECTED ? -1 : t.acknowledgedBytes();
+            }
+
+            @Override
+            public int resendTimeouts() {
+                Transport t = link.transport();
+                return t == null ? -1 : t.resendTimeouts();
+            }
+        });
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
                 warnings, keepAlive.answerTimeoutMillis() / 3, lane, this::requestProof);
@@ -331,11 +343,12 @@ public final class MqttSession implements AutoCloseable {
      * sends it with what followed: QoS 0 readings leave in one segment per round trip. Not
      * while a QoS 1 or 2 message is in flight: its answers already clock our writes, and the
      * link lab's drains were slower with both sides holding writes back (QoS 2 at 8 kbit/s shared:
-     * 254 and 265 readings behind at the stop against 127 and 145).
+     * 254 and 265 readings behind at the stop against 127 and 145). Nor while a PINGREQ for the
+     * broker's keep alive waits to leave (see {@link KeepAlive#keepingPingWaiting}).
      */
     private void flushRefill(long nowMillis, long publishedBefore) throws IOException {
         link.coalesceSmallWrites(outbound.qos0MillisPerKilobyte() >= THIN_LINK_MILLIS_PER_KILOBYTE
-                && outbound.inflightCount() == 0);
+                && outbound.inflightCount() == 0 && !keepAlive.keepingPingWaiting());
         if (window > 1 && counters.published != publishedBefore && outbound.inflightCount() >= window
                 && answerPause.answersWithinAPause()) {
             link.flushHoldingLast(nowMillis);

@@ -42,6 +42,13 @@ public final class TcpTransport implements Transport {
     private boolean readDrained;
     /** The last write came back short: the next one returns 0 without asking the kernel. */
     private boolean writeFull;
+    /** Bytes the socket took on this connection. */
+    private long bytesWritten;
+    /** This connection's ports, once connected: how the kernel's tables name it. */
+    private int localPort = -1;
+    private int remotePort = -1;
+    /** As of the last {@link #acknowledgedBytes()}. */
+    private int resendTimeouts = -1;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -71,6 +78,9 @@ public final class TcpTransport implements Transport {
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             connected = channel.connect(address);
             key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            if (connected) {
+                learnPorts();
+            }
         } catch (IOException e) {
             close();
             throw connectFailure(endpoint, e);
@@ -94,8 +104,17 @@ public final class TcpTransport implements Transport {
         }
         if (connected) {
             key.interestOps(SelectionKey.OP_READ);
+            learnPorts();
         }
         return connected;
+    }
+
+    private void learnPorts() throws IOException {
+        if (channel.getLocalAddress() instanceof InetSocketAddress local
+                && channel.getRemoteAddress() instanceof InetSocketAddress remote) {
+            localPort = local.getPort();
+            remotePort = remote.getPort();
+        }
     }
 
     private static IOException connectFailure(Endpoint endpoint, IOException cause) {
@@ -132,6 +151,7 @@ public final class TcpTransport implements Transport {
         writeFull = n > 0 && src.hasRemaining();
         if (n > 0) {
             readDrained = false;
+            bytesWritten += n;
         }
         return n;
     }
@@ -192,6 +212,19 @@ public final class TcpTransport implements Transport {
         liveChannel().setOption(StandardSocketOptions.TCP_NODELAY, !coalesce);
     }
 
+    /** From the kernel's send queue on Linux (see {@link KernelSendQueue}); -1 elsewhere. */
+    @Override
+    public long acknowledgedBytes() {
+        KernelSendQueue.Entry entry = connected && localPort >= 0 ? KernelSendQueue.lookUp(localPort, remotePort) : null;
+        resendTimeouts = entry == null ? -1 : entry.timeouts();
+        return entry == null ? -1 : bytesWritten - entry.unacknowledged();
+    }
+
+    @Override
+    public int resendTimeouts() {
+        return resendTimeouts;
+    }
+
     @Override
     public boolean isOpen() {
         return channel != null && channel.isOpen();
@@ -216,6 +249,10 @@ public final class TcpTransport implements Transport {
         connected = false;
         readDrained = false;
         writeFull = false;
+        bytesWritten = 0;
+        localPort = -1;
+        remotePort = -1;
+        resendTimeouts = -1;
         key = null;
         if (channel != null) {
             try {

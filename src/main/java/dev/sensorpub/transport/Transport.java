@@ -67,6 +67,25 @@ public interface Transport extends AutoCloseable {
      */
     void coalesceSmallWrites(boolean coalesce) throws IOException;
 
+    /**
+     * How many of the bytes this connection's socket took the peer's TCP has acknowledged, or -1
+     * when the system does not tell (the default). It grows while the link carries our bytes,
+     * even while the broker's answers are lost and wait for TCP to resend them. It reads kernel
+     * state and may allocate: not for every message.
+     */
+    default long acknowledgedBytes() {
+        return -1;
+    }
+
+    /**
+     * As of the last {@link #acknowledgedBytes()}: how many times in a row TCP's retransmission
+     * timer expired since the peer last acknowledged new bytes (0 while it is within its normal
+     * schedule, however slow), or -1 when the system does not tell.
+     */
+    default int resendTimeouts() {
+        return -1;
+    }
+
     boolean isOpen();
 
     /** From any thread: makes a pending or the next {@link #await} return at once. */

@@ -40,6 +40,7 @@ public final class LinkRun {
         Path mapping = dir.resolve("mapping.properties");
         Files.write(mapping, s.mapping(), StandardCharsets.UTF_8);
         try (LinkLab lab = LinkLab.open(s.shape(), LinkScenario.TOPIC, dir)) {
+            startCapture(lab, dir);
             lab.startAgent(agentCommand.apply(mapping));
             Arrivals arrivals = lab.arrivals();
             StringBuilder note = new StringBuilder();
@@ -60,6 +61,9 @@ public final class LinkRun {
                 Thread.sleep(s.steadyMillis());
             }
             int exit = lab.stopAgent();
+            if (Boolean.getBoolean("linklab.capture")) {
+                Files.writeString(dir.resolve("broker.log"), lab.brokerLog(), StandardCharsets.UTF_8);
+            }
             long produced = produced(lab.agentLog());
             if (produced >= 0) {
                 arrivals.awaitPrefix((int) produced, STRAGGLER_MILLIS);
@@ -78,6 +82,23 @@ public final class LinkRun {
                     produced < 0 ? -1 : produced - delivered, arrivals.duplicates(), arrivals.outOfOrder(), lab.connectsOf(LinkScenario.CLIENT_ID).size(),
                     backlog, drainMillis, use, note.toString());
         }
+    }
+
+    /**
+     * With {@code -Dlinklab.capture=true}: a tcpdump of the shaped port (capture.pcap) and the
+     * kernel's view of the agent's socket every 100 ms (ss.log: unacknowledged bytes, RTO,
+     * retransmissions), to explain a run afterwards; mosquitto's log goes to broker.log when the
+     * agent has stopped. The capture stops when the lab closes.
+     */
+    private static void startCapture(LinkLab lab, Path dir) {
+        if (!Boolean.getBoolean("linklab.capture")) {
+            return;
+        }
+        lab.namespace().start(List.of("tcpdump", "-i", "lo", "-U", "-s", "0", "-w",
+                dir.resolve("capture.pcap").toString(), "tcp", "port", String.valueOf(LinkLab.BROKER_PORT)),
+                dir.resolve("tcpdump.log"));
+        lab.namespace().start(List.of("sh", "-c", "while :; do date +%s.%N; ss -tinoH dport = :"
+                + LinkLab.BROKER_PORT + "; sleep 0.1; done"), dir.resolve("ss.log"));
     }
 
     private static boolean awaitFirstArrival(LinkLab lab) throws InterruptedException {

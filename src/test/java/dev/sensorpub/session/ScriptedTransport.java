@@ -34,6 +34,11 @@ final class ScriptedTransport implements Transport {
     /** For each {@link #coalesceCalls} entry: how many bytes the current connection had taken before it. */
     final java.util.List<Integer> coalescedAfterBytes = new java.util.ArrayList<>();
 
+    /** What {@link #acknowledgedBytes} tells: the broker's TCP acknowledgements the test plays (-1: unknown). */
+    long acknowledged = -1;
+    /** What {@link #resendTimeouts} tells. */
+    int resendTimeouts = -1;
+
     /** The next read sees the end of the stream. */
     void brokerCloses() {
         closedByBroker = true;
@@ -61,6 +66,7 @@ final class ScriptedTransport implements Transport {
         toClient = new ByteArrayOutputStream();
         fromClient = new ByteArrayOutputStream();
         delivered = 0;
+        acknowledged = acknowledged < 0 ? -1 : 0;
     }
 
     @Override
@@ -118,6 +124,16 @@ final class ScriptedTransport implements Transport {
     @Override
     public void pause(long nanos) {
         waits.add("pause");
+    }
+
+    @Override
+    public long acknowledgedBytes() {
+        return acknowledged;
+    }
+
+    @Override
+    public int resendTimeouts() {
+        return resendTimeouts;
     }
 
     @Override

@@ -53,6 +53,34 @@ class TcpTransportTest {
         }
     }
 
+    /**
+     * The kernel acknowledges what reaches the peer's socket, read or not; on Linux the transport
+     * tells how much (the session's proof that a silent link still carries our bytes).
+     */
+    @Test
+    void tellsHowManyBytesThePeersTcpAcknowledgedOnLinux() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             TcpTransport transport = new TcpTransport()) {
+            assertEquals(-1, transport.acknowledgedBytes(), "not connected: unknown");
+            Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + server.getLocalPort()), 5_000);
+            try (Socket peer = server.accept()) { // never reads
+                Drive.writeAll(transport, ByteBuffer.wrap(new byte[300]), Drive.deadline(5_000));
+                long acked = -1;
+                for (int i = 0; i < LANDING_MILLIS / 10 && acked != 300; i++) {
+                    Thread.sleep(10);
+                    acked = transport.acknowledgedBytes();
+                }
+                if (System.getProperty("os.name").startsWith("Linux")) {
+                    assertEquals(300, acked, "all 300 bytes acknowledged by the peer's kernel");
+                } else {
+                    assertEquals(-1, acked, "no /proc/net/tcp: unknown");
+                }
+            }
+            transport.close();
+            assertEquals(-1, transport.acknowledgedBytes(), "closed: unknown");
+        }
+    }
+
     @Test
     void setsNoDelayAndKeepAlive() throws IOException {
         try (EchoServer echo = EchoServer.plain("127.0.0.1"); TcpTransport transport = new TcpTransport()) {
