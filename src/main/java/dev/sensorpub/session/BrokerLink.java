@@ -207,7 +207,11 @@ final class BrokerLink {
         events.linkUp(number, sessionPresent, nowMillis);
     }
 
-    /** This server did not give us a session: try the next one, backing off after a full round. */
+    /**
+     * This server did not give us a session: try the next one at once, backing off after a full
+     * round. A refusal that will not fix itself is a fact about this server only, so it makes the
+     * wait after the round the longest, but does not keep the next server waiting.
+     */
     private void connectFailed(long nowMillis, String reason, boolean permanent) {
         counters.connectFailures++;
         Endpoint failed = endpoints.current();
@@ -217,7 +221,7 @@ final class BrokerLink {
             backoff.jumpToMax();
         }
         boolean triedAll = endpoints.advance();
-        long delay = triedAll || permanent ? backoff.nextDelayMillis() : 0;
+        long delay = triedAll ? backoff.nextDelayMillis() : 0;
         reconnectAtMillis = nowMillis + delay;
         LOG.warn("connect to " + failed.hostAndPort() + " failed: " + reason
                 + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
