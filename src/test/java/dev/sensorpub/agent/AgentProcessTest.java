@@ -158,6 +158,41 @@ class AgentProcessTest {
         }
     }
 
+    @Test
+    void readingsQueuedUnderALongTopicAreDeliveredAfterTheirSensorIsRemoved() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.builder().create()) {
+            String queue = "queue.type = file";
+            String path = "queue.path = " + dir.resolve("spool");
+            // Longer than any message of the second run's mapping: its record limit is smaller.
+            String longTopic = "e2e/" + "l".repeat(4_000);
+            Path log1 = dir.resolve("run1.log");
+            Process first = startAgent(mapping(broker.url(), queue, path, "sensor.long.type = sim-counter",
+                    "sensor.long.topic = " + longTopic, "sensor.long.qos = 1", "sensor.long.interval = 50ms"), log1);
+            assertTrue(awaitLog(log1, "connect to", TIMEOUT), Files.readString(log1));
+            Thread.sleep(1_500);
+            first.destroy();
+            assertTrue(first.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
+            assertEquals(0, first.exitValue(), Files.readString(log1));
+            int produced = readingsOf("long", Files.readString(log1));
+            assertTrue(produced >= 10, "produced " + produced);
+
+            broker.start();
+            try (MosquittoSubscriber readings = MosquittoSubscriber.start(broker, longTopic, 1, null)) {
+                Path log2 = dir.resolve("run2.log");
+                startAgent(mapping(broker.url(), queue, path), log2);
+                List<String> got = readings.awaitMessages(produced, TIMEOUT);
+                Set<Integer> values = new TreeSet<>();
+                for (String line : got) {
+                    values.add(Integer.parseInt(line.substring(longTopic.length() + 1)));
+                }
+                for (int i = 0; i < produced; i++) {
+                    assertTrue(values.contains(i), "reading " + i + " of " + produced + " lost; got " + values
+                            + "\n" + Files.readString(log2));
+                }
+            }
+        }
+    }
+
     private static int readingsOf(String sensor, String log) {
         Matcher m = Pattern.compile("sensor " + sensor + ": (\\d+) readings").matcher(log);
         assertTrue(m.find(), log);
