@@ -119,8 +119,10 @@ final class Agent {
         this.queue = MessageQueues.open(config.queue(), maxMessageBytes, clock);
         this.sink = new QueueingSink(names, topics, formatters, qos, retain, maxAge, queue, clock);
         this.lane = new ControlLane(control.laneSlots(), maxMessageBytes);
-        this.session = new MqttSession(sessionSettings(config.mqtt(), maxMessageBytes, config.queue().flushRatePerSecond()),
-                queue, lane, controls, clock);
+        // A file queue may hold readings of an older mapping file with longer topics: they still go out.
+        int sessionMessageBytes = Math.max(maxMessageBytes, queue.largestRecoveredMessageBytes());
+        this.session = new MqttSession(sessionSettings(config.mqtt(), sessionMessageBytes,
+                config.queue().flushRatePerSecond()), queue, lane, controls, clock);
         controls.start(session, queue, lane);
         EventHandoff handoff = new EventHandoff(EVENT_HANDOFF_CAPACITY);
         handoff.onOffer(session::wakeup);

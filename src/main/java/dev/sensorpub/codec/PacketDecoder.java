@@ -270,8 +270,9 @@ public final class PacketDecoder {
                             + Integer.toHexString(flags) + ", expected 0x0");
                 }
             }
-            default -> throw new MqttProtocolException(PacketType.name(type)
-                    + " is not a packet a broker may send to a client");
+            // Short, as it goes into one log line with what happens next: a packet only a client
+            // sends, or a reserved type.
+            default -> throw new MqttProtocolException("sent " + PacketType.name(type));
         }
     }
 

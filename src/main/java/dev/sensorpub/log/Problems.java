@@ -15,6 +15,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -52,9 +53,9 @@ public final class Problems {
         for (int depth = 0; t != null && depth <= MAX_CAUSES; depth++) {
             String words = words(t);
             int last = parts.size() - 1;
-            if (last >= 0 && (words.isEmpty() || parts.get(last).contains(words))) {
-                // nothing new at this level ("connect failed: refused" caused by "refused")
-            } else if (last >= 0 && words.contains(parts.get(last))) {
+            if (last >= 0 && (words.isEmpty() || containsIgnoringCase(parts.get(last), words))) {
+                // nothing new at this level ("connect failed: connection refused" caused by "Connection refused")
+            } else if (last >= 0 && containsIgnoringCase(words, parts.get(last))) {
                 parts.set(last, words); // the level above only repeated this one
             } else if (!words.isEmpty()) {
                 parts.add(words);
@@ -74,6 +75,10 @@ public final class Problems {
             line.append(more ? (parts.size() > 1 ? "; ...)" : "...)") : ")");
         }
         return line.toString();
+    }
+
+    private static boolean containsIgnoringCase(String text, String part) {
+        return text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
     }
 
     /** For the stack traces printed on request only: the simple class name. */

@@ -92,6 +92,11 @@ public final class FileQueue implements MessageQueue {
         return (int) Math.min(capacityBytes, Math.max(MIN_FALLBACK_BYTES, capacityBytes / 8)) & -RecordFormat.ALIGNMENT;
     }
 
+    @Override
+    public int largestRecoveredMessageBytes() {
+        return ring.largestRecoveredMessageBytes();
+    }
+
     /** True while new messages live in memory because the file failed. */
     public boolean inMemoryFallback() {
         return inFallback;

@@ -40,6 +40,14 @@ final class FileRing extends RingQueue {
     static final String CHECKPOINT_FILE = "queue.checkpoint";
     /** Bytes read per step while scanning the ring at start-up, beyond the largest record. */
     private static final int SCAN_CHUNK = 64 * 1024;
+    /**
+     * The largest topic + payload recovered whatever today's record limit: the agent sizes that
+     * limit from today's mapping file, and a reading stored under a longer topic must still go
+     * out (the agent sizes the session for it, see {@link #largestRecoveredMessageBytes}). Real
+     * readings are far smaller (a topic, a number); the bound keeps a damaged length field from
+     * sizing the buffers. A larger record, if today's limit is smaller still, is skipped and counted.
+     */
+    static final int MAX_RECOVERED_MESSAGE_BYTES = 64 * 1024;
 
     private final Path file;
     private final StorageFile data;
@@ -47,11 +55,14 @@ final class FileRing extends RingQueue {
     /** Records are built and checked in heap buffers, so the encoding code sees one buffer type (stable JIT profile). */
     private final ByteBuffer writeView;
     private final byte[] writeArray;
-    private final ByteBuffer readView;
-    private final byte[] readArray;
+    /** Read buffers: made larger once at start-up if a recovered record needs it. */
+    private ByteBuffer readView;
+    private byte[] readArray;
     /** Direct buffers for the file, which would otherwise copy through a temporary one. */
     private final ByteBuffer writeBuffer;
-    private final ByteBuffer readBuffer;
+    private ByteBuffer readBuffer;
+    /** The largest stored length recovery reads and keeps (see {@link #MAX_RECOVERED_MESSAGE_BYTES}). */
+    private final int recoverableStored;
     private final CRC32C crc = new CRC32C();
     /** The ring's secret mixed into every record CRC ({@link RingHeader}); {@code null} in a file of an older version. */
     private byte[] salt;
@@ -81,6 +92,16 @@ final class FileRing extends RingQueue {
     private long lapLast;
     private long lapGaps;
     private long lapRecords;
+    /** Intact records kept by the last lap but too large to recover, the first and last of their sequences. */
+    private long lapTooLarge;
+    private long lapTooLargeFirst;
+    private long lapTooLargeLast;
+    /** The largest stored length the last lap kept. */
+    private int lapLargest;
+    /** The largest stored length among the records recovery kept. */
+    private int recoveredLargestStored;
+    /** The sequence of the record {@link #tooLargeAt} found. */
+    private long tooLargeSequence;
 
     private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
                      OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock,
@@ -99,6 +120,8 @@ final class FileRing extends RingQueue {
         this.writeView = ByteBuffer.wrap(writeArray);
         this.readArray = new byte[maxStored];
         this.readView = ByteBuffer.wrap(readArray);
+        this.recoverableStored = Math.max(maxStored, RecordFormat.storedLength(0,
+                Math.min(MAX_RECOVERED_MESSAGE_BYTES, capacity)));
         this.unreadable = new RateLimitedWarning(log, "queue file " + file + ": records skipped as unreadable",
                 10_000_000_000L);
     }
@@ -195,7 +218,7 @@ final class FileRing extends RingQueue {
     private static long olderRecords(Path file, StorageFile data, int size, int maxRecordBytes) throws IOException {
         FileRing older = new FileRing(file, data, null, size, 1, OverflowPolicy.DROP_OLDEST, maxRecordBytes,
                 new QueueCounters(), Clock.SYSTEM, null, 0);
-        older.window = ByteBuffer.allocate((int) Math.min(size, (long) older.readArray.length + SCAN_CHUNK));
+        older.window = ByteBuffer.allocate((int) Math.min(size, (long) older.recoverableStored + SCAN_CHUNK));
         older.lap(0, Long.MAX_VALUE, false);
         return older.lapRecords;
     }
@@ -258,7 +281,7 @@ final class FileRing extends RingQueue {
     }
 
     private void recover(boolean created, String readOnly) throws IOException {
-        window = ByteBuffer.allocate((int) Math.min(capacity, (long) readArray.length + SCAN_CHUNK));
+        window = ByteBuffer.allocate((int) Math.min(capacity, (long) recoverableStored + SCAN_CHUNK));
         windowStart = 0;
         windowEnd = 0;
         monotonicMinusWall = clock.monotonicMillis() - clock.epochMillis();
@@ -271,18 +294,34 @@ final class FileRing extends RingQueue {
                 + (older ? "; an older version's file: kept in its layout until all done" : "");
         lap(start, floor - 1, true);
         window = null;
+        recoveredLargestStored = lapLargest;
+        if (lapLargest > readArray.length) {
+            // Written under a larger record limit: still delivered, so read through buffers that hold it.
+            readArray = new byte[lapLargest];
+            readView = ByteBuffer.wrap(readArray);
+            readBuffer = ByteBuffer.allocateDirect(lapLargest);
+        }
         long next = Math.max(floor, lapHighest + 1);
         if (lapFirst == 0) {
             startAt(start, next);
+        } else if (next > nextSequence()) {
+            skipTo(next); // the records after the last one kept were too large to keep
         }
         counters.corruptSkipped += lapGaps;
         if (lapGaps > 0) {
             log.warn("queue file " + file + ": " + lapGaps + " damaged records skipped during recovery");
         }
-        if (known && lapFirst > floor) {
+        counters.rejectedTooLarge += lapTooLarge;
+        if (lapTooLarge > 0) {
+            log.warn("queue file " + file + ": " + lapTooLarge + " stored messages over "
+                    + (recoverableStored - RecordFormat.HEADER_BYTES) + " bytes skipped (sequences " + lapTooLargeFirst
+                    + " to " + lapTooLargeLast + ")");
+        }
+        long firstFound = lapTooLarge > 0 && (lapFirst == 0 || lapTooLargeFirst < lapFirst) ? lapTooLargeFirst : lapFirst;
+        if (known && firstFound > floor) {
             // Below the first record found nothing tells a damaged record from one confirmed or
             // dropped after the checkpoint was last written, so the line says both.
-            log.warn("queue file " + file + ": sequences " + floor + " to " + (lapFirst - 1)
+            log.warn("queue file " + file + ": sequences " + floor + " to " + (firstFound - 1)
                     + " not found (damaged, or done after the last checkpoint)");
         }
         log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
@@ -318,32 +357,42 @@ final class FileRing extends RingQueue {
         lapLast = 0;
         lapGaps = 0;
         lapRecords = 0;
+        lapTooLarge = 0;
+        lapLargest = 0;
         long kept = after;
         int at = start;
         for (long advanced = 0; advanced < capacity; ) {
-            // A record may not run past the ring's end, past one lap, or beyond what the read buffer holds
-            // (a record written under a larger record limit is skipped as damaged).
-            int room = (int) Math.min(Math.min(capacity - at, capacity - advanced), readArray.length);
-            int stored = intactAt(at, room);
+            // A record may not run past the ring's end or past one lap; one larger than recovery
+            // reads is checked by its CRC alone, then counted, not kept.
+            int span = (int) Math.min(capacity - at, capacity - advanced);
+            int stored = intactAt(at, Math.min(span, recoverableStored));
+            boolean tooLarge = stored == 0 && (stored = tooLargeAt(at, span)) > 0;
             int step = RecordFormat.ALIGNMENT;
             if (stored > 0) {
-                long sequence = RecordFormat.sequence(window, at - windowStart);
+                long sequence = tooLarge ? tooLargeSequence : RecordFormat.sequence(window, at - windowStart);
                 lapRecords++;
                 if (sequence > lapHighest) {
                     lapHighest = sequence;
                     lapHighestEnd = at + stored == capacity ? 0 : at + stored;
                 }
                 if (keep && sequence > kept) {
-                    if (lapFirst == 0) {
-                        lapFirst = sequence;
-                    } else {
+                    if (kept > after) {
                         lapGaps += sequence - kept - 1;
                     }
-                    // A capture time of an earlier run means nothing now: the stamp stays as written.
-                    remember(sequence, at, stored, ExpiryDeadlines.toMonotonic(RecordFormat.expiresAtMillis(window,
-                            at - windowStart), monotonicMinusWall), NO_STAMP, 0);
                     kept = sequence;
-                    lapLast = sequence;
+                    if (tooLarge) {
+                        lapTooLargeFirst = lapTooLarge++ == 0 ? sequence : lapTooLargeFirst;
+                        lapTooLargeLast = sequence;
+                    } else {
+                        if (lapFirst == 0) {
+                            lapFirst = sequence;
+                        }
+                        // A capture time of an earlier run means nothing now: the stamp stays as written.
+                        remember(sequence, at, stored, ExpiryDeadlines.toMonotonic(RecordFormat.expiresAtMillis(window,
+                                at - windowStart), monotonicMinusWall), NO_STAMP, 0);
+                        lapLast = sequence;
+                        lapLargest = Math.max(lapLargest, stored);
+                    }
                 }
                 step = stored;
             }
@@ -368,6 +417,48 @@ final class FileRing extends RingQueue {
         return stored > 0 && RecordFormat.sequence(window, at - windowStart) >= Long.MAX_VALUE - capacity ? 0 : stored;
     }
 
+    /**
+     * The stored length of an intact record at {@code at}, within {@code span} bytes, larger than
+     * recovery keeps (its sequence in {@link #tooLargeSequence}), or 0. Its CRC is computed
+     * through the window a chunk at a time, so the window is read afresh afterwards.
+     */
+    private int tooLargeAt(int at, int span) throws IOException {
+        if (span <= recoverableStored) {
+            return 0;
+        }
+        if (at < windowStart || at + RecordFormat.HEADER_BYTES > windowEnd) {
+            fillWindow(at);
+        }
+        int length = RecordFormat.headerLength(window, at - windowStart);
+        long sequence = RecordFormat.sequence(window, at - windowStart);
+        if (length == 0 || RecordFormat.align(length) <= recoverableStored || RecordFormat.align(length) > span
+                || sequence <= 0 || sequence >= Long.MAX_VALUE - capacity) {
+            return 0;
+        }
+        int expected = RecordFormat.storedCrc(window, at - windowStart);
+        crc.reset();
+        if (salt != null) {
+            crc.update(salt, 0, RecordFormat.SALT_BYTES);
+        }
+        long from = base + at + RecordFormat.CRC_FROM;
+        long end = base + at + length;
+        windowStart = 0;
+        windowEnd = 0;
+        while (from < end) {
+            window.clear().limit((int) Math.min(window.capacity(), end - from));
+            int read = data.read(window, from);
+            if (read <= 0) {
+                return 0;
+            }
+            window.flip();
+            crc.update(window);
+            from += read;
+        }
+        window.clear();
+        tooLargeSequence = sequence;
+        return (int) crc.getValue() == expected ? RecordFormat.align(length) : 0;
+    }
+
     private void fillWindow(int from) throws IOException {
         int length = Math.min(window.capacity(), capacity - from);
         Arrays.fill(window.array(), 0, window.capacity(), (byte) 0);
@@ -384,6 +475,11 @@ final class FileRing extends RingQueue {
 
     boolean broken() {
         return broken;
+    }
+
+    @Override
+    public int largestRecoveredMessageBytes() {
+        return Math.max(0, recoveredLargestStored - RecordFormat.HEADER_BYTES);
     }
 
     int unsyncedRecords() {

@@ -83,6 +83,15 @@ public interface MessageQueue extends AutoCloseable {
 
     QueueCounters counters();
 
+    /**
+     * At least the topic + payload of the largest message recovered from storage at start-up: a
+     * file written under an older configuration may hold messages above today's record limit, and
+     * whoever sends them must be able to carry them. 0 if nothing was recovered.
+     */
+    default int largestRecoveredMessageBytes() {
+        return 0;
+    }
+
     /** Makes everything appended so far durable now (file: write + fsync; memory: nothing). */
     void sync();
 

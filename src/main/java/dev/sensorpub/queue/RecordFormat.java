@@ -26,6 +26,8 @@ final class RecordFormat {
     static final int MAX_TOPIC_BYTES = 65_535;
     /** The bytes of the per-ring salt mixed into every CRC. */
     static final int SALT_BYTES = 8;
+    /** Where the bytes the CRC covers (after the salt) begin: every field after the CRC itself. */
+    static final int CRC_FROM = 8;
 
     private static final int LENGTH = 0;
     private static final int CRC = 4;
@@ -88,21 +90,40 @@ final class RecordFormat {
      */
     static int intactLength(ByteBuffer source, int at, long afterSequence, int maxStoredLength, CRC32C crc,
                             byte[] salt) {
-        if (maxStoredLength < HEADER_BYTES || source.get(at + MAGIC) != MAGIC_VALUE) {
+        if (maxStoredLength < HEADER_BYTES) {
+            return 0;
+        }
+        int length = headerLength(source, at);
+        if (length == 0 || align(length) > maxStoredLength || source.getLong(at + SEQUENCE) <= afterSequence
+                || checksum(source, at, length, crc, salt) != source.getInt(at + CRC)) {
+            return 0;
+        }
+        return align(length);
+    }
+
+    /**
+     * The length field of the record header at {@code at} (whose {@link #HEADER_BYTES} bytes
+     * {@code source} holds) if its fields agree with each other, else 0; the CRC is not checked.
+     */
+    static int headerLength(ByteBuffer source, int at) {
+        if (source.get(at + MAGIC) != MAGIC_VALUE) {
             return 0;
         }
         int length = source.getInt(at + LENGTH);
         int topicLength = source.getShort(at + TOPIC_LENGTH) & 0xFFFF;
         int payloadLength = source.getInt(at + PAYLOAD_LENGTH);
         int flags = source.get(at + FLAGS);
-        if (length < HEADER_BYTES || length > maxStoredLength || align(length) > maxStoredLength
-                || payloadLength < 0 || HEADER_BYTES + topicLength + payloadLength != length
-                || (flags & ~(RETAIN_FLAG | 3)) != 0 || (flags & 3) == 3
-                || source.getLong(at + SEQUENCE) <= afterSequence
-                || checksum(source, at, length, crc, salt) != source.getInt(at + CRC)) {
+        if (length < HEADER_BYTES || length > Integer.MAX_VALUE - ALIGNMENT || payloadLength < 0
+                || HEADER_BYTES + topicLength + payloadLength != length
+                || (flags & ~(RETAIN_FLAG | 3)) != 0 || (flags & 3) == 3) {
             return 0;
         }
-        return align(length);
+        return length;
+    }
+
+    /** The CRC written in the header at {@code at}. */
+    static int storedCrc(ByteBuffer source, int at) {
+        return source.getInt(at + CRC);
     }
 
     static long sequence(ByteBuffer source, int at) {

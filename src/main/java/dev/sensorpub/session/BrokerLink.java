@@ -192,9 +192,10 @@ final class BrokerLink {
         lastConnackCode = code;
         lastSessionPresent = packet.sessionPresent();
         if (code != ConnectReturnCode.ACCEPTED) {
-            boolean permanent = !ConnectReturnCode.isTransient(code);
-            connectFailed(nowMillis, ConnectReturnCode.describe(code)
-                    + (permanent ? " (will not fix itself: check the configuration)" : ""), permanent);
+            // "10.0.0.5:1883 refused: not authorized (5)": the words for each code, and what to do
+            // about the ones that will not fix themselves, are in the README's Troubleshooting.
+            connectFailed(nowMillis, endpoints.current().hostAndPort() + " " + ConnectReturnCode.describe(code),
+                    !ConnectReturnCode.isTransient(code));
             return;
         }
         boolean sessionPresent = packet.sessionPresent();
@@ -207,7 +208,11 @@ final class BrokerLink {
         events.linkUp(number, sessionPresent, nowMillis);
     }
 
-    /** This server did not give us a session: try the next one, backing off after a full round. */
+    /**
+     * This server did not give us a session: try the next one at once, backing off after a full
+     * round. A refusal that will not fix itself is a fact about this server only, so it makes the
+     * wait after the round the longest, but does not keep the next server waiting.
+     */
     private void connectFailed(long nowMillis, String reason, boolean permanent) {
         counters.connectFailures++;
         Endpoint failed = endpoints.current();
@@ -217,10 +222,11 @@ final class BrokerLink {
             backoff.jumpToMax();
         }
         boolean triedAll = endpoints.advance();
-        long delay = triedAll || permanent ? backoff.nextDelayMillis() : 0;
+        long delay = triedAll ? backoff.nextDelayMillis() : 0;
         reconnectAtMillis = nowMillis + delay;
-        LOG.warn("connect to " + failed.hostAndPort() + " failed: " + reason
-                + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
+        // The transport's reasons and a refusal name the server already: said once, the line stays short.
+        LOG.warn((reason.contains(failed.hostAndPort()) ? reason : "connect to " + failed.hostAndPort() + " failed: "
+                + reason) + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
     }
 
     // ------------------------------------------------------------------ bytes
@@ -367,8 +373,9 @@ final class BrokerLink {
         long delay = backoff.nextDelayMillis();
         reconnectAtMillis = nowMillis + delay;
         state = LinkState.WAITING;
-        LOG.warn((silent ? "link dead: " : "link lost: ") + reason + "; reconnect"
-                + (moveOn ? " to " + endpoints.current().hostAndPort() : "") + " in " + delay + " ms");
+        // A protocol error closes the link by its nature: its reason starts the line alone.
+        LOG.warn((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason
+                + (moveOn ? "; trying " + endpoints.current().hostAndPort() + " in " : "; reconnect in ") + delay + " ms");
     }
 
     private void closeTransport() {

@@ -64,8 +64,7 @@ public final class TcpTransport implements Transport {
         this.endpoint = endpoint;
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
-            throw new IOException("connect to " + endpoint.hostAndPort() + " failed: cannot resolve host name '"
-                    + endpoint.host() + "'");
+            throw new IOException("connect to " + endpoint.hostAndPort() + " failed: cannot resolve the host name");
         }
         try {
             selector = Selector.open();
@@ -120,7 +119,7 @@ public final class TcpTransport implements Transport {
     private static IOException connectFailure(Endpoint endpoint, IOException cause) {
         String where = "connect to " + endpoint.hostAndPort();
         if (cause instanceof ConnectException) {
-            return new IOException(where + " refused", cause);
+            return new IOException(where + " failed: connection refused", cause);
         }
         if (cause instanceof NoRouteToHostException) {
             return new IOException(where + " failed: no route to host", cause);

@@ -19,7 +19,7 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Drives the TCP connect and TLS handshake; true once MQTT bytes can flow. Throws with a clear
-     * reason on failure (e.g. "connect to 10.0.0.5:1883 refused").
+     * reason on failure (e.g. "connect to 10.0.0.5:1883 failed: connection refused").
      */
     boolean finishOpen() throws IOException;
 

@@ -128,17 +128,10 @@ class AgentProcessTest {
         try (MosquittoBroker broker = MosquittoBroker.builder().create()) {
             String queue = "queue.type = file";
             String path = "queue.path = " + dir.resolve("spool");
-            // First run: the broker is down, readings pile up in the file queue; SIGTERM keeps them.
-            Path log1 = dir.resolve("run1.log");
-            Process first = startAgent(mapping(broker.url(), queue, path), log1);
-            assertTrue(awaitLog(log1, "connect to", TIMEOUT), Files.readString(log1));
-            Thread.sleep(1_500);
-            first.destroy();
-            assertTrue(first.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
-            assertEquals(0, first.exitValue(), Files.readString(log1));
-            int produced = readingsOf("beat", Files.readString(log1));
+            String log1 = runWhileTheBrokerIsDown(mapping(broker.url(), queue, path));
+            int produced = readingsOf("beat", log1);
             assertTrue(produced >= 10, "produced " + produced);
-            assertTrue(Files.readString(log1).contains("kept on disk for the next start"), Files.readString(log1));
+            assertTrue(log1.contains("kept on disk for the next start"), log1);
 
             // Second run: the broker is back; the backlog goes out first, then counting goes on from 1000.
             broker.start();
@@ -156,6 +149,47 @@ class AgentProcessTest {
                 assertTrue(values.contains(1000), "live readings follow the backlog: " + values);
             }
         }
+    }
+
+    @Test
+    void readingsQueuedUnderALongTopicAreDeliveredAfterTheirSensorIsRemoved() throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.builder().create()) {
+            String queue = "queue.type = file";
+            String path = "queue.path = " + dir.resolve("spool");
+            // Longer than any message of the second run's mapping: its record limit is smaller.
+            String longTopic = "e2e/" + "l".repeat(4_000);
+            int produced = readingsOf("long", runWhileTheBrokerIsDown(mapping(broker.url(), queue, path,
+                    "sensor.long.type = sim-counter", "sensor.long.topic = " + longTopic, "sensor.long.qos = 1",
+                    "sensor.long.interval = 50ms")));
+            assertTrue(produced >= 10, "produced " + produced);
+
+            broker.start();
+            try (MosquittoSubscriber readings = MosquittoSubscriber.start(broker, longTopic, 1, null)) {
+                Path log2 = dir.resolve("run2.log");
+                startAgent(mapping(broker.url(), queue, path), log2);
+                List<String> got = readings.awaitMessages(produced, TIMEOUT);
+                Set<Integer> values = new TreeSet<>();
+                for (String line : got) {
+                    values.add(Integer.parseInt(line.substring(longTopic.length() + 1)));
+                }
+                for (int i = 0; i < produced; i++) {
+                    assertTrue(values.contains(i), "reading " + i + " of " + produced + " lost; got " + values
+                            + "\n" + Files.readString(log2));
+                }
+            }
+        }
+    }
+
+    /** A first run while the broker is down: readings pile up in the file queue; SIGTERM keeps them. Its log. */
+    private String runWhileTheBrokerIsDown(Path mapping) throws Exception {
+        Path log = dir.resolve("run1.log");
+        Process first = startAgent(mapping, log);
+        assertTrue(awaitLog(log, "connect to", TIMEOUT), Files.readString(log));
+        Thread.sleep(1_500);
+        first.destroy();
+        assertTrue(first.waitFor(TIMEOUT, TimeUnit.MILLISECONDS));
+        assertEquals(0, first.exitValue(), Files.readString(log));
+        return Files.readString(log);
     }
 
     private static int readingsOf(String sensor, String log) {

@@ -50,6 +50,9 @@ class ProblemsTest {
     @Test
     void aLevelThatRepeatsTheNextIsSaidOnce() {
         assertEquals("disk full", Problems.describe(new UncheckedIOException(new IOException("disk full"))));
+        assertEquals("connect to 10.0.0.5:1883 failed: connection refused", Problems.describe(
+                new IOException("connect to 10.0.0.5:1883 failed: connection refused",
+                        new ConnectException("Connection refused"))), "letter case is no news");
         assertEquals("connect to 10.0.0.5:1883 failed: Connection refused", Problems.describe(
                 new IOException("connect to 10.0.0.5:1883 failed: Connection refused",
                         new ConnectException("Connection refused"))));

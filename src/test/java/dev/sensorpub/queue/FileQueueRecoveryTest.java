@@ -294,7 +294,7 @@ class FileQueueRecoveryTest {
     }
 
     @Test
-    void aRecordLargerThanTheNewRecordLimitIsSkippedAndCounted() throws IOException {
+    void aRecordLargerThanTheNewRecordLimitIsStillDelivered() throws IOException {
         Path directory = temp.resolve("q");
         try (FileQueue queue = open(directory)) {
             append(queue, "m1");
@@ -303,8 +303,33 @@ class FileQueueRecoveryTest {
         }
         try (FileQueue queue = FileQueue.open(directory, CAPACITY, 1000, OverflowPolicy.DROP_OLDEST,
                 FsyncPolicy.never(), 100)) {
-            assertEquals(List.of("m1", "m3"), drain(queue, 0));
-            assertEquals(1, queue.counters().corruptSkipped());
+            assertEquals(List.of("m1", "x".repeat(300), "m3"), drain(queue, 0));
+            assertEquals(0, queue.counters().corruptSkipped());
+            assertTrue(queue.largestRecoveredMessageBytes() >= Messages.TOPIC.length + 300,
+                    "the session is sized for it: " + queue.largestRecoveredMessageBytes());
+        }
+    }
+
+    @Test
+    void aRecordTooLargeToRecoverIsSkippedCountedAndSaidInOneLine() throws IOException {
+        Path directory = temp.resolve("q");
+        int large = FileRing.MAX_RECOVERED_MESSAGE_BYTES + 1_000;
+        try (FileQueue queue = FileQueue.open(directory, 1 << 20, 1000, OverflowPolicy.DROP_OLDEST,
+                FsyncPolicy.never(), large + 100)) {
+            append(queue, "m1");
+            append(queue, "x".repeat(large));
+        }
+        try (CapturedLog log = new CapturedLog();
+             FileQueue queue = FileQueue.open(directory, 1 << 20, 1000, OverflowPolicy.DROP_OLDEST,
+                     FsyncPolicy.never(), 512)) {
+            assertEquals(List.of("m1"), drain(queue, 0));
+            assertEquals(1, queue.counters().rejectedTooLarge());
+            assertEquals(0, queue.counters().corruptSkipped());
+            List<String> lines = log.containing("skipped");
+            assertEquals(1, lines.size(), log.lines().toString());
+            assertTrue(lines.get(0).endsWith(": 1 stored messages over " + FileRing.MAX_RECOVERED_MESSAGE_BYTES
+                    + " bytes skipped (sequences 2 to 2)"), lines.get(0));
+            assertEquals(3, append(queue, "m3"), "sequences go on after the skipped one");
         }
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,6 @@ class SessionFailoverRefusalTest {
     private static final byte[] NOT_AUTHORIZED = {0x20, 0x02, 0x00, 0x05};
 
     @Test
-    @Disabled("defect: BrokerLink.connectFailed waits the maximum delay after a permanent refusal before the next server")
     void aServerThatRefusesForGoodIsLeftForTheNextAtOnce() {
         ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1001,tcp://127.0.0.1:1002",
                 "pi").reconnectDelays(100, 60_000, 10_000));

@@ -125,7 +125,7 @@ class TcpTransportTest {
         try (TcpTransport transport = new TcpTransport()) {
             Endpoint endpoint = Endpoint.parse("tcp://127.0.0.1:" + port);
             IOException e = assertThrows(IOException.class, () -> Drive.open(transport, endpoint, 5_000));
-            assertEquals("connect to 127.0.0.1:" + port + " refused", e.getMessage());
+            assertEquals("connect to 127.0.0.1:" + port + " failed: connection refused", e.getMessage());
             assertFalse(transport.isOpen(), "a failed connect closes the socket");
         }
     }

@@ -240,7 +240,7 @@ class TlsTransportTest {
         try (TlsTransport transport = new TlsTransport(trusting(pki.caFile()))) {
             Endpoint nobody = Endpoint.parse("ssl://127.0.0.1:1");
             IOException e = assertThrows(IOException.class, () -> Drive.open(transport, nobody, 5_000));
-            assertEquals("connect to 127.0.0.1:1 refused", e.getMessage());
+            assertEquals("connect to 127.0.0.1:1 failed: connection refused", e.getMessage());
         }
     }
 
