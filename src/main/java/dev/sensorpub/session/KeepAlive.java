@@ -22,7 +22,8 @@ import dev.sensorpub.codec.PacketEncoder;
  *       resending a lost segment); never more than one keep alive.</li>
  *   <li>The link is dead when a PINGREQ on the wire gets no answer within that time, and
  *       nothing else arrives within the answer timeout; or when the socket takes nothing at all and nothing arrives
- *       for that long, or for a whole keep alive however much the broker sends. An idle link's
+ *       for that long, or for a whole keep alive however much the broker sends. A PINGREQ on
+ *       the wire unanswered for 3 keep alives is dead however much the broker sends. An idle link's
  *       PINGREQ (a keep alive after the last write) is dead after the answer timeout.</li>
  *   <li>A PINGREQ behind our own bytes still awaiting an answer (unproven QoS 0, QoS 1 or 2 in
  *       flight) is dead only after 1.5 keep alives with nothing received, 2 after a slow answer
@@ -189,9 +190,16 @@ final class KeepAlive {
                     && quietFor >= pingSilenceMillis && !stillCrossing(nowMillis)) {
                 return "no answer from the broker for " + quietFor + " ms";
             }
+            // A broker that keeps sending (other clients' messages) but never answers us: what it
+            // sends proves nothing of ours, so silence alone would never end this link.
+            if (pingOnWire && nowMillis - pingSentAtMillis >= MAX_SILENT_KEEP_ALIVES * keepAliveMillis) {
+                return "no PINGRESP for " + (nowMillis - pingSentAtMillis) + " ms while the broker kept sending";
+            }
+            // Nothing read is not the broker's silence: with no room to answer what it sends we
+            // stop reading, and its bytes wait unread.
             if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
                 return "the socket took nothing for " + (nowMillis - lastWriteMillis)
-                        + " ms and the broker said nothing for " + quietFor + " ms";
+                        + " ms, nothing read for " + quietFor + " ms";
             }
             // A broker that keeps sending but never reads us: what it sends proves nothing of ours
             // (QoS 0 has no window to time out), so a whole keep alive with no byte taken is dead.
