@@ -26,6 +26,12 @@ import dev.sensorpub.queue.QueuedRecord;
  *       count: it frees a place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
  *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
  *       a message is written, never queued.</li>
+ *   <li>A QoS 1 PUBLISH (a record, a control message, the status) is written only while fewer
+ *       than {@link #qos2Cap} of our QoS 2 messages may be held at the broker
+ *       ({@link InflightTable#mayBeHeldAtBroker}, earlier links' included): mosquitto counts it
+ *       against the same limit and drops one past it behind an ordinary PUBACK. A QoS 1 DUP
+ *       resend is the exception: it goes in queue order, before earlier links' QoS 2 behind it
+ *       are written again.</li>
  *   <li>When a link is lost nothing is forgotten: the queue rewinds and everything unproven goes
  *       out again (DUP with its old packet id to a kept session, as a new message otherwise).</li>
  *   <li>A QoS 2 message the broker already has (PUBREC seen) gets a PUBREL, never its PUBLISH,
@@ -38,9 +44,10 @@ import dev.sensorpub.queue.QueuedRecord;
 final class OutboundDelivery {
     private static final Logger LOG = Log.logger("mqtt");
     /**
-     * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window.
-     * mosquitto (2.0.11, default max_inflight_messages 20) answers one more with PUBREC and then
-     * closes the connection, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
+     * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window, unless
+     * {@code mqtt.broker-inflight-limit} says otherwise: mosquitto 2.0.11's default
+     * max_inflight_messages. It answers one more with PUBREC and drops it (and closes the
+     * connection if max_queued_messages is 0), and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
      * on our PUBREL, so a message waiting for PUBCOMP no longer counts (it holds a window slot).
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
@@ -51,12 +58,15 @@ final class OutboundDelivery {
     static final long RELEASED_QOS2 = Long.MAX_VALUE;
 
     /**
-     * The QoS 2 limit this process assumes: {@link #MAX_QOS2_IN_FLIGHT}, halved each time the
-     * broker closes the link with more than one of them awaiting PUBREC (its limit was passed).
+     * The broker's in-flight limit this process assumes: {@code mqtt.broker-inflight-limit}
+     * ({@link #MAX_QOS2_IN_FLIGHT} unless set), halved each time the broker closes the link with
+     * more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker that drops
+     * what passes it without closing (mosquitto with its default {@code max_queued_messages})
+     * cannot be learnt from: only the setting keeps within it.
      * It never grows back: a broker's limit is its configuration, which changes only with a
      * restart of it, and probing upwards would cost a closed link each time.
      */
-    private int qos2Cap = MAX_QOS2_IN_FLIGHT;
+    private int qos2Cap;
 
     private final MessageQueue queue;
     private final ControlLane lane;
@@ -109,6 +119,7 @@ final class OutboundDelivery {
         this.counters = counters;
         this.maxPublishPacketSize = maxPublishPacketSize;
         this.inflight = new InflightTable(settings.inflightWindow);
+        this.qos2Cap = settings.brokerInflightLimit;
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
     }
@@ -205,7 +216,7 @@ final class OutboundDelivery {
      * QoS 0 message (Moquette does); QoS 0 only if a kept session left no window slot free.
      */
     void publishStatus(Topic statusTopic, byte[] payload, long nowMillis) {
-        int qos = inflight.hasRoom() ? 1 : 0;
+        int qos = inflight.hasRoom() && qos1MayGo() ? 1 : 0;
         int id = qos == 1 ? inflight.nextPacketId() : 0;
         int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, qos));
         out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, qos, false, true, id, payload, 0,
@@ -255,7 +266,10 @@ final class OutboundDelivery {
             }
             // The broker's QoS 2 limit stops every record too, DUP resends included (it counts
             // what reaches it on this link); only a PUBREL due again passes, and frees a place.
-            if (inflight.awaitingPubrecOnLink() >= qos2Cap && !(resend && onlyPubrelDue(next))) {
+            // Past the resend every QoS 2 entry was written on this link, so for a new record
+            // the two counts agree (see qos1MayGo).
+            int held = resend ? inflight.awaitingPubrecOnLink() : inflight.mayBeHeldAtBroker();
+            if (held >= qos2Cap && !(resend && onlyPubrelDue(next))) {
                 return;
             }
             // A resend that lost its slot (a new session, or the birth and the lane took the
@@ -286,7 +300,7 @@ final class OutboundDelivery {
      * version sent (see {@link #laneSequence}).
      */
     private void fillFromLane(long nowMillis) {
-        while (!lane.isEmpty() && inflight.hasRoom()
+        while (!lane.isEmpty() && inflight.hasRoom() && qos1MayGo()
                 && out.free() >= maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
             int slot = lane.nextPending();
             if (slot < 0) {
@@ -312,6 +326,17 @@ final class OutboundDelivery {
             inflight.add(laneSequence(slot, version), 1, qos0Proofs.writtenCount(), link);
             counters.published++;
         }
+    }
+
+    /**
+     * Whether a QoS 1 PUBLISH written now finds room at the broker. mosquitto 2.0.11 holds an
+     * incoming QoS 2 message against {@code max_inflight_messages} until our PUBREL, and answers
+     * a QoS 1 (or QoS 2) PUBLISH past that limit with an ordinary PUBACK (PUBREC) and drops it:
+     * its "quota exceeded" code does not exist in MQTT 3.1.1. A kept session's QoS 2 messages of
+     * an earlier link count until their PUBREL is written again.
+     */
+    private boolean qos1MayGo() {
+        return inflight.mayBeHeldAtBroker() < qos2Cap;
     }
 
     /** Below {@link InflightTable#NO_RECORD}: a lane slot and version, never a queue sequence. */
