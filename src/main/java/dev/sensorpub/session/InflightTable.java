@@ -27,6 +27,8 @@ final class InflightTable {
     private final long[] proofMark;
     /** The link (a count of accepted CONNACKs) on which the entry's packet was last written. */
     private final long[] sentOnLink;
+    /** For a QoS 1 entry: {@link #mayBeHeldAtBroker()} when its PUBLISH was last written. */
+    private final int[] qos2MayBeHeldWhenWritten;
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
@@ -46,6 +48,7 @@ final class InflightTable {
         state = new int[window];
         proofMark = new long[window];
         sentOnLink = new long[window];
+        qos2MayBeHeldWhenWritten = new int[window];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
@@ -145,6 +148,7 @@ final class InflightTable {
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
         count(slot, 1);
+        qos2MayBeHeldWhenWritten[slot] = mayBeHeldAtBroker();
         slotByPacketId[id] = slot;
         used++;
         return id;
@@ -220,6 +224,15 @@ final class InflightTable {
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
         count(slot, 1);
+        qos2MayBeHeldWhenWritten[slot] = mayBeHeldAtBroker();
+    }
+
+    /**
+     * For a QoS 1 entry: how many of our QoS 2 messages the broker may have held when its
+     * PUBLISH arrived (at most what {@link #mayBeHeldAtBroker()} was when it was written).
+     */
+    int qos2MayBeHeldWhenWritten(int slot) {
+        return qos2MayBeHeldWhenWritten[slot];
     }
 
     long sentOnLink(int slot) {

@@ -18,7 +18,11 @@ import dev.sensorpub.queue.QueuedRecord;
  * <p>Invariants a reader can check here:
  * <ul>
  *   <li>A record leaves the queue ({@code queue.confirm}) only when the broker proved it has it:
- *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.</li>
+ *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.
+ *       A PUBACK for a QoS 1 message that may have met our QoS 2 there counts only once anything
+ *       is read after it: mosquitto with max_queued_messages 0 answers the message it drops past
+ *       its limit and closes at once. A close right after such a PUBACK, or such a PUBREC, sends
+ *       that message again and halves {@link #qos2Cap}.</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
  *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
@@ -96,9 +100,20 @@ final class OutboundDelivery {
      * (on any link: after a close over its limit, the DUP resends may find it closing again).
      */
     private boolean qos2WrittenOnLink;
-    /** The packet id of the last PUBREC taken on this link, 0 if none (see {@link #lowerQos2Cap}). */
+    /**
+     * The packet id of the PUBREC that is the last answer read on this link, 0 if none or if
+     * something was read after it (see {@link #lowerQos2Cap}).
+     */
     private int lastPubrecId;
     private boolean qos2Answered;
+    /**
+     * The record (or control message) whose PUBACK is the last answer read on this link, not yet
+     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH met QoS 2 messages of ours
+     * the broker may have held, and mosquitto with max_queued_messages 0 answers one past its
+     * limit with an ordinary PUBACK, drops it and closes. Anything read after that PUBACK proves
+     * the broker went on; a close before that sends the message again (a duplicate at worst).
+     */
+    private long unprovenPuback = InflightTable.NO_RECORD;
     private boolean downgradeReported;
     private final ProtocolWarnings warnings;
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
@@ -148,11 +163,12 @@ final class OutboundDelivery {
     }
 
     boolean somethingUnproven() {
-        return !qos0Proofs.isEmpty() || inflight.size() > 0;
+        return !qos0Proofs.isEmpty() || inflight.size() > 0 || unprovenPuback != InflightTable.NO_RECORD;
     }
 
-    boolean qos0Unproven() {
-        return !qos0Proofs.isEmpty();
+    /** QoS 0 messages, or a PUBACK, wait for an answer to something written later (a PINGREQ). */
+    boolean proofWanted() {
+        return !qos0Proofs.isEmpty() || unprovenPuback != InflightTable.NO_RECORD;
     }
 
     /** How long a kilobyte of QoS 0 took to cross the link on the last loaded proof, or 0 before one. */
@@ -206,6 +222,7 @@ final class OutboundDelivery {
         resendUpToSequence = highestSentSequence;
         queue.rewind();
         lane.rewind();
+        unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
         qos0Proofs.clear();
         qos2WrittenOnLink = false; // a failed connect after this link is no QoS 2 close
     }
@@ -468,18 +485,42 @@ final class OutboundDelivery {
         }
         acknowledged(nowMillis);
         proveQos0(inflight.proofMark(slot), nowMillis);
-        confirm(inflight.sequence(slot));
+        long sequence = inflight.sequence(slot);
+        boolean mayBeDropped = inflight.state(slot) == InflightTable.AWAITING_PUBACK
+                && inflight.qos2MayBeHeldWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
         inflight.remove(slot);
+        if (!mayBeDropped) {
+            confirm(sequence);
+            return;
+        }
+        unprovenPuback = sequence;
+        if (inflight.size() == 0) {
+            askForProof.run(); // no other answer is due that would prove it
+        }
+    }
+
+    /**
+     * Something was read after the last PUBACK or PUBREC: the broker did not close at it, so it
+     * took that message.
+     */
+    private void proveLastAnswer() {
+        lastPubrecId = 0;
+        long sequence = unprovenPuback;
+        if (sequence != InflightTable.NO_RECORD) {
+            unprovenPuback = InflightTable.NO_RECORD;
+            confirm(sequence);
+        }
     }
 
     void onPubrec(int id, long nowMillis) {
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             qos2Answered = true;
-            lastPubrecId = id;
             acknowledged(nowMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+            lastPubrecId = id; // after proveQos0, which ends the proof of the answer before
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBREC, id, nowMillis);
         }
@@ -487,6 +528,7 @@ final class OutboundDelivery {
     }
 
     void onPubcomp(int id, long nowMillis) {
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBCOMP, id, nowMillis);
@@ -530,16 +572,30 @@ final class OutboundDelivery {
         if (!qos2Answered) {
             return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
         }
-        return qos2LimitMayBePassed()
-                ? "; " + inflight.awaitingPubrecOnLink() + " QoS 2 awaited PUBREC: over its QoS 2 limit?" : "";
+        if (!qos2LimitMayBePassed()) {
+            return "";
+        }
+        int awaiting = inflight.awaitingPubrecOnLink();
+        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
+                : "; right after answering one sent among our QoS 2: over its limit?";
     }
 
     /**
-     * Whether the broker, closing the link now, may have done so because its QoS 2 limit was
-     * passed: more than one QoS 2 message written on this link awaits PUBREC.
+     * Whether the broker, closing the link now, may have done so because its in-flight limit was
+     * passed: more than one QoS 2 message written on this link awaits PUBREC, or the close came
+     * right after the PUBACK or PUBREC of a message written while other QoS 2 of ours may have
+     * been held there (mosquitto with max_queued_messages 0 answers the one it drops, then
+     * closes; both can be read in one go, with nothing left awaiting PUBREC).
      */
     boolean qos2LimitMayBePassed() {
-        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1;
+        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1
+                || unprovenPuback != InflightTable.NO_RECORD || lastPubrecMetOurQos2();
+    }
+
+    private boolean lastPubrecMetOurQos2() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.qos2MayBeHeldWhenWritten(slot) > 1;
     }
 
     /**
@@ -564,6 +620,7 @@ final class OutboundDelivery {
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */
     void proveQos0(long mark, long nowMillis) {
+        proveLastAnswer();
         qos0Proofs.prove(mark, nowMillis, proofTargetMillis, confirmations);
     }
 

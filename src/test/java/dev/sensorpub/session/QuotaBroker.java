@@ -29,7 +29,6 @@ final class QuotaBroker {
     final List<String> dropped = new ArrayList<>();
     private int connection;
     private int readUpTo;
-    private boolean closeNext;
     private boolean closed;
 
     QuotaBroker(ScriptedTransport socket, int limit, boolean closesAfterDrop) {
@@ -43,17 +42,10 @@ final class QuotaBroker {
         if (socket.opens() != connection) {
             connection = socket.opens();
             readUpTo = 0;
-            closeNext = false;
             closed = false;
         }
-        if (closeNext) {
-            // A step after the last answer: the session has read it before it sees the close.
-            socket.brokerCloses();
-            closeNext = false;
-            closed = true;
-        }
         byte[] bytes = socket.written();
-        while (!closed && !closeNext && readUpTo + 2 <= bytes.length
+        while (!closed && readUpTo + 2 <= bytes.length
                 && ScriptedSession.packetEnd(bytes, readUpTo) <= bytes.length) {
             int end = ScriptedSession.packetEnd(bytes, readUpTo);
             packet(bytes, readUpTo, ScriptedSession.bodyStart(bytes, readUpTo), end);
@@ -95,7 +87,11 @@ final class QuotaBroker {
         }
         if (held.size() >= limit) {
             dropped.add(payload);
-            closeNext = closesAfterDrop;
+            if (closesAfterDrop) {
+                // Its answer is the last: the session reads it and the close together.
+                socket.brokerClosesAfterDelivered();
+                closed = true;
+            }
         } else if (qos == 1) {
             delivered.add(payload);
         } else {

@@ -34,9 +34,17 @@ final class ScriptedTransport implements Transport {
     /** For each {@link #coalesceCalls} entry: how many bytes the current connection had taken before it. */
     final java.util.List<Integer> coalescedAfterBytes = new java.util.ArrayList<>();
 
+    /** With {@link #brokerClosesAfterDelivered}: the end of the stream after this many bytes, else -1. */
+    private int closeAfterBytes = -1;
+
     /** The next read sees the end of the stream. */
     void brokerCloses() {
         closedByBroker = true;
+    }
+
+    /** The reads take what was delivered so far, then see the end of the stream. */
+    void brokerClosesAfterDelivered() {
+        closeAfterBytes = toClient.size();
     }
 
     int opens() {
@@ -58,6 +66,7 @@ final class ScriptedTransport implements Transport {
         opens++;
         opened.add(endpoint.hostAndPort());
         closedByBroker = false;
+        closeAfterBytes = -1;
         toClient = new ByteArrayOutputStream();
         fromClient = new ByteArrayOutputStream();
         delivered = 0;
@@ -76,7 +85,7 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) {
-        if (closedByBroker) {
+        if (closedByBroker || closeAfterBytes >= 0 && delivered >= closeAfterBytes) {
             return -1;
         }
         byte[] all = toClient.toByteArray();

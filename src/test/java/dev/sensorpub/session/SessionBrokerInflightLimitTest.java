@@ -49,6 +49,32 @@ class SessionBrokerInflightLimitTest {
         assertEquals(queued, new ArrayList<>(broker.firstWritten), "first copies written in queue order");
     }
 
+    /**
+     * Without the setting the session assumes 20. mosquitto with {@code max_queued_messages 0}
+     * closes the link right after the PUBACK (or PUBREC) of the message it dropped, and the
+     * session learns from the close; the message answered last before it goes again.
+     */
+    @ParameterizedTest(name = "broker limit {0}, window {1}")
+    @CsvSource({"1, 8", "2, 8", "3, 32", "5, 32"})
+    void aBrokerThatClosesAfterADropLosesNothingWhileItsLimitIsLearnt(int limit, int window) {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .cleanSession(false).inflightWindow(window).reconnectDelays(1, 2, 10_000));
+        QuotaBroker broker = new QuotaBroker(s.socket, limit, true);
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            s.append("pi/r", "m" + i, QOS[i % QOS.length]);
+            queued.add("m" + i);
+        }
+        for (int i = 0; i < 20_000 && !s.session.isDrained(); i++) {
+            s.step(1);
+            broker.answer();
+        }
+        assertTrue(s.session.isDrained(), s.queue.counters().confirmed() + " of 90 confirmed");
+        List<String> lost = new ArrayList<>(queued);
+        lost.removeAll(broker.delivered);
+        assertEquals(List.of(), lost, "lost; dropped (and sent again): " + broker.dropped);
+    }
+
     @Test
     void aControlMessageWaitsWhileOurQos2MessagesFillTheBrokersLimit() {
         ControlLane lane = new ControlLane(4, 256);
