@@ -27,8 +27,8 @@ final class InflightTable {
     private final long[] proofMark;
     /** The link (a count of accepted CONNACKs) on which the entry's packet was last written. */
     private final long[] sentOnLink;
-    /** For a QoS 1 entry: {@link #mayBeHeldAtBroker()} when its PUBLISH was last written. */
-    private final int[] qos2MayBeHeldWhenWritten;
+    /** {@link #awaitingPubrecOnLink} when the entry's PUBLISH was last written, itself included. */
+    private final int[] awaitingPubrecWhenWritten;
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
@@ -48,7 +48,7 @@ final class InflightTable {
         state = new int[window];
         proofMark = new long[window];
         sentOnLink = new long[window];
-        qos2MayBeHeldWhenWritten = new int[window];
+        awaitingPubrecWhenWritten = new int[window];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
@@ -148,7 +148,7 @@ final class InflightTable {
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
         count(slot, 1);
-        qos2MayBeHeldWhenWritten[slot] = mayBeHeldAtBroker();
+        awaitingPubrecWhenWritten[slot] = awaitingPubrecOnLink;
         slotByPacketId[id] = slot;
         used++;
         return id;
@@ -224,15 +224,17 @@ final class InflightTable {
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
         count(slot, 1);
-        qos2MayBeHeldWhenWritten[slot] = mayBeHeldAtBroker();
+        awaitingPubrecWhenWritten[slot] = awaitingPubrecOnLink;
     }
 
     /**
-     * For a QoS 1 entry: how many of our QoS 2 messages the broker may have held when its
-     * PUBLISH arrived (at most what {@link #mayBeHeldAtBroker()} was when it was written).
+     * How many QoS 2 messages written on the entry's link awaited PUBREC when its PUBLISH was
+     * last written, itself included if QoS 2: the most of them the broker held when it arrived.
+     * An earlier link's QoS 2 not yet written again is left out: if the broker holds one written
+     * after this record, this record's first copy arrived before it and got in.
      */
-    int qos2MayBeHeldWhenWritten(int slot) {
-        return qos2MayBeHeldWhenWritten[slot];
+    int awaitingPubrecWhenWritten(int slot) {
+        return awaitingPubrecWhenWritten[slot];
     }
 
     long sentOnLink(int slot) {

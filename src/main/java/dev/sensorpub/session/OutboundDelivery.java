@@ -19,7 +19,8 @@ import dev.sensorpub.queue.QueuedRecord;
  * <ul>
  *   <li>A record leaves the queue ({@code queue.confirm}) only when the broker proved it has it:
  *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.
- *       A PUBACK for a QoS 1 message that may have met our QoS 2 there counts only once anything
+ *       A PUBACK for a QoS 1 message written while QoS 2 of ours written on that link awaited
+ *       PUBREC counts only once anything
  *       is read after it: mosquitto with max_queued_messages 0 answers the message it drops past
  *       its limit and closes at once. A close right after such a PUBACK, or such a PUBREC, sends
  *       that message again and halves {@link #qos2Cap}.</li>
@@ -108,8 +109,8 @@ final class OutboundDelivery {
     private boolean qos2Answered;
     /**
      * The record (or control message) whose PUBACK is the last answer read on this link, not yet
-     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH met QoS 2 messages of ours
-     * the broker may have held, and mosquitto with max_queued_messages 0 answers one past its
+     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH was written while QoS 2
+     * messages of ours written on this link awaited PUBREC, and mosquitto with max_queued_messages 0 answers one past its
      * limit with an ordinary PUBACK, drops it and closes. Anything read after that PUBACK proves
      * the broker went on; a close before that sends the message again (a duplicate at worst).
      */
@@ -487,7 +488,7 @@ final class OutboundDelivery {
         proveQos0(inflight.proofMark(slot), nowMillis);
         long sequence = inflight.sequence(slot);
         boolean mayBeDropped = inflight.state(slot) == InflightTable.AWAITING_PUBACK
-                && inflight.qos2MayBeHeldWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
+                && inflight.awaitingPubrecWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
         inflight.remove(slot);
         if (!mayBeDropped) {
             confirm(sequence);
@@ -595,7 +596,7 @@ final class OutboundDelivery {
     private boolean lastPubrecMetOurQos2() {
         int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
         return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
-                && inflight.qos2MayBeHeldWhenWritten(slot) > 1;
+                && inflight.awaitingPubrecWhenWritten(slot) > 1;
     }
 
     /**
