@@ -41,6 +41,9 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
     private final HomeAssistantStatus haStatus;
     private final Outputs outputs;
     private final Clock clock;
+    /** What the last run announced, read once: its clears need lane slots of their own. */
+    private final Set<String> announcedBefore;
+    private final List<DiscoveryMessage> clears;
     private MessageQueue queue;
     private ControlLane lane;
 
@@ -52,11 +55,17 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
         this.haStatus = new HomeAssistantStatus(config.ha().prefix(), HomeAssistantStatus.DEFAULT_MIN_GAP_MILLIS);
         this.outputs = Outputs.open(config.outputs(), hardware == null ? null : hardware::gpioOutput,
                 clock.monotonicMillis());
+        Path stateFile = config.ha().stateFile();
+        this.announcedBefore = stateFile == null ? Set.of() : AnnouncedEntities.load(stateFile);
+        this.clears = discovery.clearsFor(announcedBefore);
     }
 
     /** The largest topic + payload this publishes, for sizing the queue and the session. */
     int maxMessageBytes() {
         int max = 0;
+        for (DiscoveryMessage m : clears) {
+            max = Math.max(max, m.topic().length());
+        }
         if (config.ha().discovery()) {
             for (DiscoveryMessage m : discovery.configs()) {
                 max = Math.max(max, m.topic().length() + m.payload().length);
@@ -73,11 +82,12 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
     }
 
     /**
-     * Slots for the control lane: every discovery config and every output state has its own
-     * topic, plus room for clearing removed entities.
+     * Slots for the control lane: every discovery config, every clear of a removed entity and
+     * every output state has its own topic, plus room for the health message and a few more.
      */
     int laneSlots() {
-        return (config.ha().discovery() ? discovery.configs().size() : 0) + config.outputs().size() + 16;
+        return (config.ha().discovery() ? discovery.configs().size() : 0) + clears.size() + config.outputs().size()
+                + 16;
     }
 
     /** Subscribes to commands and Home Assistant's status, and queues the announcement. */
@@ -96,8 +106,6 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
 
     private void announce() {
         Path stateFile = config.ha().stateFile();
-        Set<String> before = stateFile == null ? Set.of() : AnnouncedEntities.load(stateFile);
-        List<DiscoveryMessage> clears = discovery.clearsFor(before);
         for (DiscoveryMessage m : clears) {
             publishRetained(m.topic(), m.payload(), DiscoveryMessage.QOS);
         }
@@ -111,7 +119,7 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
             LOG.info("home assistant: discovery is off; " + clears.size() + " entities removed");
         }
         haStatus.announced(clock.monotonicMillis());
-        if (stateFile != null && !before.equals(discovery.topics())) {
+        if (stateFile != null && !announcedBefore.equals(discovery.topics())) {
             try {
                 AnnouncedEntities.save(stateFile, discovery.topics());
             } catch (IOException e) {

@@ -191,6 +191,7 @@ public final class MqttSession implements AutoCloseable {
         if (loopThread == null) {
             loopThread = Thread.currentThread();
         }
+        warnings.tick(nowMillis);
         switch (link.state()) {
             case WAITING -> {
                 if (nowMillis >= link.reconnectAtMillis()) {
@@ -205,12 +206,13 @@ public final class MqttSession implements AutoCloseable {
 
     /** The latest time {@link #service} must run again, whatever I/O happens meanwhile. */
     public long nextDeadlineMillis(long nowMillis) {
-        return switch (link.state()) {
+        long deadline = switch (link.state()) {
             case WAITING -> link.reconnectAtMillis();
             case CONNECTING, AWAITING_CONNACK -> link.attemptDeadlineMillis();
             case CONNECTED -> connectedDeadline(nowMillis);
             case CLOSED -> nowMillis + 60_000;
         };
+        return Math.min(deadline, warnings.nextSummaryMillis());
     }
 
     private long connectedDeadline(long nowMillis) {
@@ -290,7 +292,6 @@ public final class MqttSession implements AutoCloseable {
                         + outbound.inflightCount() + " in flight");
                 return;
             }
-            warnings.tick(nowMillis);
             long published = counters.published;
             outbound.fill(nowMillis);
             long written = out.written();
@@ -437,6 +438,7 @@ public final class MqttSession implements AutoCloseable {
 
     @Override
     public void close() {
+        warnings.flush(clock.monotonicMillis());
         link.close();
     }
 }

@@ -52,20 +52,47 @@ final class ProtocolWarnings {
         tick(nowMillis);
     }
 
-    /** Writes the summary of every kind whose interval is over; the loop calls it each round. */
+    /**
+     * Writes the summary of every kind whose interval is over; the session calls it each round,
+     * whether or not a link is up (a broker that slipped and went away still gets its count).
+     */
     void tick(long nowMillis) {
         for (int kind = 0; kind < WHAT.length; kind++) {
             if (open[kind] && nowMillis - since[kind] >= intervalMillis) {
                 if (more[kind] > 0) {
-                    LOG.warn(WHAT[kind] + ": " + more[kind] + " more in " + (nowMillis - since[kind]) / 1000
-                            + " s (last " + lastNumber[kind] + ")");
-                    more[kind] = 0;
-                    since[kind] = nowMillis;
+                    summarize(kind, nowMillis);
                 } else {
                     open[kind] = false;
                 }
             }
         }
+    }
+
+    /** Writes every count not yet written, interval over or not: at a stop. */
+    void flush(long nowMillis) {
+        for (int kind = 0; kind < WHAT.length; kind++) {
+            if (more[kind] > 0) {
+                summarize(kind, nowMillis);
+            }
+        }
+    }
+
+    /** When the next summary is due, or Long.MAX_VALUE if no count waits. */
+    long nextSummaryMillis() {
+        long next = Long.MAX_VALUE;
+        for (int kind = 0; kind < WHAT.length; kind++) {
+            if (more[kind] > 0) {
+                next = Math.min(next, since[kind] + intervalMillis);
+            }
+        }
+        return next;
+    }
+
+    private void summarize(int kind, long nowMillis) {
+        LOG.warn(WHAT[kind] + ": " + more[kind] + " more in " + (nowMillis - since[kind]) / 1000 + " s (last "
+                + lastNumber[kind] + ")");
+        more[kind] = 0;
+        since[kind] = nowMillis;
     }
 
     /** How many warnings of {@code kind} there were, logged or counted. */

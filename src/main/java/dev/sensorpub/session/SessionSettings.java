@@ -28,6 +28,13 @@ public final class SessionSettings {
     final long qos0ProofBytes;
     final int maxMessageBytes;
 
+    /**
+     * The largest in-flight window: MQTT has 65,535 packet ids, and the SUBSCRIBE sent at every
+     * CONNACK takes one besides the window's (a full window of 65,535 left it none, and the loop
+     * thread searched for one for ever).
+     */
+    public static final int MAX_INFLIGHT_WINDOW = 65_534;
+
     private SessionSettings(Builder b) {
         servers = b.servers;
         clientId = b.clientId;
@@ -49,6 +56,10 @@ public final class SessionSettings {
         qos0ProofWindow = b.qos0ProofWindow;
         qos0ProofBytes = b.qos0ProofBytes;
         maxMessageBytes = b.maxMessageBytes;
+        if (inflightWindow < 1 || inflightWindow > MAX_INFLIGHT_WINDOW) {
+            throw new IllegalArgumentException("in-flight window " + inflightWindow + " is outside 1.."
+                    + MAX_INFLIGHT_WINDOW + ": MQTT has 65535 packet ids and a SUBSCRIBE needs one besides the window");
+        }
         if (keepAliveSeconds < 1 || keepAliveSeconds > 65_535) {
             throw new IllegalArgumentException("keep alive " + keepAliveSeconds
                     + " s is outside 1..65535 s; dead-link detection needs it");

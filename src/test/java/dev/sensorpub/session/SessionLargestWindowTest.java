@@ -1,0 +1,48 @@
+package dev.sensorpub.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.codec.Topic;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MQTT has 65,535 packet ids. The SUBSCRIBE made at every CONNACK takes one besides the window,
+ * so a window of 65,535 full of messages a broker kept across a reconnect left it none, and the
+ * loop thread searched for a free id for ever.
+ */
+class SessionLargestWindowTest {
+    @Test
+    void aWindowOfAllPacketIdsIsRefusedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SessionSettings.builder("tcp://127.0.0.1:1883", "pi").inflightWindow(65_535).build());
+        assertTrue(e.getMessage().contains("outside 1..65534") && e.getMessage().contains("SUBSCRIBE"), e.getMessage());
+    }
+
+    @Test
+    void aFullWindowOfTheLargestSizeStillLetsAKeptSessionSubscribe() {
+        int window = 65_534;
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+                .cleanSession(false).inflightWindow(window).reconnectDelays(1, 2, 10_000));
+        s.session.subscribe(Topic.filter("pi/cmd/#"), 1);
+        s.connect(ScriptedSession.CONNACK);
+        String subscribe = s.written().get(s.written().size() - 1);
+        int id = Integer.parseInt(subscribe.substring("SUBSCRIBE id=".length()));
+        s.socket.deliver(new byte[] {(byte) 0x90, 3, (byte) (id >> 8), (byte) id, 1});
+        for (int i = 0; i < window; i++) {
+            s.append("pi/t", "r", 1);
+        }
+        for (int round = 0; round < 10_000 && s.session.inflightCount() < window; round++) {
+            s.step(1);
+        }
+        assertEquals(window, s.session.inflightCount());
+        s.socket.brokerCloses();
+        s.step(1);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> s.connect(ScriptedSession.CONNACK_SESSION_PRESENT),
+                "the loop thread must not spin for a free packet id");
+        assertEquals(1, s.written().stream().filter(p -> p.startsWith("SUBSCRIBE")).count(), "subscribed again");
+    }
+}
