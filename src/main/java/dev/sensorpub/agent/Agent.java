@@ -158,6 +158,7 @@ final class Agent {
                 .keepAliveSeconds(m.keepAliveSeconds())
                 .statusTopic(m.statusTopic())
                 .inflightWindow(m.inflightWindow())
+                .brokerInflightLimit(m.brokerInflightLimit())
                 .maxPacketSize(m.maxPacketSize())
                 .maxMessageBytes(maxMessageBytes)
                 .sendBufferSize(Math.max(MIN_SEND_BUFFER, 4 * (maxMessageBytes + 64)))

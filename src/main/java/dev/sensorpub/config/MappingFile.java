@@ -38,7 +38,7 @@ public final class MappingFile {
     static final Set<String> TOP_KEYS = Set.of("board", "mqtt.server", "mqtt.client-id", "mqtt.keep-alive",
             "mqtt.clean-session", "mqtt.username", "mqtt.password", "mqtt.status-topic", "mqtt.connect-timeout",
             "mqtt.reconnect.min-delay", "mqtt.reconnect.max-delay", "mqtt.reconnect.reset-after",
-            "mqtt.inflight-window", "mqtt.max-packet-size", "mqtt.tls.ca-file", "mqtt.tls.cert-file",
+            "mqtt.inflight-window", "mqtt.broker-inflight-limit", "mqtt.max-packet-size", "mqtt.tls.ca-file", "mqtt.tls.cert-file",
             "mqtt.tls.key-file", "mqtt.tls.verify-hostname", "queue.type", "queue.path", "queue.capacity",
             "queue.max-messages", "queue.overflow", "queue.fsync", "queue.flush-rate", "log.level",
             "log.status-interval", "log.serial", "log.fold-window", "log.stack-traces", "ha.discovery", "ha.prefix",
@@ -229,6 +229,7 @@ public final class MappingFile {
         long resetAfter = r.durationMillis("mqtt.reconnect.reset-after", 30_000, 0, DAY_MILLIS);
         // 65,535 packet ids: the window's, and one for the SUBSCRIBE (SessionSettings.MAX_INFLIGHT_WINDOW).
         int window = (int) r.integer("mqtt.inflight-window", 32, 1, 65_534);
+        int brokerLimit = (int) r.integer("mqtt.broker-inflight-limit", 20, 1, 65_535);
         int maxPacket = (int) r.sizeBytes("mqtt.max-packet-size", 256 * 1024, 128, MQTT_MAX_PACKET);
         Path ca = existingFile(r, "mqtt.tls.ca-file", baseDir);
         Path cert = existingFile(r, "mqtt.tls.cert-file", baseDir);
@@ -260,7 +261,7 @@ public final class MappingFile {
             }
         }
         return new MqttSettings(servers, clientId, (int) (keepAlive / 1000), cleanSession, username, password,
-                statusTopic, connectTimeout, minDelay, maxDelay, resetAfter, window, maxPacket, ca, cert, key,
+                statusTopic, connectTimeout, minDelay, maxDelay, resetAfter, window, brokerLimit, maxPacket, ca, cert, key,
                 verifyHostname);
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 public record MqttSettings(List<ServerAddress> servers, String clientId, int keepAliveSeconds, boolean cleanSession,
                            String username, String password, String statusTopic, long connectTimeoutMillis,
                            long reconnectMinDelayMillis, long reconnectMaxDelayMillis, long reconnectResetAfterMillis,
-                           int inflightWindow, int maxPacketSize, Path tlsCaFile, Path tlsCertFile, Path tlsKeyFile,
+                           int inflightWindow, int brokerInflightLimit, int maxPacketSize, Path tlsCaFile, Path tlsCertFile, Path tlsKeyFile,
                            boolean tlsVerifyHostname) {
 
     @Override
@@ -18,6 +18,7 @@ public record MqttSettings(List<ServerAddress> servers, String clientId, int kee
         return "MqttSettings[servers=" + servers + ", clientId=" + clientId + ", keepAlive=" + keepAliveSeconds
                 + "s, cleanSession=" + cleanSession + ", username=" + (username == null ? "-" : username)
                 + ", password=" + (password == null ? "-" : "(set)") + ", statusTopic=" + statusTopic
-                + ", inflightWindow=" + inflightWindow + ", maxPacketSize=" + maxPacketSize + "]";
+                + ", inflightWindow=" + inflightWindow + ", brokerInflightLimit=" + brokerInflightLimit
+                + ", maxPacketSize=" + maxPacketSize + "]";
     }
 }

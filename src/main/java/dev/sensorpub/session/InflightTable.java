@@ -27,11 +27,15 @@ final class InflightTable {
     private final long[] proofMark;
     /** The link (a count of accepted CONNACKs) on which the entry's packet was last written. */
     private final long[] sentOnLink;
+    /** {@link #awaitingPubrecOnLink} when the entry's PUBLISH was last written, itself included. */
+    private final int[] awaitingPubrecWhenWritten;
     private final int[] slotByPacketId = new int[65_536];
     private int used;
     private int qos2Used;
     /** QoS 2 entries whose PUBREC has not come and whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
     private int awaitingPubrecOnLink;
+    /** QoS 2 entries waiting for PUBCOMP whose PUBREL was written on {@link #currentLink}. */
+    private int releasedOnLink;
     private long currentLink;
     private int lastPacketId;
 
@@ -44,6 +48,7 @@ final class InflightTable {
         state = new int[window];
         proofMark = new long[window];
         sentOnLink = new long[window];
+        awaitingPubrecWhenWritten = new int[window];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
@@ -76,19 +81,36 @@ final class InflightTable {
         return awaitingPubrecOnLink;
     }
 
-    /** A new link is up: entries written on earlier ones no longer count against the broker's limit. */
+    /**
+     * QoS 2 messages the broker may hold against its in-flight limit now: every QoS 2 entry but
+     * those whose PUBREL was written on the current link (TCP delivers that PUBREL before
+     * anything written after it). An upper bound: a kept session keeps what reached the broker
+     * on an earlier link until our PUBREL, and counts it again at the reconnect.
+     */
+    int mayBeHeldAtBroker() {
+        return qos2Used - releasedOnLink;
+    }
+
+    /** A new link is up: entries written on earlier ones no longer count as written on it. */
     void linkUp(long link) {
         currentLink = link;
         awaitingPubrecOnLink = 0;
+        releasedOnLink = 0;
         for (int slot = 0; slot < state.length; slot++) {
-            if (countsOnLink(slot)) {
-                awaitingPubrecOnLink++;
-            }
+            count(slot, 1);
         }
     }
 
-    private boolean countsOnLink(int slot) {
-        return state[slot] == AWAITING_PUBREC && sentOnLink[slot] == currentLink;
+    /** Adds (+1) or takes out (-1) the entry from the per-link count it belongs to, if any. */
+    private void count(int slot, int delta) {
+        if (sentOnLink[slot] != currentLink) {
+            return;
+        }
+        if (state[slot] == AWAITING_PUBREC) {
+            awaitingPubrecOnLink += delta;
+        } else if (state[slot] == AWAITING_PUBCOMP) {
+            releasedOnLink += delta;
+        }
     }
 
     boolean hasRoom() {
@@ -125,9 +147,8 @@ final class InflightTable {
         }
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink++;
-        }
+        count(slot, 1);
+        awaitingPubrecWhenWritten[slot] = awaitingPubrecOnLink;
         slotByPacketId[id] = slot;
         used++;
         return id;
@@ -192,25 +213,28 @@ final class InflightTable {
     }
 
     void setState(int slot, int newState) {
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink--;
-        }
+        count(slot, -1);
         state[slot] = newState;
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink++;
-        }
+        count(slot, 1);
     }
 
-    /** The entry's packet (PUBLISH or PUBREL) went out again on {@code link}. */
+    /** The entry's packet (PUBLISH or PUBREL, as its state says) went out again on {@code link}. */
     void resent(int slot, long proofCount, long link) {
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink--;
-        }
+        count(slot, -1);
         proofMark[slot] = proofCount;
         sentOnLink[slot] = link;
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink++;
-        }
+        count(slot, 1);
+        awaitingPubrecWhenWritten[slot] = awaitingPubrecOnLink;
+    }
+
+    /**
+     * How many QoS 2 messages written on the entry's link awaited PUBREC when its PUBLISH was
+     * last written, itself included if QoS 2: the most of them the broker held when it arrived.
+     * An earlier link's QoS 2 not yet written again is left out: if the broker holds one written
+     * after this record, this record's first copy arrived before it and got in.
+     */
+    int awaitingPubrecWhenWritten(int slot) {
+        return awaitingPubrecWhenWritten[slot];
     }
 
     long sentOnLink(int slot) {
@@ -231,9 +255,7 @@ final class InflightTable {
         if (state[slot] == AWAITING_PUBREC || state[slot] == AWAITING_PUBCOMP) {
             qos2Used--;
         }
-        if (countsOnLink(slot)) {
-            awaitingPubrecOnLink--;
-        }
+        count(slot, -1);
         slotByPacketId[packetId[slot]] = NO_SLOT;
         state[slot] = FREE;
         sequence[slot] = 0;

@@ -400,7 +400,7 @@ public final class MqttSession implements AutoCloseable {
      * waiting for half a keep alive: for a shutdown or the end of a benchmark.
      */
     public void requestProof() {
-        if (link.state() == LinkState.CONNECTED && !keepAlive.pingOutstanding() && outbound.qos0Unproven()
+        if (link.state() == LinkState.CONNECTED && !keepAlive.pingOutstanding() && outbound.proofWanted()
                 && out.makeRoom(SendBuffer.CONTROL_RESERVE)) {
             keepAlive.sendPing(outbound.proofMark(), outbound.qos0MillisToCross(), true);
         }

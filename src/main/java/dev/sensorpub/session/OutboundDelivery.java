@@ -18,7 +18,12 @@ import dev.sensorpub.queue.QueuedRecord;
  * <p>Invariants a reader can check here:
  * <ul>
  *   <li>A record leaves the queue ({@code queue.confirm}) only when the broker proved it has it:
- *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.</li>
+ *       PUBACK (QoS 1), PUBCOMP (QoS 2), or for QoS 0 an answer to a packet written after it.
+ *       A PUBACK for a QoS 1 message written while QoS 2 of ours written on that link awaited
+ *       PUBREC counts only once anything
+ *       is read after it: mosquitto with max_queued_messages 0 answers the message it drops past
+ *       its limit and closes at once. A close right after such a PUBACK, or such a PUBREC, sends
+ *       that message again and halves {@link #qos2Cap}.</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
  *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
@@ -26,6 +31,12 @@ import dev.sensorpub.queue.QueuedRecord;
  *       count: it frees a place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
  *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
  *       a message is written, never queued.</li>
+ *   <li>A QoS 1 PUBLISH (a record, a control message, the status) is written only while fewer
+ *       than {@link #qos2Cap} of our QoS 2 messages may be held at the broker
+ *       ({@link InflightTable#mayBeHeldAtBroker}, earlier links' included): mosquitto counts it
+ *       against the same limit and drops one past it behind an ordinary PUBACK. A QoS 1 DUP
+ *       resend is the exception: it goes in queue order, before earlier links' QoS 2 behind it
+ *       are written again.</li>
  *   <li>When a link is lost nothing is forgotten: the queue rewinds and everything unproven goes
  *       out again (DUP with its old packet id to a kept session, as a new message otherwise).</li>
  *   <li>A QoS 2 message the broker already has (PUBREC seen) gets a PUBREL, never its PUBLISH,
@@ -38,9 +49,10 @@ import dev.sensorpub.queue.QueuedRecord;
 final class OutboundDelivery {
     private static final Logger LOG = Log.logger("mqtt");
     /**
-     * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window.
-     * mosquitto (2.0.11, default max_inflight_messages 20) answers one more with PUBREC and then
-     * closes the connection, and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
+     * At most this many QoS 2 messages between PUBLISH and PUBREC, whatever the window, unless
+     * {@code mqtt.broker-inflight-limit} says otherwise: mosquitto 2.0.11's default
+     * max_inflight_messages. It answers one more with PUBREC and drops it (and closes the
+     * connection if max_queued_messages is 0), and an MQTT 3.1.1 client cannot ask a broker for its limit. The broker frees a place
      * on our PUBREL, so a message waiting for PUBCOMP no longer counts (it holds a window slot).
      */
     static final int MAX_QOS2_IN_FLIGHT = 20;
@@ -51,12 +63,15 @@ final class OutboundDelivery {
     static final long RELEASED_QOS2 = Long.MAX_VALUE;
 
     /**
-     * The QoS 2 limit this process assumes: {@link #MAX_QOS2_IN_FLIGHT}, halved each time the
-     * broker closes the link with more than one of them awaiting PUBREC (its limit was passed).
+     * The broker's in-flight limit this process assumes: {@code mqtt.broker-inflight-limit}
+     * ({@link #MAX_QOS2_IN_FLIGHT} unless set), halved each time the broker closes the link with
+     * more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker that drops
+     * what passes it without closing (mosquitto with its default {@code max_queued_messages})
+     * cannot be learnt from: only the setting keeps within it.
      * It never grows back: a broker's limit is its configuration, which changes only with a
      * restart of it, and probing upwards would cost a closed link each time.
      */
-    private int qos2Cap = MAX_QOS2_IN_FLIGHT;
+    private int qos2Cap;
 
     private final MessageQueue queue;
     private final ControlLane lane;
@@ -86,9 +101,20 @@ final class OutboundDelivery {
      * (on any link: after a close over its limit, the DUP resends may find it closing again).
      */
     private boolean qos2WrittenOnLink;
-    /** The packet id of the last PUBREC taken on this link, 0 if none (see {@link #lowerQos2Cap}). */
+    /**
+     * The packet id of the PUBREC that is the last answer read on this link, 0 if none or if
+     * something was read after it (see {@link #lowerQos2Cap}).
+     */
     private int lastPubrecId;
     private boolean qos2Answered;
+    /**
+     * The record (or control message) whose PUBACK is the last answer read on this link, not yet
+     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH was written while QoS 2
+     * messages of ours written on this link awaited PUBREC, and mosquitto with max_queued_messages 0 answers one past its
+     * limit with an ordinary PUBACK, drops it and closes. Anything read after that PUBACK proves
+     * the broker went on; a close before that sends the message again (a duplicate at worst).
+     */
+    private long unprovenPuback = InflightTable.NO_RECORD;
     private boolean downgradeReported;
     private final ProtocolWarnings warnings;
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
@@ -109,6 +135,7 @@ final class OutboundDelivery {
         this.counters = counters;
         this.maxPublishPacketSize = maxPublishPacketSize;
         this.inflight = new InflightTable(settings.inflightWindow);
+        this.qos2Cap = settings.brokerInflightLimit;
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
     }
@@ -137,11 +164,12 @@ final class OutboundDelivery {
     }
 
     boolean somethingUnproven() {
-        return !qos0Proofs.isEmpty() || inflight.size() > 0;
+        return !qos0Proofs.isEmpty() || inflight.size() > 0 || unprovenPuback != InflightTable.NO_RECORD;
     }
 
-    boolean qos0Unproven() {
-        return !qos0Proofs.isEmpty();
+    /** QoS 0 messages, or a PUBACK, wait for an answer to something written later (a PINGREQ). */
+    boolean proofWanted() {
+        return !qos0Proofs.isEmpty() || unprovenPuback != InflightTable.NO_RECORD;
     }
 
     /** How long a kilobyte of QoS 0 took to cross the link on the last loaded proof, or 0 before one. */
@@ -195,6 +223,7 @@ final class OutboundDelivery {
         resendUpToSequence = highestSentSequence;
         queue.rewind();
         lane.rewind();
+        unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
         qos0Proofs.clear();
         qos2WrittenOnLink = false; // a failed connect after this link is no QoS 2 close
     }
@@ -205,7 +234,7 @@ final class OutboundDelivery {
      * QoS 0 message (Moquette does); QoS 0 only if a kept session left no window slot free.
      */
     void publishStatus(Topic statusTopic, byte[] payload, long nowMillis) {
-        int qos = inflight.hasRoom() ? 1 : 0;
+        int qos = inflight.hasRoom() && qos1MayGo() ? 1 : 0;
         int id = qos == 1 ? inflight.nextPacketId() : 0;
         int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, qos));
         out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, qos, false, true, id, payload, 0,
@@ -255,7 +284,10 @@ final class OutboundDelivery {
             }
             // The broker's QoS 2 limit stops every record too, DUP resends included (it counts
             // what reaches it on this link); only a PUBREL due again passes, and frees a place.
-            if (inflight.awaitingPubrecOnLink() >= qos2Cap && !(resend && onlyPubrelDue(next))) {
+            // Past the resend every QoS 2 entry was written on this link, so for a new record
+            // the two counts agree (see qos1MayGo).
+            int held = resend ? inflight.awaitingPubrecOnLink() : inflight.mayBeHeldAtBroker();
+            if (held >= qos2Cap && !(resend && onlyPubrelDue(next))) {
                 return;
             }
             // A resend that lost its slot (a new session, or the birth and the lane took the
@@ -286,7 +318,7 @@ final class OutboundDelivery {
      * version sent (see {@link #laneSequence}).
      */
     private void fillFromLane(long nowMillis) {
-        while (!lane.isEmpty() && inflight.hasRoom()
+        while (!lane.isEmpty() && inflight.hasRoom() && qos1MayGo()
                 && out.free() >= maxPublishPacketSize + SendBuffer.CONTROL_RESERVE) {
             int slot = lane.nextPending();
             if (slot < 0) {
@@ -312,6 +344,17 @@ final class OutboundDelivery {
             inflight.add(laneSequence(slot, version), 1, qos0Proofs.writtenCount(), link);
             counters.published++;
         }
+    }
+
+    /**
+     * Whether a QoS 1 PUBLISH written now finds room at the broker. mosquitto 2.0.11 holds an
+     * incoming QoS 2 message against {@code max_inflight_messages} until our PUBREL, and answers
+     * a QoS 1 (or QoS 2) PUBLISH past that limit with an ordinary PUBACK (PUBREC) and drops it:
+     * its "quota exceeded" code does not exist in MQTT 3.1.1. A kept session's QoS 2 messages of
+     * an earlier link count until their PUBREL is written again.
+     */
+    private boolean qos1MayGo() {
+        return inflight.mayBeHeldAtBroker() < qos2Cap;
     }
 
     /** Below {@link InflightTable#NO_RECORD}: a lane slot and version, never a queue sequence. */
@@ -443,18 +486,42 @@ final class OutboundDelivery {
         }
         acknowledged(nowMillis);
         proveQos0(inflight.proofMark(slot), nowMillis);
-        confirm(inflight.sequence(slot));
+        long sequence = inflight.sequence(slot);
+        boolean mayBeDropped = inflight.state(slot) == InflightTable.AWAITING_PUBACK
+                && inflight.awaitingPubrecWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
         inflight.remove(slot);
+        if (!mayBeDropped) {
+            confirm(sequence);
+            return;
+        }
+        unprovenPuback = sequence;
+        if (inflight.size() == 0) {
+            askForProof.run(); // no other answer is due that would prove it
+        }
+    }
+
+    /**
+     * Something was read after the last PUBACK or PUBREC: the broker did not close at it, so it
+     * took that message.
+     */
+    private void proveLastAnswer() {
+        lastPubrecId = 0;
+        long sequence = unprovenPuback;
+        if (sequence != InflightTable.NO_RECORD) {
+            unprovenPuback = InflightTable.NO_RECORD;
+            confirm(sequence);
+        }
     }
 
     void onPubrec(int id, long nowMillis) {
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             qos2Answered = true;
-            lastPubrecId = id;
             acknowledged(nowMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+            lastPubrecId = id; // after proveQos0, which ends the proof of the answer before
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBREC, id, nowMillis);
         }
@@ -462,6 +529,7 @@ final class OutboundDelivery {
     }
 
     void onPubcomp(int id, long nowMillis) {
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBCOMP, id, nowMillis);
@@ -505,16 +573,30 @@ final class OutboundDelivery {
         if (!qos2Answered) {
             return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
         }
-        return qos2LimitMayBePassed()
-                ? "; " + inflight.awaitingPubrecOnLink() + " QoS 2 awaited PUBREC: over its QoS 2 limit?" : "";
+        if (!qos2LimitMayBePassed()) {
+            return "";
+        }
+        int awaiting = inflight.awaitingPubrecOnLink();
+        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
+                : "; right after answering one sent among our QoS 2: over its limit?";
     }
 
     /**
-     * Whether the broker, closing the link now, may have done so because its QoS 2 limit was
-     * passed: more than one QoS 2 message written on this link awaits PUBREC.
+     * Whether the broker, closing the link now, may have done so because its in-flight limit was
+     * passed: more than one QoS 2 message written on this link awaits PUBREC, or the close came
+     * right after the PUBACK or PUBREC of a message written while other QoS 2 of ours may have
+     * been held there (mosquitto with max_queued_messages 0 answers the one it drops, then
+     * closes; both can be read in one go, with nothing left awaiting PUBREC).
      */
     boolean qos2LimitMayBePassed() {
-        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1;
+        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1
+                || unprovenPuback != InflightTable.NO_RECORD || lastPubrecMetOurQos2();
+    }
+
+    private boolean lastPubrecMetOurQos2() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.awaitingPubrecWhenWritten(slot) > 1;
     }
 
     /**
@@ -539,6 +621,7 @@ final class OutboundDelivery {
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */
     void proveQos0(long mark, long nowMillis) {
+        proveLastAnswer();
         qos0Proofs.prove(mark, nowMillis, proofTargetMillis, confirmations);
     }
 

@@ -15,6 +15,7 @@ public final class SessionSettings {
     final byte[] password;
     final String statusTopic;
     final int inflightWindow;
+    final int brokerInflightLimit;
     final int maxPacketSize;
     final int sendBufferSize;
     final long connectTimeoutMillis;
@@ -43,6 +44,7 @@ public final class SessionSettings {
         password = b.password == null ? null : b.password.clone();
         statusTopic = b.statusTopic;
         inflightWindow = b.inflightWindow;
+        brokerInflightLimit = b.brokerInflightLimit;
         maxPacketSize = b.maxPacketSize;
         sendBufferSize = b.sendBufferSize;
         connectTimeoutMillis = b.connectTimeoutMillis;
@@ -61,6 +63,9 @@ public final class SessionSettings {
         if (keepAliveSeconds < 1 || keepAliveSeconds > 65_535) {
             throw new IllegalArgumentException("keep alive " + keepAliveSeconds
                     + " s is outside 1..65535 s; dead-link detection needs it");
+        }
+        if (brokerInflightLimit < 1 || brokerInflightLimit > 65_535) {
+            throw new IllegalArgumentException("broker in-flight limit " + brokerInflightLimit + " is outside 1..65535");
         }
         if (connectTimeoutMillis < 1) {
             throw new IllegalArgumentException("connect timeout must be at least 1 ms");
@@ -107,6 +112,7 @@ public final class SessionSettings {
         private byte[] password;
         private String statusTopic;
         private int inflightWindow = 32;
+        private int brokerInflightLimit = OutboundDelivery.MAX_QOS2_IN_FLIGHT;
         private int maxPacketSize = 64 * 1024;
         private int sendBufferSize = 64 * 1024;
         private long connectTimeoutMillis = 10_000;
@@ -148,6 +154,16 @@ public final class SessionSettings {
 
         public Builder inflightWindow(int v) {
             inflightWindow = v;
+            return this;
+        }
+
+        /**
+         * How many of our QoS 1 and 2 messages the broker takes at once (mosquitto's
+         * {@code max_inflight_messages}): past it, mosquitto 2.0.11 answers as if it took them and
+         * drops them, so the session stays below it (see {@link OutboundDelivery}).
+         */
+        public Builder brokerInflightLimit(int v) {
+            brokerInflightLimit = v;
             return this;
         }
 

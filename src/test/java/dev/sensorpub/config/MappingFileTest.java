@@ -104,6 +104,7 @@ class MappingFileTest {
         assertEquals(60_000, m.reconnectMaxDelayMillis());
         assertEquals(30_000, m.reconnectResetAfterMillis());
         assertEquals(32, m.inflightWindow());
+        assertEquals(20, m.brokerInflightLimit());
         assertEquals(256 * 1024, m.maxPacketSize());
         assertTrue(m.tlsVerifyHostname());
         assertNull(m.username());
@@ -190,7 +191,7 @@ class MappingFileTest {
                 "mqtt.keep-alive = 1m", "mqtt.clean-session = true", "mqtt.username = pi", "mqtt.password = s3cret",
                 "mqtt.status-topic = site/${client-id}/state", "mqtt.connect-timeout = 5s",
                 "mqtt.reconnect.min-delay = 500ms", "mqtt.reconnect.max-delay = 2m", "mqtt.reconnect.reset-after = 1m",
-                "mqtt.inflight-window = 100", "mqtt.max-packet-size = 1MiB", "mqtt.tls.ca-file = ca.pem",
+                "mqtt.inflight-window = 100", "mqtt.broker-inflight-limit = 1", "mqtt.max-packet-size = 1MiB", "mqtt.tls.ca-file = ca.pem",
                 "mqtt.tls.cert-file = c.pem", "mqtt.tls.key-file = k.pem", "mqtt.tls.verify-hostname = false"));
         MqttSettings m = MappingFile.load(write(lines), List.of(Path.of("board-configs"))).mqtt();
         assertEquals(List.of(new ServerAddress(true, "broker.example", 8883), new ServerAddress(false, "::1", 1883)),
@@ -205,6 +206,7 @@ class MappingFileTest {
         assertEquals(120_000, m.reconnectMaxDelayMillis());
         assertEquals(60_000, m.reconnectResetAfterMillis());
         assertEquals(100, m.inflightWindow());
+        assertEquals(1, m.brokerInflightLimit());
         assertEquals(1 << 20, m.maxPacketSize());
         assertEquals(dir.resolve("ca.pem"), m.tlsCaFile());
         assertEquals(dir.resolve("k.pem"), m.tlsKeyFile());
@@ -372,6 +374,8 @@ class MappingFileTest {
         assertEquals(List.of("mqtt.inflight-window: '0' is out of range 1 to 65534"), problems("mqtt.inflight-window = 0"));
         assertEquals(List.of("mqtt.inflight-window: '65535' is out of range 1 to 65534"),
                 problems("mqtt.inflight-window = 65535")); // the SUBSCRIBE needs a packet id besides the window
+        assertEquals(List.of("mqtt.broker-inflight-limit: '0' is out of range 1 to 65535"),
+                problems("mqtt.broker-inflight-limit = 0"));
         assertEquals(List.of("mqtt.keep-alive: MQTT keep alive is in whole seconds"), problems("mqtt.keep-alive = 1500ms"));
         assertEquals(List.of("mqtt.keep-alive: '19h' is out of range 0ms to 65535s"), problems("mqtt.keep-alive = 19h"));
         assertEquals(List.of("mqtt.max-packet-size: '8MB': use binary units KiB, MiB or GiB (1 KiB = 1024 bytes)"),

@@ -2,6 +2,7 @@ package dev.sensorpub.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MemoryQueue;
 import dev.sensorpub.time.ManualClock;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,10 @@ final class ScriptedSession {
 
     ScriptedSession(SessionSettings.Builder settings, InboundHandler inbound) {
         session = new MqttSession(settings.build(), queue, inbound, socket, clock);
+    }
+
+    ScriptedSession(SessionSettings.Builder settings, ControlLane lane) {
+        session = new MqttSession(settings.build(), queue, lane, p -> { }, socket, clock);
     }
 
     /** Moves time on by {@code millis} and runs one service round. */

@@ -38,10 +38,17 @@ final class ScriptedTransport implements Transport {
     long acknowledged = -1;
     /** What {@link #resendTimeouts} tells. */
     int resendTimeouts = -1;
+    /** With {@link #brokerClosesAfterDelivered}: the end of the stream after this many bytes, else -1. */
+    private int closeAfterBytes = -1;
 
     /** The next read sees the end of the stream. */
     void brokerCloses() {
         closedByBroker = true;
+    }
+
+    /** The reads take what was delivered so far, then see the end of the stream. */
+    void brokerClosesAfterDelivered() {
+        closeAfterBytes = toClient.size();
     }
 
     int opens() {
@@ -63,6 +70,7 @@ final class ScriptedTransport implements Transport {
         opens++;
         opened.add(endpoint.hostAndPort());
         closedByBroker = false;
+        closeAfterBytes = -1;
         toClient = new ByteArrayOutputStream();
         fromClient = new ByteArrayOutputStream();
         delivered = 0;
@@ -82,7 +90,7 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public int read(ByteBuffer dst) {
-        if (closedByBroker) {
+        if (closedByBroker || closeAfterBytes >= 0 && delivered >= closeAfterBytes) {
             return -1;
         }
         byte[] all = toClient.toByteArray();
