@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Outgoing QoS 1 and 2 messages the broker has not finished acknowledging, at most
- * {@code window} of them. Packet ids are taken here, when a message is sent, never when it is
- * queued, so a deep queue can never run out of ids: at most {@code window} are in use at once.
+ * {@code window} of them, plus one slot kept for the retained status: "online" on a kept session
+ * whose window is still full, or "offline" at a stop, must not fall to QoS 0 (a broker may discard
+ * a retained QoS 0 message). Packet ids are taken here, when a message is sent, never when it is
+ * queued, so a deep queue can never run out of ids: at most {@code window + 1} are in use at once.
  * Fixed arrays only; nothing is allocated after construction.
  */
 final class InflightTable {
@@ -30,6 +32,7 @@ final class InflightTable {
     /** {@link #awaitingPubrecOnLink} when the entry's PUBLISH was last written, itself included. */
     private final int[] awaitingPubrecWhenWritten;
     private final int[] slotByPacketId = new int[65_536];
+    private final int window;
     private int used;
     private int qos2Used;
     /** QoS 2 entries whose PUBREC has not come and whose PUBLISH was written on {@link #currentLink}: what the broker counts now. */
@@ -40,15 +43,17 @@ final class InflightTable {
     private int lastPacketId;
 
     InflightTable(int window) {
-        if (window < 1 || window > 65_535) {
-            throw new IllegalArgumentException("in-flight window " + window + " is outside 1..65535");
+        if (window < 1 || window > 65_534) {
+            throw new IllegalArgumentException("in-flight window " + window + " is outside 1..65534");
         }
-        sequence = new long[window];
-        packetId = new int[window];
-        state = new int[window];
-        proofMark = new long[window];
-        sentOnLink = new long[window];
-        awaitingPubrecWhenWritten = new int[window];
+        this.window = window;
+        int slots = window + 1; // the status slot
+        sequence = new long[slots];
+        packetId = new int[slots];
+        state = new int[slots];
+        proofMark = new long[slots];
+        sentOnLink = new long[slots];
+        awaitingPubrecWhenWritten = new int[slots];
         Arrays.fill(slotByPacketId, NO_SLOT);
     }
 
@@ -113,7 +118,13 @@ final class InflightTable {
         }
     }
 
+    /** Room for a record or a control message: the window is not full. */
     boolean hasRoom() {
+        return used < window;
+    }
+
+    /** Room for the retained status: the window, or the slot kept for it. */
+    boolean hasRoomForStatus() {
         return used < state.length;
     }
 
@@ -132,8 +143,20 @@ final class InflightTable {
     /** Takes a free slot and the packet id {@link #nextPacketId()} named; returns the packet id. */
     int add(long recordSequence, int qos, long proofCount, long link) {
         if (!hasRoom()) {
-            throw new IllegalStateException("in-flight window of " + state.length + " is full");
+            throw new IllegalStateException("in-flight window of " + window + " is full");
         }
+        return put(recordSequence, qos, proofCount, link);
+    }
+
+    /** {@link #add} for the retained status (QoS 1, no record), which may take the kept slot. */
+    int addStatus(long proofCount, long link) {
+        if (!hasRoomForStatus()) {
+            throw new IllegalStateException("in-flight window of " + window + " and its status slot are full");
+        }
+        return put(NO_RECORD, 1, proofCount, link);
+    }
+
+    private int put(long recordSequence, int qos, long proofCount, long link) {
         int slot = 0;
         while (state[slot] != FREE) {
             slot++;
@@ -167,7 +190,7 @@ final class InflightTable {
         }
     }
 
-    /** At most window + 1 steps, since at most window + 1 ids are ever in use. */
+    /** At most window + 3 steps, since at most window + 2 ids (with the status and a SUBSCRIBE) are ever in use. */
     private int nextFreePacketId() {
         lastPacketId = nextPacketId();
         return lastPacketId;

@@ -231,17 +231,18 @@ final class OutboundDelivery {
     /**
      * The retained status ("online" at link-up, "offline" before DISCONNECT), written straight
      * into the send buffer ahead of every record. QoS 1, because a broker may discard a retained
-     * QoS 0 message (Moquette does); QoS 0 only if a kept session left no window slot free.
+     * QoS 0 message (Moquette does), in the slot kept for it when the window is full; QoS 0 only
+     * if that slot is taken too, or our QoS 2 may fill the broker's in-flight limit.
      */
     void publishStatus(Topic statusTopic, byte[] payload, long nowMillis) {
-        int qos = inflight.hasRoom() && qos1MayGo() ? 1 : 0;
+        int qos = inflight.hasRoomForStatus() && qos1MayGo() ? 1 : 0;
         int id = qos == 1 ? inflight.nextPacketId() : 0;
         int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, qos));
         out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, qos, false, true, id, payload, 0,
                 payload.length));
         if (qos == 1) {
             startAckTimer(nowMillis);
-            inflight.add(InflightTable.NO_RECORD, 1, qos0Proofs.writtenCount(), link);
+            inflight.addStatus(qos0Proofs.writtenCount(), link);
         }
     }
 

@@ -29,11 +29,12 @@ public final class SessionSettings {
     final int maxMessageBytes;
 
     /**
-     * The largest in-flight window: MQTT has 65,535 packet ids, and the SUBSCRIBE sent at every
-     * CONNACK takes one besides the window's (a full window of 65,535 left it none, and the loop
-     * thread searched for one for ever).
+     * The largest in-flight window: MQTT has 65,535 packet ids, and besides the window's the
+     * retained status takes one (its kept slot, see InflightTable) and the SUBSCRIBE sent at every
+     * CONNACK another (a full window of 65,535 left it none, and the loop thread searched for one
+     * for ever).
      */
-    public static final int MAX_INFLIGHT_WINDOW = 65_534;
+    public static final int MAX_INFLIGHT_WINDOW = 65_533;
 
     private SessionSettings(Builder b) {
         servers = b.servers;
@@ -58,7 +59,7 @@ public final class SessionSettings {
         maxMessageBytes = b.maxMessageBytes;
         if (inflightWindow < 1 || inflightWindow > MAX_INFLIGHT_WINDOW) {
             throw new IllegalArgumentException("in-flight window " + inflightWindow + " is outside 1.."
-                    + MAX_INFLIGHT_WINDOW + ": MQTT has 65535 packet ids and a SUBSCRIBE needs one besides the window");
+                    + MAX_INFLIGHT_WINDOW + ": MQTT has 65535 packet ids and the status and a SUBSCRIBE need one each besides the window");
         }
         if (keepAliveSeconds < 1 || keepAliveSeconds > 65_535) {
             throw new IllegalArgumentException("keep alive " + keepAliveSeconds

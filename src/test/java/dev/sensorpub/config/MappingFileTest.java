@@ -371,9 +371,9 @@ class MappingFileTest {
                 problems("sensor.beat.deadband = -1"));
         assertEquals(List.of("sensor.beat.retain: 'maybe' is not true or false"), problems("sensor.beat.retain = maybe"));
         assertEquals(List.of("sensor.beat.format: 'xml' is not one of plain, json"), problems("sensor.beat.format = xml"));
-        assertEquals(List.of("mqtt.inflight-window: '0' is out of range 1 to 65534"), problems("mqtt.inflight-window = 0"));
-        assertEquals(List.of("mqtt.inflight-window: '65535' is out of range 1 to 65534"),
-                problems("mqtt.inflight-window = 65535")); // the SUBSCRIBE needs a packet id besides the window
+        assertEquals(List.of("mqtt.inflight-window: '0' is out of range 1 to 65533"), problems("mqtt.inflight-window = 0"));
+        assertEquals(List.of("mqtt.inflight-window: '65534' is out of range 1 to 65533"),
+                problems("mqtt.inflight-window = 65534")); // the status and the SUBSCRIBE need a packet id each besides the window
         assertEquals(List.of("mqtt.broker-inflight-limit: '0' is out of range 1 to 65535"),
                 problems("mqtt.broker-inflight-limit = 0"));
         assertEquals(List.of("mqtt.keep-alive: MQTT keep alive is in whole seconds"), problems("mqtt.keep-alive = 1500ms"));

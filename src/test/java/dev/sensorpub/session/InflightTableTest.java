@@ -62,6 +62,20 @@ class InflightTableTest {
     }
 
     @Test
+    void theStatusHasOneSlotBeyondAFullWindowAndNoMore() {
+        InflightTable t = new InflightTable(2);
+        t.add(1, 1, 0, 1);
+        t.add(2, 1, 0, 1);
+        assertTrue(t.hasRoomForStatus());
+        int status = t.addStatus(0, 1);
+        assertEquals(InflightTable.AWAITING_PUBACK, t.state(t.slotOfPacketId(status)));
+        assertFalse(t.hasRoomForStatus());
+        assertThrows(IllegalStateException.class, () -> t.addStatus(0, 1));
+        t.remove(t.slotOfPacketId(status));
+        assertFalse(t.hasRoom(), "the kept slot is never the window's");
+    }
+
+    @Test
     void entriesAreFoundByPacketIdAndBySequenceAndStartInTheRightState() {
         InflightTable t = new InflightTable(8);
         int a = t.add(10, 1, 5, 1);

@@ -10,21 +10,21 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * MQTT has 65,535 packet ids. The SUBSCRIBE made at every CONNACK takes one besides the window,
- * so a window of 65,535 full of messages a broker kept across a reconnect left it none, and the
- * loop thread searched for a free id for ever.
+ * MQTT has 65,535 packet ids. The retained status (its kept slot) and the SUBSCRIBE made at every
+ * CONNACK take one each besides the window, so a window of 65,535 full of messages a broker kept
+ * across a reconnect left none, and the loop thread searched for a free id for ever.
  */
 class SessionLargestWindowTest {
     @Test
     void aWindowOfAllPacketIdsIsRefusedWithTheReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SessionSettings.builder("tcp://127.0.0.1:1883", "pi").inflightWindow(65_535).build());
-        assertTrue(e.getMessage().contains("outside 1..65534") && e.getMessage().contains("SUBSCRIBE"), e.getMessage());
+                () -> SessionSettings.builder("tcp://127.0.0.1:1883", "pi").inflightWindow(65_534).build());
+        assertTrue(e.getMessage().contains("outside 1..65533") && e.getMessage().contains("SUBSCRIBE"), e.getMessage());
     }
 
     @Test
     void aFullWindowOfTheLargestSizeStillLetsAKeptSessionSubscribe() {
-        int window = 65_534;
+        int window = 65_533;
         ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
                 .cleanSession(false).inflightWindow(window).reconnectDelays(1, 2, 10_000));
         s.session.subscribe(Topic.filter("pi/cmd/#"), 1);

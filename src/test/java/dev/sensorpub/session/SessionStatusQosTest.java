@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +35,6 @@ class SessionStatusQosTest {
     }
 
     @Test
-    @Disabled("defect: OutboundDelivery.publishStatus sends the birth at QoS 0 when a kept session fills the window")
     void theBirthOnAKeptSessionWithAFullWindowIsStillQos1Retained() {
         ScriptedSession s = withAFullWindow();
         s.socket.brokerCloses();
@@ -48,7 +46,6 @@ class SessionStatusQosTest {
     }
 
     @Test
-    @Disabled("defect: OutboundDelivery.publishStatus sends 'offline' at QoS 0 when the window is full at a stop")
     void theOfflineStatusAtAStopWithAFullWindowIsStillQos1Retained() {
         ScriptedSession s = withAFullWindow();
         s.session.drainAndDisconnect(0);
