@@ -43,7 +43,8 @@ import dev.sensorpub.queue.QueuedRecord;
  *       again.</li>
  *   <li>A packet id the broker may hold for a QoS 2 message is never reused before its PUBCOMP:
  *       a message forgotten before its PUBREC (expired, or dropped by drop-oldest) on a kept
- *       session gets a PUBREL too, and keeps its slot until the PUBCOMP.</li>
+ *       session gets a PUBREL too, and keeps its slot until the PUBCOMP. Except for a broker
+ *       that closes on QoS 2 ({@link #sendQos2AsQos1}): it answered none, so it holds none.</li>
  * </ul>
  */
 final class OutboundDelivery {
