@@ -360,8 +360,12 @@ public final class MqttSession implements AutoCloseable {
     /** The link lost, with what the broker's close may mean for QoS 2, and the cap lowered after it. */
     private void closedByBroker(long nowMillis, String reason) {
         boolean qos2LimitPassed = outbound.qos2LimitMayBePassed();
-        link.lost(nowMillis, reason + outbound.closeHint());
-        if (qos2LimitPassed) {
+        boolean noQos2 = outbound.closedOnUnansweredQos2();
+        // When the broker plainly has no QoS 2, the line after this one says so instead of the hint.
+        link.lost(nowMillis, reason + (noQos2 ? "" : outbound.closeHint()));
+        if (noQos2) {
+            outbound.sendQos2AsQos1();
+        } else if (qos2LimitPassed) {
             outbound.lowerQos2Cap();
         }
     }

@@ -43,7 +43,8 @@ import dev.sensorpub.queue.QueuedRecord;
  *       again.</li>
  *   <li>A packet id the broker may hold for a QoS 2 message is never reused before its PUBCOMP:
  *       a message forgotten before its PUBREC (expired, or dropped by drop-oldest) on a kept
- *       session gets a PUBREL too, and keeps its slot until the PUBCOMP.</li>
+ *       session gets a PUBREL too, and keeps its slot until the PUBCOMP. Except for a broker
+ *       that closes on QoS 2 ({@link #sendQos2AsQos1}): it answered none, so it holds none.</li>
  * </ul>
  */
 final class OutboundDelivery {
@@ -107,6 +108,16 @@ final class OutboundDelivery {
      */
     private int lastPubrecId;
     private boolean qos2Answered;
+    /**
+     * Broker closes in a row that looked like one without QoS 2 (see {@link #closedOnUnansweredQos2});
+     * two make {@link #qos2AsQos1}: one close can be a restart that happened to come then.
+     */
+    private int unansweredQos2Closes;
+    /**
+     * QoS 2 records go out at QoS 1 for the rest of the process: the broker closes the link on
+     * a QoS 2 PUBLISH (AWS IoT Core does), so at-least-once is the best it can give.
+     */
+    private boolean qos2AsQos1;
     /**
      * The record (or control message) whose PUBACK is the last answer read on this link, not yet
      * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH was written while QoS 2
@@ -408,7 +419,7 @@ final class OutboundDelivery {
 
     /** Encodes the record just taken from the queue into the send buffer. */
     private void writeRecord(long nowMillis) {
-        int qos = record.qos();
+        int qos = record.qos() == 2 && qos2AsQos1 ? 1 : record.qos();
         long sequence = record.sequence();
         int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
         if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
@@ -580,6 +591,39 @@ final class OutboundDelivery {
         int awaiting = inflight.awaitingPubrecOnLink();
         return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
                 : "; right after answering one sent among our QoS 2: over its limit?";
+    }
+
+    /**
+     * Call once per broker close (not a dead link), before the link is lost: whether this close
+     * makes it plain that the broker has no QoS 2. It closed a link on which a QoS 2 PUBLISH of
+     * ours got no PUBREC, with only one awaiting it (or the cap already at 1, so no in-flight limit
+     * can explain the close), and no QoS 2 of ours was ever answered in this process; twice in a
+     * row. A broker with a low in-flight limit answers what is within it with PUBREC, so it is
+     * never taken for one without QoS 2.
+     */
+    boolean closedOnUnansweredQos2() {
+        int awaiting = inflight.awaitingPubrecOnLink();
+        boolean suspect = qos2WrittenOnLink && !qos2Answered && !qos2AsQos1 && awaiting > 0
+                && (awaiting == 1 || qos2Cap == 1);
+        unansweredQos2Closes = suspect ? unansweredQos2Closes + 1 : 0;
+        return unansweredQos2Closes >= 2;
+    }
+
+    /**
+     * QoS 2 records go out at QoS 1 from now on. Their QoS 2 entries are dropped rather than
+     * released: the broker answered none and closed on each, so it holds none of their packet
+     * ids (and may close on a PUBREL too); the rewound queue sends each record again as a new
+     * QoS 1 message, so nothing is lost.
+     */
+    void sendQos2AsQos1() {
+        qos2AsQos1 = true;
+        for (int slot = 0; slot < inflight.capacity(); slot++) {
+            int state = inflight.inUse(slot) ? inflight.state(slot) : -1;
+            if (state == InflightTable.AWAITING_PUBREC || state == InflightTable.AWAITING_PUBCOMP) {
+                inflight.remove(slot);
+            }
+        }
+        LOG.warn("broker closes on QoS 2: sending QoS 2 readings at QoS 1 (at least once)");
     }
 
     /**
