@@ -583,7 +583,7 @@ final class OutboundDelivery {
             return "";
         }
         if (!qos2Answered) {
-            return "; it closed after a QoS 2 PUBLISH it never answered: it may not support QoS 2 (use qos 1)";
+            return "; it may not support QoS 2 (use qos 1)"; // it never answered a QoS 2 PUBLISH
         }
         if (!qos2LimitMayBePassed()) {
             return "";
