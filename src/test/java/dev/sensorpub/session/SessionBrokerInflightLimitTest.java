@@ -23,6 +23,24 @@ class SessionBrokerInflightLimitTest {
     /** Runs of QoS 2, then QoS 1 and 0 behind them. */
     private static final int[] QOS = {2, 2, 2, 1, 0, 2, 1, 1, 0};
 
+    /** Queues {@code count} messages "m0", "m1", ... at the QoS of {@link #QOS} in turn; returns their payloads. */
+    private static List<String> appendMixedQos(ScriptedSession s, int count) {
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            s.append("pi/r", "m" + i, QOS[i % QOS.length]);
+            queued.add("m" + i);
+        }
+        return queued;
+    }
+
+    /** Steps the session, the broker answering after each step, until drained (bounded). */
+    private static void runUntilDrained(ScriptedSession s, QuotaBroker broker) {
+        for (int i = 0; i < 20_000 && !s.session.isDrained(); i++) {
+            s.step(1);
+            broker.answer();
+        }
+    }
+
     @ParameterizedTest(name = "broker limit {0}, window {1}, closes after a drop {2}")
     @CsvSource({"1, 8, false", "2, 8, false", "5, 32, false", "20, 32, false", "1, 8, true", "3, 32, true"})
     void qos012MixedWithinTheConfiguredLimitLoseNothing(int limit, int window, boolean closesAfterDrop) {
@@ -30,15 +48,8 @@ class SessionBrokerInflightLimitTest {
                 .cleanSession(false).statusTopic("pi/status").inflightWindow(window).brokerInflightLimit(limit)
                 .reconnectDelays(1, 2, 10_000));
         QuotaBroker broker = new QuotaBroker(s.socket, limit, closesAfterDrop);
-        List<String> queued = new ArrayList<>();
-        for (int i = 0; i < 90; i++) {
-            s.append("pi/r", "m" + i, QOS[i % QOS.length]);
-            queued.add("m" + i);
-        }
-        for (int i = 0; i < 20_000 && !s.session.isDrained(); i++) {
-            s.step(1);
-            broker.answer();
-        }
+        List<String> queued = appendMixedQos(s, 90);
+        runUntilDrained(s, broker);
         assertEquals(0, broker.dropped.size(), "answered as taken and dropped by the broker, the first: "
                 + broker.dropped.subList(0, Math.min(10, broker.dropped.size())));
         assertTrue(s.session.isDrained(), s.queue.counters().confirmed() + " of 90 confirmed");
@@ -60,15 +71,8 @@ class SessionBrokerInflightLimitTest {
         ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
                 .cleanSession(false).inflightWindow(window).reconnectDelays(1, 2, 10_000));
         QuotaBroker broker = new QuotaBroker(s.socket, limit, true);
-        List<String> queued = new ArrayList<>();
-        for (int i = 0; i < 90; i++) {
-            s.append("pi/r", "m" + i, QOS[i % QOS.length]);
-            queued.add("m" + i);
-        }
-        for (int i = 0; i < 20_000 && !s.session.isDrained(); i++) {
-            s.step(1);
-            broker.answer();
-        }
+        List<String> queued = appendMixedQos(s, 90);
+        runUntilDrained(s, broker);
         assertTrue(s.session.isDrained(), s.queue.counters().confirmed() + " of 90 confirmed");
         List<String> lost = new ArrayList<>(queued);
         lost.removeAll(broker.delivered);

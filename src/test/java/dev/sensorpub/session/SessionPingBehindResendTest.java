@@ -20,6 +20,13 @@ class SessionPingBehindResendTest {
     private final ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
             .keepAliveSeconds(5).reconnectDelays(1_000, 2_000, 10_000));
 
+    /** Connects with the kernel's view known: nothing acknowledged yet, no resend timed out. */
+    private void connectWithTheKernelTelling() {
+        s.socket.acknowledged = 0;
+        s.socket.resendTimeouts = 0;
+        s.connect(ScriptedSession.CONNACK);
+    }
+
     /** Offset just past the first PINGREQ in what the client wrote, or -1. */
     private int pingEnd() {
         byte[] bytes = s.socket.written();
@@ -60,9 +67,7 @@ class SessionPingBehindResendTest {
 
     @Test
     void aPingStillCrossingBehindOurAcknowledgedBytesIsNotDeadAfterOneAndAHalfKeepAlives() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         int[] history = new int[30];
         readings(8_000, 20, -1, history); // 2 s behind: the shaper's queue
         assertTrue(pingEnd() > 0, "a PINGREQ went out: " + s.written());
@@ -82,9 +87,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void acknowledgementsStalledBehindAResendWithinTcpsScheduleHoldOffTheVerdict() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         int[] history = new int[30];
         readings(3_000, 20, -1, history);
         long stalled = s.socket.acknowledged;
@@ -105,9 +108,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void aPingJustAcknowledgedByTheBrokersTcpGetsHalfAKeepAliveForItsAnswer() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         int[] history = new int[30];
         readings(3_000, 20, -1, history);
         readings(7_000, 20, s.socket.acknowledged, history); // the hole: nothing more acknowledged
@@ -132,9 +133,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void anIdlePingAcknowledgedByTheFirstLookIsDeadAfterTheAnswerTimeout() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         long pingAt = -1;
         for (int i = 0; i < 200 && s.session.state() == LinkState.CONNECTED; i++) {
             s.step(100);
@@ -154,9 +153,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void whenTheAcknowledgementsStopTheLinkIsDeadWithinAKeepAliveOfTheLastOne() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         int[] history = new int[30];
         long connectedAt = s.clock.monotonicMillis();
         readings(3_000, 20, -1, history);
@@ -178,9 +175,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void creepingAcknowledgementsNeverHoldOffTheVerdictPastThreeKeepAlivesOfSilence() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         long connectedAt = s.clock.monotonicMillis();
         for (int i = 0; i < 300 && s.session.state() == LinkState.CONNECTED; i++) {
             s.append("pi/t", "r", 0);
@@ -201,9 +196,7 @@ class SessionPingBehindResendTest {
      */
     @Test
     void aPingTheBrokersTcpAcknowledgedIsDeadAfterOneAndAHalfKeepAlivesOfSilence() {
-        s.socket.acknowledged = 0;
-        s.socket.resendTimeouts = 0;
-        s.connect(ScriptedSession.CONNACK);
+        connectWithTheKernelTelling();
         long connectedAt = s.clock.monotonicMillis();
         for (int i = 0; i < 100 && s.session.state() == LinkState.CONNECTED; i++) {
             s.append("pi/t", "r", 0);
