@@ -83,7 +83,7 @@ received=$(grep -c '^demo/beat ' "$work/received.txt" || true)
 distinct=$(grep '^demo/beat ' "$work/received.txt" | awk '{print $2}' | sort -n -u | wc -l)
 missing=$(grep '^demo/beat ' "$work/received.txt" | awk '{print $2}' | sort -n -u \
     | awk -v n="${produced:-0}" 'BEGIN{for(i=0;i<n;i++)want[i]=1} {delete want[$1]} END{c=0; for(k in want)c++; print c}')
-detected=$(grep -o 'link dead: no answer from the broker for [0-9]* ms' "$work/agent.log" | grep -o '[0-9]* ms' | head -1)
+detected=$(grep -o 'link dead: no answer for [0-9]* ms' "$work/agent.log" | grep -o '[0-9]* ms' | head -1)
 
 echo
 echo "== summary"

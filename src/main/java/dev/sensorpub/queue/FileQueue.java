@@ -31,7 +31,6 @@ public final class FileQueue implements MessageQueue {
     private final FsyncPolicy fsync;
     private final QueueCounters counters;
     private final MemoryQueue fallback;
-    private final Path directory;
     private boolean inFallback;
     /** Sequences [fallbackFirst, fallbackEnd) live in the fallback. */
     private long fallbackFirst = Long.MAX_VALUE;
@@ -41,8 +40,7 @@ public final class FileQueue implements MessageQueue {
     private long lastRetryMillis;
     private boolean ticked;
 
-    private FileQueue(Path directory, FileRing ring, FsyncPolicy fsync, QueueCounters counters, MemoryQueue fallback) {
-        this.directory = directory;
+    private FileQueue(FileRing ring, FsyncPolicy fsync, QueueCounters counters, MemoryQueue fallback) {
         this.ring = ring;
         this.fsync = fsync;
         this.counters = counters;
@@ -84,7 +82,7 @@ public final class FileQueue implements MessageQueue {
                 fallbackBytes / RecordFormat.HEADER_BYTES)), overflow, maxRecordBytes, 1, counters, clock);
         FileRing ring = FileRing.open(directory, MemoryQueue.arenaSize(capacityBytes), maxMessages, overflow,
                 maxRecordBytes, counters, opener, clock);
-        return new FileQueue(directory, ring, fsync, counters, fallback);
+        return new FileQueue(ring, fsync, counters, fallback);
     }
 
     /** Heap bytes reserved at start for the memory fallback of a file queue of {@code capacityBytes}. */
@@ -244,7 +242,7 @@ public final class FileQueue implements MessageQueue {
         long kept = ring.pendingCount();
         long lost = fallback.pendingCount();
         ring.close();
-        LOG.info("queue " + directory + " closed: " + messages(kept) + " kept on disk for the next start"
+        LOG.info("queue closed: " + messages(kept) + " kept on disk for the next start"
                 + (lost == 0 ? "" : ", " + messages(lost) + " held in memory after a storage error lost"));
     }
 

@@ -324,9 +324,8 @@ final class FileRing extends RingQueue {
             log.warn("queue file " + file + ": sequences " + floor + " to " + (firstFound - 1)
                     + " not found (damaged, or done after the last checkpoint)");
         }
-        log.info("queue file " + file + " (" + capacity + " bytes): " + counters.queuedMessages
-                + " stored messages recovered" + (lapFirst == 0 ? "" : " (sequences " + lapFirst + " to " + lapLast + ")")
-                + ", next sequence " + nextSequence() + how);
+        log.info("queue file " + file + ": " + counters.queuedMessages + " messages recovered"
+                + (lapFirst == 0 ? ", next sequence " + nextSequence() : " (" + lapFirst + " to " + lapLast + ")") + how);
         if (readOnly != null) {
             broken = true;
             readOnlyFile = true;

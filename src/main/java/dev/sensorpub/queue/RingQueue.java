@@ -89,12 +89,11 @@ abstract class RingQueue implements MessageQueue {
 
     /** The warnings name the capacity, so they are made again when it changes. */
     private void warnings() {
-        String full = "queue full (" + capacity + " bytes, " + sequences.length + " messages), dropped ";
-        this.overflowWarning = new RateLimitedWarning(log,
-                full + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest") + " messages",
+        this.overflowWarning = new RateLimitedWarning(log, "queue full (" + capacity + " B, " + sequences.length
+                + " msgs), dropped " + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest"),
                 OVERFLOW_REPORT_NANOS);
-        this.tooLargeWarning = new RateLimitedWarning(log, "messages rejected as larger than the queue's record limit of "
-                + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes",
+        this.tooLargeWarning = new RateLimitedWarning(log, "messages over the record limit of "
+                + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes rejected",
                 OVERFLOW_REPORT_NANOS);
     }
 

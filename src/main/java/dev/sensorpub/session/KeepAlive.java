@@ -188,7 +188,7 @@ final class KeepAlive {
             }
             if (pingOnWire && nowMillis - pingSentAtMillis >= pingAnswerWindowMillis
                     && quietFor >= pingSilenceMillis && !stillCrossing(nowMillis)) {
-                return "no answer from the broker for " + quietFor + " ms";
+                return "no answer for " + quietFor + " ms";
             }
             // A broker that keeps sending (other clients' messages) but never answers us: what it
             // sends proves nothing of ours, so silence alone would never end this link.

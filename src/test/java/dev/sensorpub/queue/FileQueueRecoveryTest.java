@@ -102,7 +102,7 @@ class FileQueueRecoveryTest {
             List<String> recovered = drain(queue, 0);
             assertTrue(recovered.containsAll(numbered(154, 200)), "all 47 unconfirmed among " + recovered);
             assertEquals("m200", recovered.get(recovered.size() - 1));
-            List<String> lines = log.containing("stored messages recovered");
+            List<String> lines = log.containing("messages recovered");
             assertEquals(1, lines.size(), log.lines().toString());
             assertTrue(lines.get(0).contains("checkpoint missing or damaged: every intact record kept"), lines.get(0));
             assertEquals(201, append(queue, "m201"));

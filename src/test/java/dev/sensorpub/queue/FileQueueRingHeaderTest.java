@@ -150,8 +150,8 @@ class FileQueueRingHeaderTest {
         byte[] ring = olderFile(directory, 3, 2);
         Path file = directory.resolve(FileRing.RING_FILE);
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
-            assertEquals(List.of("INFO queue queue file " + file + " (4096 bytes): 2 stored messages recovered"
-                    + " (sequences 2 to 3), next sequence 4; an older version's file: kept in its layout until all"
+            assertEquals(List.of("INFO queue queue file " + file + ": 2 messages recovered"
+                    + " (2 to 3); an older version's file: kept in its layout until all"
                     + " done"), log.containing("older version"), log.lines().toString());
             assertEquals(4, append(queue, "new"), "stored in the older layout meanwhile");
             assertFalse(queue.inMemoryFallback());
