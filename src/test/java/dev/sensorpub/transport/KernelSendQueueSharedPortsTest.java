@@ -61,7 +61,8 @@ class KernelSendQueueSharedPortsTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("::1"));
              TcpTransport transport = new TcpTransport()) {
             Drive.open(transport, Endpoint.parse("tcp://[::1]:" + server.getLocalPort()), 5_000);
-            try (Socket peer = server.accept()) { // never reads
+            Socket peer = server.accept(); // never reads
+            try {
                 Drive.writeAll(transport, ByteBuffer.wrap(new byte[300]), Drive.deadline(5_000));
                 long acked = -1;
                 for (int i = 0; i < 300 && acked != 300; i++) {
@@ -69,6 +70,8 @@ class KernelSendQueueSharedPortsTest {
                     acked = transport.acknowledgedBytes();
                 }
                 assertEquals(300, acked, "all 300 bytes acknowledged by the peer's kernel over ::1");
+            } finally {
+                peer.close();
             }
         }
     }
