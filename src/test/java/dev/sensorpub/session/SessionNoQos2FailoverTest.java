@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.testing.CapturedLog;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,7 @@ class SessionNoQos2FailoverTest {
             s.append("pi/t", "x", 2);
             s.connect(ScriptedSession.CONNACK);
             s.step(1);
-            int id = idOf(s.written(), "PUBLISH q2");
-            s.socket.deliver(new byte[] {0x50, 2, (byte) (id >> 8), (byte) id});
-            s.step(1);
-            s.socket.deliver(new byte[] {0x70, 2, (byte) (id >> 8), (byte) id});
-            s.step(1);
+            s.completeQos2(ScriptedSession.idOf(s.written(), "PUBLISH q2", " x"));
             assertEquals(0, s.queue.counters().queuedMessages(), "x delivered at QoS 2 by the first server");
             s.socket.brokerCloses(); // the first server goes down
             s.step(1);
@@ -62,25 +59,12 @@ class SessionNoQos2FailoverTest {
                     s.step(1);
                     continue;
                 }
-                for (String p : packets) {
-                    if (p.startsWith("PUBLISH q1")) {
-                        int q1 = idOf(List.of(p), "PUBLISH q1");
-                        s.socket.deliver(new byte[] {0x40, 2, (byte) (q1 >> 8), (byte) q1});
-                    }
-                }
+                s.pubackQos1(new HashSet<>());
                 s.step(1);
             }
             assertEquals(0, s.queue.counters().queuedMessages(), "readings still queued after "
                     + closesOnQos2 + " closes on QoS 2 by the second server; " + log.containing("QoS 2"));
             assertTrue(closesOnQos2 <= 2, closesOnQos2 + " closes on QoS 2");
         }
-    }
-
-    private static int idOf(List<String> packets, String prefix) {
-        List<String> found = packets.stream().filter(p -> p.startsWith(prefix)).toList();
-        assertEquals(1, found.size(), packets.toString());
-        String p = found.get(0);
-        int at = p.indexOf("id=") + 3;
-        return Integer.parseInt(p.substring(at, p.indexOf(' ', at)));
     }
 }

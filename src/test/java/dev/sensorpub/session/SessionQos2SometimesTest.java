@@ -3,6 +3,7 @@ package dev.sensorpub.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sensorpub.testing.CapturedLog;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,7 @@ class SessionQos2SometimesTest {
             s.append("pi/t", "x", 2);
             s.connect(ScriptedSession.CONNACK);
             s.step(1);
-            int x = idOf(s.written(), "PUBLISH q2");
-            s.socket.deliver(new byte[] {0x50, 2, (byte) (x >> 8), (byte) x});
-            s.step(1);
-            s.socket.deliver(new byte[] {0x70, 2, (byte) (x >> 8), (byte) x});
-            s.step(1);
+            s.completeQos2(ScriptedSession.idOf(s.written(), "PUBLISH q2", " x"));
             assertEquals(0, s.queue.counters().queuedMessages(), "x delivered at QoS 2");
 
             s.append("pi/t", "y", 2);
@@ -45,12 +42,7 @@ class SessionQos2SometimesTest {
                     s.socket.brokerCloses();
                     s.step(1);
                 } else {
-                    for (String p : packets) {
-                        if (p.startsWith("PUBLISH q1")) {
-                            int id = idOf(List.of(p), "PUBLISH q1");
-                            s.socket.deliver(new byte[] {0x40, 2, (byte) (id >> 8), (byte) id});
-                        }
-                    }
+                    s.pubackQos1(new HashSet<>());
                     s.step(1);
                     continue;
                 }
@@ -60,13 +52,5 @@ class SessionQos2SometimesTest {
             assertEquals(0, s.queue.counters().queuedMessages(), closes + " closes on the QoS 2 reading; lines on QoS 2: "
                     + log.containing("QoS 2"));
         }
-    }
-
-    private static int idOf(List<String> packets, String prefix) {
-        List<String> found = packets.stream().filter(p -> p.startsWith(prefix)).toList();
-        assertEquals(1, found.size(), packets.toString());
-        String p = found.get(0);
-        int at = p.indexOf("id=") + 3;
-        return Integer.parseInt(p.substring(at, p.indexOf(' ', at)));
     }
 }

@@ -30,12 +30,9 @@ class SessionSuspectPubackKeptSessionTest {
             s.append("pi/t", "a", 2);
             s.append("pi/t", "u", 1);
             s.step(1);
-            int a = idOf(s.written(), "PUBLISH q2", " a");
-            int u = idOf(s.written(), "PUBLISH q1", " u");
-            s.socket.deliver(new byte[] {0x50, 2, 0, (byte) a}); // PUBREC
-            s.step(1);
-            s.socket.deliver(new byte[] {0x70, 2, 0, (byte) a}); // PUBCOMP: a delivered
-            s.step(1);
+            int a = ScriptedSession.idOf(s.written(), "PUBLISH q2", " a");
+            int u = ScriptedSession.idOf(s.written(), "PUBLISH q1", " u");
+            s.completeQos2(a); // a delivered
             for (String r : List.of("c", "d", "e", "f", "g")) {
                 s.append("pi/t", r, 1);
             }
@@ -49,27 +46,12 @@ class SessionSuspectPubackKeptSessionTest {
             s.connect(ScriptedSession.CONNACK_SESSION_PRESENT);
             Set<Integer> answered = new HashSet<>();
             for (int i = 0; i < 300 && s.queue.counters().queuedMessages() > 0; i++) {
-                for (String p : s.written()) {
-                    if (p.startsWith("PUBLISH q1")) {
-                        int id = idOf(List.of(p), "PUBLISH q1", "");
-                        if (answered.add(id)) {
-                            s.socket.deliver(new byte[] {0x40, 2, (byte) (id >> 8), (byte) id});
-                        }
-                    }
-                }
+                s.pubackQos1(answered);
                 s.step(10);
             }
             assertEquals(0, s.queue.counters().queuedMessages(), "after 3 s on the kept session: "
                     + s.written() + "; " + log.containing("window full").size() + " lines 'window full', first "
                     + log.containing("window full").stream().findFirst().orElse("none"));
         }
-    }
-
-    private static int idOf(List<String> packets, String prefix, String suffix) {
-        List<String> found = packets.stream().filter(p -> p.startsWith(prefix) && p.endsWith(suffix)).toList();
-        assertEquals(1, found.size(), packets.toString());
-        String p = found.get(0);
-        int at = p.indexOf("id=") + 3;
-        return Integer.parseInt(p.substring(at, p.indexOf(' ', at)));
     }
 }
