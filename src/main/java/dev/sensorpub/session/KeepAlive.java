@@ -193,7 +193,10 @@ final class KeepAlive {
             // A broker that keeps sending (other clients' messages) but never answers us: what it
             // sends proves nothing of ours, so silence alone would never end this link.
             if (pingOnWire && nowMillis - pingSentAtMillis >= MAX_SILENT_KEEP_ALIVES * keepAliveMillis) {
-                return "no PINGRESP for " + (nowMillis - pingSentAtMillis) + " ms while the broker kept sending";
+                // Reached also by a broker that fell silent just after the PINGREQ left (the
+                // kernel's hold above ends 3 keep alives after the last read): say which.
+                return quietFor >= answerTimeoutMillis ? "no answer from the broker for " + quietFor + " ms"
+                        : "no PINGRESP for " + (nowMillis - pingSentAtMillis) + " ms while the broker kept sending";
             }
             // Nothing read is not the broker's silence: with no room to answer what it sends we
             // stop reading, and its bytes wait unread.

@@ -1,6 +1,9 @@
 package dev.sensorpub.transport;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +30,13 @@ final class KernelSendQueue {
     record Entry(long unacknowledged, int timeouts) {
     }
 
-    /** The established connection from {@code localPort} to {@code remotePort}, or null if not found. */
-    static Entry lookUp(int localPort, int remotePort) {
+    /** The established connection from {@code local} to {@code remote}, or null if not found. */
+    static Entry lookUp(InetSocketAddress local, InetSocketAddress remote) {
         for (Path table : TABLES) {
-            Entry found = search(table, localPort, remotePort);
+            boolean v6 = table == TABLES[0];
+            String from = named(local, v6);
+            String to = named(remote, v6);
+            Entry found = from == null || to == null ? null : search(table, from, to);
             if (found != null) {
                 return found;
             }
@@ -38,13 +44,13 @@ final class KernelSendQueue {
         return null;
     }
 
-    private static Entry search(Path table, int localPort, int remotePort) {
+    private static Entry search(Path table, String local, String remote) {
         if (!Files.isReadable(table)) {
             return null;
         }
         try {
             for (String line : Files.readAllLines(table, StandardCharsets.US_ASCII)) {
-                Entry entry = entryIn(line, localPort, remotePort);
+                Entry entry = entryIn(line, local, remote);
                 if (entry != null) {
                     return entry;
                 }
@@ -58,14 +64,14 @@ final class KernelSendQueue {
     /**
      * One table line, e.g. {@code "0: 0100007F:B3CC 0100007F:075B 01 0000001C:00000000 01:00000190 00000000 ..."}
      * (local address:port, remote address:port, state, tx_queue:rx_queue, timer:expiry,
-     * retrnsmt, all hexadecimal), or null if it is not that established connection.
+     * retrnsmt, all hexadecimal), or null if it is not the established connection between
+     * {@code local} and {@code remote} as the table names them (see {@link #named}). The ports
+     * alone do not tell: Linux gives one local port to connections to different servers.
      */
-    static Entry entryIn(String line, int localPort, int remotePort) {
+    static Entry entryIn(String line, String local, String remote) {
         String[] fields = line.trim().split("\\s+");
-        if (fields.length < 7 || !fields[0].endsWith(":") || !ESTABLISHED.equals(fields[3])) {
-            return null;
-        }
-        if (port(fields[1]) != localPort || port(fields[2]) != remotePort) {
+        if (fields.length < 7 || !fields[0].endsWith(":") || !ESTABLISHED.equals(fields[3])
+                || !local.equalsIgnoreCase(fields[1]) || !remote.equalsIgnoreCase(fields[2])) {
             return null;
         }
         int colon = fields[4].indexOf(':');
@@ -73,8 +79,29 @@ final class KernelSendQueue {
                 : new Entry(Long.parseLong(fields[4].substring(0, colon), 16), Integer.parseInt(fields[6], 16));
     }
 
-    private static int port(String addressAndPort) {
-        int colon = addressAndPort.lastIndexOf(':');
-        return colon < 0 ? -1 : Integer.parseInt(addressAndPort.substring(colon + 1), 16);
+    /**
+     * An address and port as {@code /proc/net/tcp6} ({@code v6}) or {@code /proc/net/tcp} names
+     * them: each 32-bit word of the address as the machine stores it, in hexadecimal; an IPv4
+     * address in tcp6 as IPv4-mapped (Java's sockets are IPv6 ones where it can). Null if that
+     * table cannot hold it.
+     */
+    static String named(InetSocketAddress address, boolean v6) {
+        byte[] bytes = address.getAddress().getAddress();
+        if (bytes.length == 16 && !v6) {
+            return null;
+        }
+        if (bytes.length == 4 && v6) {
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(bytes, 0, mapped, 12, 4);
+            bytes = mapped;
+        }
+        StringBuilder name = new StringBuilder(48);
+        ByteBuffer words = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+        while (words.hasRemaining()) {
+            name.append(String.format("%08X", words.getInt()));
+        }
+        return name.append(String.format(":%04X", address.getPort())).toString();
     }
 }

@@ -44,9 +44,9 @@ public final class TcpTransport implements Transport {
     private boolean writeFull;
     /** Bytes the socket took on this connection. */
     private long bytesWritten;
-    /** This connection's ports, once connected: how the kernel's tables name it. */
-    private int localPort = -1;
-    private int remotePort = -1;
+    /** This connection's addresses, once connected: how the kernel's tables name it. */
+    private InetSocketAddress localAddress;
+    private InetSocketAddress remoteAddress;
     /** As of the last {@link #acknowledgedBytes()}. */
     private int resendTimeouts = -1;
 
@@ -78,7 +78,7 @@ public final class TcpTransport implements Transport {
             connected = channel.connect(address);
             key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             if (connected) {
-                learnPorts();
+                learnAddresses();
             }
         } catch (IOException e) {
             close();
@@ -103,16 +103,16 @@ public final class TcpTransport implements Transport {
         }
         if (connected) {
             key.interestOps(SelectionKey.OP_READ);
-            learnPorts();
+            learnAddresses();
         }
         return connected;
     }
 
-    private void learnPorts() throws IOException {
+    private void learnAddresses() throws IOException {
         if (channel.getLocalAddress() instanceof InetSocketAddress local
                 && channel.getRemoteAddress() instanceof InetSocketAddress remote) {
-            localPort = local.getPort();
-            remotePort = remote.getPort();
+            localAddress = local;
+            remoteAddress = remote;
         }
     }
 
@@ -214,7 +214,7 @@ public final class TcpTransport implements Transport {
     /** From the kernel's send queue on Linux (see {@link KernelSendQueue}); -1 elsewhere. */
     @Override
     public long acknowledgedBytes() {
-        KernelSendQueue.Entry entry = connected && localPort >= 0 ? KernelSendQueue.lookUp(localPort, remotePort) : null;
+        KernelSendQueue.Entry entry = connected && localAddress != null ? KernelSendQueue.lookUp(localAddress, remoteAddress) : null;
         resendTimeouts = entry == null ? -1 : entry.timeouts();
         return entry == null ? -1 : bytesWritten - entry.unacknowledged();
     }
@@ -249,8 +249,8 @@ public final class TcpTransport implements Transport {
         readDrained = false;
         writeFull = false;
         bytesWritten = 0;
-        localPort = -1;
-        remotePort = -1;
+        localAddress = null;
+        remoteAddress = null;
         resendTimeouts = -1;
         key = null;
         if (channel != null) {

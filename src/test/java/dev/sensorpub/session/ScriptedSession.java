@@ -8,6 +8,7 @@ import dev.sensorpub.time.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A session on a {@link ScriptedTransport} with a {@link ManualClock}: the test plays the broker
@@ -136,5 +137,34 @@ final class ScriptedSession {
         }
         return "PUBLISH q" + qos + ((first & 1) != 0 ? " r" : "") + ((first & 8) != 0 ? " dup" : "") + id + " "
                 + topic + " " + new String(b, p, body + remaining - p, StandardCharsets.UTF_8);
+    }
+
+    /** The packet id of the one packet written starting with {@code prefix} and ending with {@code suffix}. */
+    static int idOf(List<String> packets, String prefix, String suffix) {
+        List<String> found = packets.stream().filter(p -> p.startsWith(prefix) && p.endsWith(suffix)).toList();
+        assertEquals(1, found.size(), packets.toString());
+        String p = found.get(0);
+        int at = p.indexOf("id=") + 3;
+        return Integer.parseInt(p.substring(at, p.indexOf(' ', at)));
+    }
+
+    /** The broker answers QoS 2 message {@code id} with PUBREC, then with PUBCOMP once our PUBREL is out. */
+    void completeQos2(int id) {
+        socket.deliver(new byte[] {0x50, 2, (byte) (id >> 8), (byte) id});
+        step(1);
+        socket.deliver(new byte[] {0x70, 2, (byte) (id >> 8), (byte) id});
+        step(1);
+    }
+
+    /** The broker answers every QoS 1 PUBLISH written on this connection whose id is not in {@code answered} yet. */
+    void pubackQos1(Set<Integer> answered) {
+        for (String p : written()) {
+            if (p.startsWith("PUBLISH q1")) {
+                int id = idOf(List.of(p), "PUBLISH q1", "");
+                if (answered.add(id)) {
+                    socket.deliver(new byte[] {0x40, 2, (byte) (id >> 8), (byte) id});
+                }
+            }
+        }
     }
 }
