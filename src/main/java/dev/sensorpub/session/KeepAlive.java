@@ -195,7 +195,7 @@ final class KeepAlive {
             if (pingOnWire && nowMillis - pingSentAtMillis >= MAX_SILENT_KEEP_ALIVES * keepAliveMillis) {
                 // Reached also by a broker that fell silent just after the PINGREQ left (the
                 // kernel's hold above ends 3 keep alives after the last read): say which.
-                return quietFor >= answerTimeoutMillis ? "no answer from the broker for " + quietFor + " ms"
+                return quietFor >= answerTimeoutMillis ? "no answer for " + quietFor + " ms"
                         : "no PINGRESP for " + (nowMillis - pingSentAtMillis) + " ms while the broker kept sending";
             }
             // Nothing read is not the broker's silence: with no room to answer what it sends we
