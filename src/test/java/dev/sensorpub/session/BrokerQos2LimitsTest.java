@@ -42,7 +42,8 @@ class BrokerQos2LimitsTest {
         limits.brokerClosed(0, "connection reset", link);
 
         assertEquals(List.of("connection reset" + LIMIT_HINT), closeLines);
-        assertEquals(List.of("lost with cap 20, QoS 2 sent at 2"), events, "the close is reported before the cap falls");
+        assertEquals(List.of("lost with cap 20, QoS 2 sent at 2"), events,
+                "the close is reported before the cap falls");
         assertEquals(10, limits.cap());
     }
 
