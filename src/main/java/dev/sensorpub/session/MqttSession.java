@@ -67,6 +67,7 @@ public final class MqttSession implements AutoCloseable {
     private final SendBuffer out;
     private final IncomingPacket packet = new IncomingPacket();
     private final BrokerLink link;
+    private final BrokerQos2Limits.LinkLoss linkLoss;
     private final KeepAlive keepAlive;
     private final OutboundDelivery outbound;
     private final InboundDispatch inbound;
@@ -138,6 +139,7 @@ public final class MqttSession implements AutoCloseable {
             }
         });
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
+        this.linkLoss = link::lost;
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
                 warnings, keepAlive.answerTimeoutMillis() / 3, lane, this::requestProof);
         this.inbound = new InboundDispatch(link, outbound, keepAlive, application, out, counters, warnings);
@@ -357,17 +359,9 @@ public final class MqttSession implements AutoCloseable {
         }
     }
 
-    /** The link lost, with what the broker's close may mean for QoS 2, and the cap lowered after it. */
+    /** The link lost, with what the broker's close may mean for QoS 2 (see {@link BrokerQos2Limits}). */
     private void closedByBroker(long nowMillis, String reason) {
-        boolean qos2LimitPassed = outbound.qos2LimitMayBePassed();
-        boolean noQos2 = outbound.closedOnUnansweredQos2();
-        // When the broker plainly has no QoS 2, the line after this one says so instead of the hint.
-        link.lost(nowMillis, reason + (noQos2 ? "" : outbound.closeHint()));
-        if (noQos2) {
-            outbound.sendQos2AsQos1();
-        } else if (qos2LimitPassed) {
-            outbound.lowerQos2Cap();
-        }
+        outbound.brokerClosed(nowMillis, reason, linkLoss);
     }
 
     /**

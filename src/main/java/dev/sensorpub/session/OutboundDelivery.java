@@ -23,16 +23,16 @@ import dev.sensorpub.queue.QueuedRecord;
  *       PUBREC counts only once anything
  *       is read after it: mosquitto with max_queued_messages 0 answers the message it drops past
  *       its limit and closes at once. A close right after such a PUBACK, or such a PUBREC, sends
- *       that message again and halves {@link #qos2Cap}.</li>
+ *       that message again and halves the QoS 2 cap ({@link BrokerQos2Limits}).</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
  *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
- *       {@link #qos2Cap} QoS 2 ones written on the current link are without PUBREC (the broker's
+ *       {@link BrokerQos2Limits#cap()} QoS 2 ones written on the current link are without PUBREC (the broker's
  *       count: it frees a place when our PUBREL arrives, before any PUBLISH written after it); a new record goes
  *       out only once every PUBREL of an earlier link was written again. Packet ids are taken when
  *       a message is written, never queued.</li>
  *   <li>A QoS 1 PUBLISH (a record, a control message, the status) is written only while fewer
- *       than {@link #qos2Cap} of our QoS 2 messages may be held at the broker
+ *       than {@link BrokerQos2Limits#cap()} of our QoS 2 messages may be held at the broker
  *       ({@link InflightTable#mayBeHeldAtBroker}, earlier links' included): mosquitto counts it
  *       against the same limit and drops one past it behind an ordinary PUBACK. A QoS 1 DUP
  *       resend is the exception: it goes in queue order, before earlier links' QoS 2 behind it
@@ -44,7 +44,7 @@ import dev.sensorpub.queue.QueuedRecord;
  *   <li>A packet id the broker may hold for a QoS 2 message is never reused before its PUBCOMP:
  *       a message forgotten before its PUBREC (expired, or dropped by drop-oldest) on a kept
  *       session gets a PUBREL too, and keeps its slot until the PUBCOMP. Except for a broker
- *       that closes on QoS 2 ({@link #sendQos2AsQos1}): it answered none, so it holds none.</li>
+ *       that closes on QoS 2 ({@link BrokerQos2Limits#qosToSend}): it answered none, so it holds none.</li>
  * </ul>
  */
 final class OutboundDelivery {
@@ -63,21 +63,11 @@ final class OutboundDelivery {
      */
     static final long RELEASED_QOS2 = Long.MAX_VALUE;
 
-    /**
-     * The broker's in-flight limit this process assumes: {@code mqtt.broker-inflight-limit}
-     * ({@link #MAX_QOS2_IN_FLIGHT} unless set), halved each time the broker closes the link with
-     * more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker that drops
-     * what passes it without closing (mosquitto with its default {@code max_queued_messages})
-     * cannot be learnt from: only the setting keeps within it.
-     * It never grows back: a broker's limit is its configuration, which changes only with a
-     * restart of it, and probing upwards would cost a closed link each time.
-     */
-    private int qos2Cap;
-
     private final MessageQueue queue;
     private final ControlLane lane;
     private final SendBuffer out;
     private final InflightTable inflight;
+    private final BrokerQos2Limits qos2Limits;
     private final Qos0Proofs qos0Proofs;
     private final FlushRateLimiter flushLimiter;
     private final SessionCounters counters;
@@ -97,36 +87,6 @@ final class OutboundDelivery {
     private long backlogEndSequence;
     private long flushBlockedUntilMillis;
     private long lastAckMillis;
-    /**
-     * Whether a QoS 2 PUBLISH was written on this link, and whether the broker ever answered one
-     * (on any link: after a close over its limit, the DUP resends may find it closing again).
-     */
-    private boolean qos2WrittenOnLink;
-    /**
-     * The packet id of the PUBREC that is the last answer read on this link, 0 if none or if
-     * something was read after it (see {@link #lowerQos2Cap}).
-     */
-    private int lastPubrecId;
-    private boolean qos2Answered;
-    /**
-     * Broker closes in a row that looked like one without QoS 2 (see {@link #closedOnUnansweredQos2});
-     * two make {@link #qos2AsQos1}: one close can be a restart that happened to come then.
-     */
-    private int unansweredQos2Closes;
-    /**
-     * QoS 2 records go out at QoS 1 for the rest of the process: the broker closes the link on
-     * a QoS 2 PUBLISH (AWS IoT Core does), so at-least-once is the best it can give.
-     */
-    private boolean qos2AsQos1;
-    /**
-     * The record (or control message) whose PUBACK is the last answer read on this link, not yet
-     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH was written while QoS 2
-     * messages of ours written on this link awaited PUBREC, and mosquitto with max_queued_messages 0 answers one past its
-     * limit with an ordinary PUBACK, drops it and closes. Anything read after that PUBACK proves
-     * the broker went on; a close before that sends the message again (a duplicate at worst).
-     */
-    private long unprovenPuback = InflightTable.NO_RECORD;
-    private boolean downgradeReported;
     private final ProtocolWarnings warnings;
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
     private final long proofTargetMillis;
@@ -146,7 +106,7 @@ final class OutboundDelivery {
         this.counters = counters;
         this.maxPublishPacketSize = maxPublishPacketSize;
         this.inflight = new InflightTable(settings.inflightWindow);
-        this.qos2Cap = settings.brokerInflightLimit;
+        this.qos2Limits = new BrokerQos2Limits(inflight, settings.brokerInflightLimit);
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
     }
@@ -171,16 +131,16 @@ final class OutboundDelivery {
      * share) is taken. Answers are then worth gathering into one read and one refill.
      */
     boolean windowFull() {
-        return !inflight.hasRoom() || inflight.awaitingPubrecOnLink() >= qos2Cap;
+        return !inflight.hasRoom() || inflight.awaitingPubrecOnLink() >= qos2Limits.cap();
     }
 
     boolean somethingUnproven() {
-        return !qos0Proofs.isEmpty() || inflight.size() > 0 || unprovenPuback != InflightTable.NO_RECORD;
+        return !qos0Proofs.isEmpty() || inflight.size() > 0 || qos2Limits.pubackUnproven();
     }
 
     /** QoS 0 messages, or a PUBACK, wait for an answer to something written later (a PINGREQ). */
     boolean proofWanted() {
-        return !qos0Proofs.isEmpty() || unprovenPuback != InflightTable.NO_RECORD;
+        return !qos0Proofs.isEmpty() || qos2Limits.pubackUnproven();
     }
 
     /** How long a kilobyte of QoS 0 took to cross the link on the last loaded proof, or 0 before one. */
@@ -211,8 +171,7 @@ final class OutboundDelivery {
     void linkUp(long linkNumber, boolean sessionPresent, long nowMillis) {
         link = linkNumber;
         lastAckMillis = nowMillis;
-        qos2WrittenOnLink = false;
-        lastPubrecId = 0;
+        qos2Limits.linkUp();
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
@@ -234,9 +193,8 @@ final class OutboundDelivery {
         resendUpToSequence = highestSentSequence;
         queue.rewind();
         lane.rewind();
-        unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
+        qos2Limits.linkDown();
         qos0Proofs.clear();
-        qos2WrittenOnLink = false; // a failed connect after this link is no QoS 2 close
     }
 
     /**
@@ -299,7 +257,7 @@ final class OutboundDelivery {
             // Past the resend every QoS 2 entry was written on this link, so for a new record
             // the two counts agree (see qos1MayGo).
             int held = resend ? inflight.awaitingPubrecOnLink() : inflight.mayBeHeldAtBroker();
-            if (held >= qos2Cap && !(resend && onlyPubrelDue(next))) {
+            if (held >= qos2Limits.cap() && !(resend && onlyPubrelDue(next))) {
                 return;
             }
             // A resend that lost its slot (a new session, or the birth and the lane took the
@@ -366,7 +324,7 @@ final class OutboundDelivery {
      * an earlier link count until their PUBREL is written again.
      */
     private boolean qos1MayGo() {
-        return inflight.mayBeHeldAtBroker() < qos2Cap;
+        return inflight.mayBeHeldAtBroker() < qos2Limits.cap();
     }
 
     /** Below {@link InflightTable#NO_RECORD}: a lane slot and version, never a queue sequence. */
@@ -419,7 +377,7 @@ final class OutboundDelivery {
 
     /** Encodes the record just taken from the queue into the send buffer. */
     private void writeRecord(long nowMillis) {
-        int qos = record.qos() == 2 && qos2AsQos1 ? 1 : record.qos();
+        int qos = qos2Limits.qosToSend(record.qos());
         long sequence = record.sequence();
         int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
         if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
@@ -444,7 +402,7 @@ final class OutboundDelivery {
                     return;
                 }
                 boolean dup = slot >= 0;
-                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Cap)) {
+                if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Limits.cap())) {
                     // Only if the queue skipped a damaged record after peekSequence: start again
                     // from the oldest unconfirmed rather than lose or reorder this one.
                     LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");
@@ -464,7 +422,7 @@ final class OutboundDelivery {
                     inflight.add(sequence, qos, qos0Proofs.writtenCount(), link);
                 }
                 if (qos == 2) {
-                    qos2WrittenOnLink = true;
+                    qos2Limits.qos2Written();
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -487,11 +445,7 @@ final class OutboundDelivery {
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             // RabbitMQ and several cloud brokers take QoS 2 as QoS 1: the message is delivered
             // (at least once), so it completes instead of blocking the window forever.
-            qos2Answered = true;
-            if (!downgradeReported) {
-                downgradeReported = true;
-                LOG.warn("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1");
-            }
+            qos2Limits.qos2AnsweredWithPuback();
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBACK) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBACK, id, nowMillis);
             return;
@@ -499,14 +453,12 @@ final class OutboundDelivery {
         acknowledged(nowMillis);
         proveQos0(inflight.proofMark(slot), nowMillis);
         long sequence = inflight.sequence(slot);
-        boolean mayBeDropped = inflight.state(slot) == InflightTable.AWAITING_PUBACK
-                && inflight.awaitingPubrecWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
+        boolean mayBeDropped = qos2Limits.holdPuback(slot);
         inflight.remove(slot);
         if (!mayBeDropped) {
             confirm(sequence);
             return;
         }
-        unprovenPuback = sequence;
         if (inflight.size() == 0) {
             askForProof.run(); // no other answer is due that would prove it
         }
@@ -517,10 +469,8 @@ final class OutboundDelivery {
      * took that message.
      */
     private void proveLastAnswer() {
-        lastPubrecId = 0;
-        long sequence = unprovenPuback;
+        long sequence = qos2Limits.readPastLastAnswer();
         if (sequence != InflightTable.NO_RECORD) {
-            unprovenPuback = InflightTable.NO_RECORD;
             confirm(sequence);
         }
     }
@@ -529,11 +479,10 @@ final class OutboundDelivery {
         proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
-            qos2Answered = true;
             acknowledged(nowMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
-            lastPubrecId = id; // after proveQos0, which ends the proof of the answer before
+            qos2Limits.qos2AnsweredWithPubrec(id); // after proveQos0, which ends the proof of the answer before
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBREC, id, nowMillis);
         }
@@ -572,96 +521,9 @@ final class OutboundDelivery {
         return inflight.size() == 0 ? -1 : lastAckMillis;
     }
 
-    /**
-     * Why a broker that just closed the link may have done so, or "" if nothing suggests it: one
-     * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it, and
-     * mosquitto closes once more QoS 2 messages than its max_inflight_messages await PUBREL
-     * (2.0.11, measured; see {@link #lowerQos2Cap()}).
-     */
-    String closeHint() {
-        if (!qos2WrittenOnLink) {
-            return "";
-        }
-        if (!qos2Answered) {
-            return "; it may not support QoS 2 (use qos 1)"; // it never answered a QoS 2 PUBLISH
-        }
-        if (!qos2LimitMayBePassed()) {
-            return "";
-        }
-        int awaiting = inflight.awaitingPubrecOnLink();
-        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
-                : "; right after answering one sent among our QoS 2: over its limit?";
-    }
-
-    /**
-     * Call once per broker close (not a dead link), before the link is lost: whether this close
-     * makes it plain that the broker has no QoS 2. It closed a link on which a QoS 2 PUBLISH of
-     * ours got no PUBREC, with only one awaiting it (or the cap already at 1, so no in-flight limit
-     * can explain the close), and no QoS 2 of ours was ever answered in this process; twice in a
-     * row. A broker with a low in-flight limit answers what is within it with PUBREC, so it is
-     * never taken for one without QoS 2.
-     */
-    boolean closedOnUnansweredQos2() {
-        int awaiting = inflight.awaitingPubrecOnLink();
-        boolean suspect = qos2WrittenOnLink && !qos2Answered && !qos2AsQos1 && awaiting > 0
-                && (awaiting == 1 || qos2Cap == 1);
-        unansweredQos2Closes = suspect ? unansweredQos2Closes + 1 : 0;
-        return unansweredQos2Closes >= 2;
-    }
-
-    /**
-     * QoS 2 records go out at QoS 1 from now on. Their QoS 2 entries are dropped rather than
-     * released: the broker answered none and closed on each, so it holds none of their packet
-     * ids (and may close on a PUBREL too); the rewound queue sends each record again as a new
-     * QoS 1 message, so nothing is lost.
-     */
-    void sendQos2AsQos1() {
-        qos2AsQos1 = true;
-        for (int slot = 0; slot < inflight.capacity(); slot++) {
-            int state = inflight.inUse(slot) ? inflight.state(slot) : -1;
-            if (state == InflightTable.AWAITING_PUBREC || state == InflightTable.AWAITING_PUBCOMP) {
-                inflight.remove(slot);
-            }
-        }
-        LOG.warn("broker closes on QoS 2: sending QoS 2 readings at QoS 1 (at least once)");
-    }
-
-    /**
-     * Whether the broker, closing the link now, may have done so because its in-flight limit was
-     * passed: more than one QoS 2 message written on this link awaits PUBREC, or the close came
-     * right after the PUBACK or PUBREC of a message written while other QoS 2 of ours may have
-     * been held there (mosquitto with max_queued_messages 0 answers the one it drops, then
-     * closes; both can be read in one go, with nothing left awaiting PUBREC).
-     */
-    boolean qos2LimitMayBePassed() {
-        return qos2WrittenOnLink && inflight.awaitingPubrecOnLink() > 1
-                || unprovenPuback != InflightTable.NO_RECORD || lastPubrecMetOurQos2();
-    }
-
-    private boolean lastPubrecMetOurQos2() {
-        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
-        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
-                && inflight.awaitingPubrecWhenWritten(slot) > 1;
-    }
-
-    /**
-     * An MQTT 3.1.1 client learns a broker's QoS 2 limit no other way than by passing it, so the
-     * cap for the next links halves (see {@link #qos2Cap}). mosquitto answers the PUBLISH past
-     * its limit with a PUBREC too (its "quota exceeded", which MQTT 3.1.1 cannot carry), drops
-     * the message and closes: the last PUBREC before such a close is taken back, so that
-     * message is published again (DUP) rather than released and lost; a broker that does hold
-     * it answers the DUP with PUBREC and delivers it once (measured with 2.0.11).
-     */
-    void lowerQos2Cap() {
-        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
-        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
-                && inflight.sequence(slot) > InflightTable.NO_RECORD && inflight.sequence(slot) != RELEASED_QOS2) {
-            inflight.setState(slot, InflightTable.AWAITING_PUBREC);
-        }
-        if (qos2Cap > 1) {
-            qos2Cap = Math.max(1, qos2Cap / 2);
-            LOG.warn("QoS 2 now at most " + qos2Cap + " awaiting PUBREC (broker's limit passed?)");
-        }
+    /** The broker closed the link (not a dead link): see {@link BrokerQos2Limits#brokerClosed}. */
+    void brokerClosed(long nowMillis, String reason, BrokerQos2Limits.LinkLoss link) {
+        qos2Limits.brokerClosed(nowMillis, reason, link);
     }
 
     /** An answer to a packet carrying {@code mark} arrived: the QoS 0 messages before it are delivered. */

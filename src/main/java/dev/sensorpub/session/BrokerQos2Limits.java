@@ -1,0 +1,268 @@
+package dev.sensorpub.session;
+
+import dev.sensorpub.log.Log;
+import dev.sensorpub.log.Logger;
+
+/**
+ * What this process has learnt about the broker's QoS 2: how many of our QoS 2 messages it takes
+ * at once, whether it supports QoS 2 at all, and whether its last answer may be one it gave a
+ * message it then dropped. An MQTT 3.1.1 client cannot ask a broker any of this (it has no
+ * "quota exceeded"), so it is learnt from the broker's answers and from how it closes the link.
+ *
+ * <p>Invariants a reader can check here:
+ * <ul>
+ *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never grows and never
+ *       falls below 1. It halves only after a broker close (not a dead link) that
+ *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
+ *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC.</li>
+ *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
+ *       that link awaited PUBREC; its record is confirmed only once anything is read after it
+ *       ({@link #readPastLastAnswer()}), and a link lost before that sends it again.</li>
+ *   <li>A PUBREC is suspect while it is the last answer read and its message was written with
+ *       another QoS 2 of ours awaiting PUBREC; a broker close then takes it back (AWAITING_PUBREC
+ *       again), so that message is published again (DUP), never released unheld.</li>
+ *   <li>QoS 2 records go out at QoS 1 ({@link #qosToSend}) only after two broker closes in a
+ *       row, each on a link where a QoS 2 PUBLISH of ours got no PUBREC with only one awaiting it
+ *       (or the cap at 1), while no QoS 2 of ours was ever answered in this process. It never
+ *       goes back.</li>
+ *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
+ *       is lost, the close line written with its hint, then the cap lowered or QoS 2 given up.</li>
+ *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
+ *       {@link OutboundDelivery}, read and (at a close) changed here.</li>
+ * </ul>
+ */
+final class BrokerQos2Limits {
+    private static final Logger LOG = Log.logger("mqtt");
+
+    /** Where a broker close is reported: the link, which writes its line and schedules the reconnect. */
+    interface LinkLoss {
+        void lost(long nowMillis, String reason);
+    }
+
+    private final InflightTable inflight;
+    /**
+     * The broker's in-flight limit this process assumes: {@code mqtt.broker-inflight-limit}
+     * ({@link OutboundDelivery#MAX_QOS2_IN_FLIGHT} unless set), halved each time the broker closes
+     * the link with more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker
+     * that drops what passes it without closing (mosquitto with its default
+     * {@code max_queued_messages}) cannot be learnt from: only the setting keeps within it.
+     * It never grows back: a broker's limit is its configuration, which changes only with a
+     * restart of it, and probing upwards would cost a closed link each time.
+     */
+    private int cap;
+    /**
+     * Whether a QoS 2 PUBLISH was written on this link, and whether the broker ever answered one
+     * (on any link: after a close over its limit, the DUP resends may find it closing again).
+     */
+    private boolean writtenOnLink;
+    private boolean answered;
+    /**
+     * The packet id of the PUBREC that is the last answer read on this link, 0 if none or if
+     * something was read after it (see {@link #lowerCap}).
+     */
+    private int lastPubrecId;
+    /**
+     * The record (or control message) whose PUBACK is the last answer read on this link, not yet
+     * confirmed; {@link InflightTable#NO_RECORD} if none. Its PUBLISH was written while QoS 2
+     * messages of ours written on this link awaited PUBREC, and mosquitto with max_queued_messages 0
+     * answers one past its limit with an ordinary PUBACK, drops it and closes. Anything read after
+     * that PUBACK proves the broker went on; a close before that sends the message again (a
+     * duplicate at worst).
+     */
+    private long unprovenPuback = InflightTable.NO_RECORD;
+    /**
+     * Broker closes in a row that looked like one without QoS 2 (see {@link #brokerClosed});
+     * two make {@link #asQos1}: one close can be a restart that happened to come then.
+     */
+    private int unansweredCloses;
+    /**
+     * QoS 2 records go out at QoS 1 for the rest of the process: the broker closes the link on
+     * a QoS 2 PUBLISH (AWS IoT Core does), so at-least-once is the best it can give.
+     */
+    private boolean asQos1;
+    private boolean downgradeReported;
+
+    BrokerQos2Limits(InflightTable inflight, int brokerInflightLimit) {
+        this.inflight = inflight;
+        this.cap = brokerInflightLimit;
+    }
+
+    /** At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker. */
+    int cap() {
+        return cap;
+    }
+
+    /** The QoS a record queued at {@code qos} goes out at. */
+    int qosToSend(int qos) {
+        return qos == 2 && asQos1 ? 1 : qos;
+    }
+
+    /** Whether a PUBACK waits for anything read after it (see {@link #unprovenPuback}). */
+    boolean pubackUnproven() {
+        return unprovenPuback != InflightTable.NO_RECORD;
+    }
+
+    // ------------------------------------------------------------------ link up and down
+
+    void linkUp() {
+        writtenOnLink = false;
+        lastPubrecId = 0;
+    }
+
+    void linkDown() {
+        unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
+        writtenOnLink = false; // a failed connect after this link is no QoS 2 close
+    }
+
+    // ------------------------------------------------------------------ what we write, what it answers
+
+    void qos2Written() {
+        writtenOnLink = true;
+    }
+
+    /**
+     * The broker answered a QoS 2 PUBLISH of ours with PUBACK: RabbitMQ and several cloud brokers
+     * take QoS 2 as QoS 1. Said once per process.
+     */
+    void qos2AnsweredWithPuback() {
+        answered = true;
+        if (!downgradeReported) {
+            downgradeReported = true;
+            LOG.warn("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1");
+        }
+    }
+
+    /** The broker answered the QoS 2 PUBLISH with {@code id} with PUBREC; nothing was read after it yet. */
+    void qos2AnsweredWithPubrec(int id) {
+        answered = true;
+        lastPubrecId = id;
+    }
+
+    /**
+     * Call for a PUBACK just read, before its entry in {@code slot} is removed: whether it is
+     * suspect (see the class comment). If so its record is held here, to be confirmed by
+     * {@link #readPastLastAnswer()}, and the caller must not confirm it.
+     */
+    boolean holdPuback(int slot) {
+        long sequence = inflight.sequence(slot);
+        boolean mayBeDropped = inflight.state(slot) == InflightTable.AWAITING_PUBACK
+                && inflight.awaitingPubrecWhenWritten(slot) > 0 && sequence != InflightTable.NO_RECORD;
+        if (mayBeDropped) {
+            unprovenPuback = sequence;
+        }
+        return mayBeDropped;
+    }
+
+    /**
+     * Something was read after the last PUBACK or PUBREC: the broker did not close at it, so it
+     * took that message. Returns the sequence of a held PUBACK's record, now proven, or
+     * {@link InflightTable#NO_RECORD}.
+     */
+    long readPastLastAnswer() {
+        lastPubrecId = 0;
+        long sequence = unprovenPuback;
+        unprovenPuback = InflightTable.NO_RECORD;
+        return sequence;
+    }
+
+    // ------------------------------------------------------------------ a broker close
+
+    /**
+     * The broker closed the link (not a dead link), before it is lost: reports the loss to
+     * {@code link} with {@code reason} and what the close may mean for QoS 2, then acts on it.
+     * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 from
+     * now on, and the line after the close says so instead of a hint. Else, if the close may
+     * mean its in-flight limit was passed: the cap halves.
+     */
+    void brokerClosed(long nowMillis, String reason, LinkLoss link) {
+        boolean limitPassed = limitMayBePassed();
+        int awaiting = inflight.awaitingPubrecOnLink();
+        // A broker with a low in-flight limit answers what is within it with PUBREC, so it is
+        // never taken for one without QoS 2.
+        boolean suspect = writtenOnLink && !answered && !asQos1 && awaiting > 0 && (awaiting == 1 || cap == 1);
+        unansweredCloses = suspect ? unansweredCloses + 1 : 0;
+        boolean noQos2 = unansweredCloses >= 2;
+        link.lost(nowMillis, reason + (noQos2 ? "" : closeHint(limitPassed, awaiting)));
+        if (noQos2) {
+            sendQos2AsQos1();
+        } else if (limitPassed) {
+            lowerCap();
+        }
+    }
+
+    /**
+     * Why a broker that just closed the link may have done so, or "" if nothing suggests it: one
+     * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it, and
+     * mosquitto closes once more QoS 2 messages than its max_inflight_messages await PUBREL
+     * (2.0.11, measured; see {@link #lowerCap()}).
+     */
+    private String closeHint(boolean limitPassed, int awaiting) {
+        if (!writtenOnLink) {
+            return "";
+        }
+        if (!answered) {
+            return "; it may not support QoS 2 (use qos 1)"; // it never answered a QoS 2 PUBLISH
+        }
+        if (!limitPassed) {
+            return "";
+        }
+        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
+                : "; right after answering one sent among our QoS 2: over its limit?";
+    }
+
+    /**
+     * Whether the broker, closing the link now, may have done so because its in-flight limit was
+     * passed: more than one QoS 2 message written on this link awaits PUBREC, or the close came
+     * right after the PUBACK or PUBREC of a message written while other QoS 2 of ours may have
+     * been held there (mosquitto with max_queued_messages 0 answers the one it drops, then
+     * closes; both can be read in one go, with nothing left awaiting PUBREC).
+     */
+    private boolean limitMayBePassed() {
+        return writtenOnLink && inflight.awaitingPubrecOnLink() > 1
+                || unprovenPuback != InflightTable.NO_RECORD || lastPubrecMetOurQos2();
+    }
+
+    private boolean lastPubrecMetOurQos2() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.awaitingPubrecWhenWritten(slot) > 1;
+    }
+
+    /**
+     * An MQTT 3.1.1 client learns a broker's QoS 2 limit no other way than by passing it, so the
+     * cap for the next links halves (see {@link #cap}). mosquitto answers the PUBLISH past its
+     * limit with a PUBREC too (its "quota exceeded", which MQTT 3.1.1 cannot carry), drops the
+     * message and closes: the last PUBREC before such a close is taken back, so that message is
+     * published again (DUP) rather than released and lost; a broker that does hold it answers the
+     * DUP with PUBREC and delivers it once (measured with 2.0.11).
+     */
+    private void lowerCap() {
+        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
+        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
+                && inflight.sequence(slot) > InflightTable.NO_RECORD
+                && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
+            inflight.setState(slot, InflightTable.AWAITING_PUBREC);
+        }
+        if (cap > 1) {
+            cap = Math.max(1, cap / 2);
+            LOG.warn("QoS 2 now at most " + cap + " awaiting PUBREC (broker's limit passed?)");
+        }
+    }
+
+    /**
+     * QoS 2 records go out at QoS 1 from now on. Their QoS 2 entries are dropped rather than
+     * released: the broker answered none and closed on each, so it holds none of their packet
+     * ids (and may close on a PUBREL too); the rewound queue sends each record again as a new
+     * QoS 1 message, so nothing is lost.
+     */
+    private void sendQos2AsQos1() {
+        asQos1 = true;
+        for (int slot = 0; slot < inflight.capacity(); slot++) {
+            int state = inflight.inUse(slot) ? inflight.state(slot) : -1;
+            if (state == InflightTable.AWAITING_PUBREC || state == InflightTable.AWAITING_PUBCOMP) {
+                inflight.remove(slot);
+            }
+        }
+        LOG.warn("broker closes on QoS 2: sending QoS 2 readings at QoS 1 (at least once)");
+    }
+}

@@ -1,0 +1,323 @@
+package dev.sensorpub.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.testing.CapturedLog;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BrokerQos2LimitsTest {
+    private static final String LIMIT_HINT = "; 2 QoS 2 awaited PUBREC: over its QoS 2 limit?";
+    private static final String AFTER_ANSWER_HINT = "; right after answering one sent among our QoS 2: over its limit?";
+    private static final String NO_QOS2_HINT = "; it may not support QoS 2 (use qos 1)";
+
+    private final InflightTable inflight = new InflightTable(32);
+    private final BrokerQos2Limits limits = new BrokerQos2Limits(inflight, 20);
+    /** The close lines the link was given, as the link would start them. */
+    private final List<String> closeLines = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+    private final BrokerQos2Limits.LinkLoss link = (nowMillis, reason) -> {
+        closeLines.add(reason);
+        events.add("lost with cap " + limits.cap() + ", QoS 2 sent at " + limits.qosToSend(2));
+        limits.linkDown(); // what OutboundDelivery does when the link reports the loss
+    };
+    private long linkNumber;
+    private long nextSequence = 100;
+
+    // ------------------------------------------------------------------ the cap
+
+    @Test
+    void theCapStartsAtTheSettingAndHalvesAfterACloseWithMoreThanOneQos2AwaitingPubrec() {
+        newLink();
+        answeredWithPubrec(writeQos2());
+        readSomethingAfterIt();
+        writeQos2();
+        writeQos2();
+        assertEquals(20, limits.cap());
+
+        limits.brokerClosed(0, "connection reset", link);
+
+        assertEquals(List.of("connection reset" + LIMIT_HINT), closeLines);
+        assertEquals(List.of("lost with cap 20, QoS 2 sent at 2"), events,
+                "the close is reported before the cap falls");
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
+    void theCapHalvesDownToOneAndNeverGrowsBack() {
+        List<Integer> caps = new ArrayList<>();
+        for (int close = 0; close < 6; close++) {
+            newSession();
+            answeredWithPubrec(writeQos2());
+            readSomethingAfterIt();
+            writeQos2();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+            caps.add(limits.cap());
+        }
+        newSession();
+        limits.brokerClosed(0, "reset", link); // a close that says nothing about QoS 2
+        caps.add(limits.cap());
+        assertEquals(List.of(10, 5, 2, 1, 1, 1, 1), caps);
+    }
+
+    @Test
+    void aCloseWithOneQos2AwaitingAndNoSuspectAnswerLeavesTheCapAndAddsNoHint() {
+        newLink();
+        answeredWithPubrec(writeQos2());
+        readSomethingAfterIt();
+        writeQos2();
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(List.of("reset"), closeLines);
+        assertEquals(20, limits.cap());
+    }
+
+    @Test
+    void aCloseOnALinkWithoutQos2OfOursSaysNothingAboutQos2() {
+        newLink();
+        writeQos1();
+        limits.brokerClosed(0, "reset", link);
+        assertEquals(List.of("reset"), closeLines);
+        assertEquals(20, limits.cap());
+        assertEquals(2, limits.qosToSend(2));
+    }
+
+    // ------------------------------------------------------------------ suspect answers
+
+    @Test
+    void aPubackForAMessageWrittenWhileQos2AwaitedPubrecIsHeldUntilSomethingIsReadAfterIt() {
+        newLink();
+        writeQos2();
+        int slot = writeQos1();
+        long sequence = inflight.sequence(slot);
+
+        assertTrue(limits.holdPuback(slot), "the caller must not confirm it yet");
+        inflight.remove(slot);
+        assertTrue(limits.pubackUnproven());
+
+        assertEquals(sequence, limits.readPastLastAnswer(), "proven now: the broker went on");
+        assertFalse(limits.pubackUnproven());
+        assertEquals(InflightTable.NO_RECORD, limits.readPastLastAnswer(), "proven once");
+    }
+
+    @Test
+    void aPubackForAMessageWrittenWithNoQos2AwaitingIsNotHeld() {
+        newLink();
+        int slot = writeQos1();
+        assertFalse(limits.holdPuback(slot));
+        assertFalse(limits.pubackUnproven());
+    }
+
+    @Test
+    void thePubackOfTheStatusIsNeverHeldForItHasNoRecordToSendAgain() {
+        newLink();
+        writeQos2();
+        int status = inflight.slotOfPacketId(inflight.addStatus(0, linkNumber));
+        assertFalse(limits.holdPuback(status));
+    }
+
+    @Test
+    void aCloseRightAfterAHeldPubackHalvesTheCapAndTheLinkLossForgetsIt() {
+        newLink();
+        answeredWithPubrec(writeQos2());
+        readSomethingAfterIt();
+        writeQos2();
+        int slot = writeQos1();
+        assertTrue(limits.holdPuback(slot));
+        inflight.remove(slot);
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(List.of("reset" + AFTER_ANSWER_HINT), closeLines);
+        assertEquals(10, limits.cap());
+        assertFalse(limits.pubackUnproven(), "unconfirmed: the rewound queue sends it again");
+    }
+
+    @Test
+    void aCloseRightAfterAPubrecOfAMessageWrittenAmongOurQos2TakesThatPubrecBack() {
+        newLink();
+        int first = writeQos2();
+        int second = writeQos2();
+        answeredWithPubrec(first);
+        readSomethingAfterIt();
+        answeredWithPubrec(second);
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(List.of("reset" + AFTER_ANSWER_HINT), closeLines);
+        assertEquals(InflightTable.AWAITING_PUBREC, inflight.state(second), "published again, never released unheld");
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(first));
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
+    void aPubrecWithSomethingReadAfterItIsNotTakenBack() {
+        newLink();
+        int first = writeQos2();
+        int second = writeQos2();
+        answeredWithPubrec(first);
+        answeredWithPubrec(second);
+        readSomethingAfterIt();
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(List.of("reset"), closeLines);
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(second));
+        assertEquals(20, limits.cap());
+    }
+
+    @Test
+    void aPubrecOfAMessageWrittenAloneIsNotTakenBack() {
+        newLink();
+        int only = writeQos2();
+        answeredWithPubrec(only);
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(only));
+        assertEquals(20, limits.cap());
+    }
+
+    // ------------------------------------------------------------------ a broker without QoS 2
+
+    @Test
+    void twoClosesInARowEachOnAnUnansweredQos2PublishSendQos2AtQos1FromThenOn() {
+        try (CapturedLog log = new CapturedLog()) {
+            newSession();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+            assertEquals(2, limits.qosToSend(2), "one close can be a restart that happened to come then");
+            newSession();
+            writeQos2();
+
+            limits.brokerClosed(0, "reset", link);
+
+            assertEquals(List.of("reset" + NO_QOS2_HINT, "reset"), closeLines,
+                    "the second line leaves the hint to the line after it");
+            assertEquals(List.of("lost with cap 20, QoS 2 sent at 2", "lost with cap 20, QoS 2 sent at 2"), events);
+            assertEquals(1, limits.qosToSend(2));
+            assertEquals(1, limits.qosToSend(1));
+            assertEquals(0, limits.qosToSend(0));
+            assertEquals(0, inflight.qos2Size(), "it answered none, so it holds none of their ids");
+            assertEquals(20, limits.cap());
+            assertEquals(1, log.containing("sending QoS 2 readings at QoS 1").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void aCloseInBetweenThatIsNotOnAnUnansweredQos2StartsTheCountAgain() {
+        newSession();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
+        newSession();
+        limits.brokerClosed(0, "reset", link); // nothing of QoS 2 written on this link
+        newSession();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
+        assertEquals(2, limits.qosToSend(2));
+        newSession();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
+        assertEquals(1, limits.qosToSend(2));
+    }
+
+    @Test
+    void aBrokerThatEverAnsweredAQos2PublishIsNeverTakenForOneWithoutQos2() {
+        newSession();
+        int slot = writeQos2();
+        limits.qos2AnsweredWithPuback();
+        inflight.remove(slot);
+        for (int close = 0; close < 3; close++) {
+            newSession();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+        }
+        assertEquals(2, limits.qosToSend(2));
+        assertEquals(List.of("reset", "reset", "reset"), closeLines);
+    }
+
+    @Test
+    void closesWithSeveralQos2AwaitingAreTheLimitNotAMissingQos2UntilTheCapIsOne() {
+        List<Integer> qos = new ArrayList<>();
+        for (int close = 0; close < 7; close++) {
+            newSession();
+            writeQos2();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+            qos.add(limits.qosToSend(2));
+        }
+        // 20 -> 10 -> 5 -> 2 -> 1: only closes at a cap of 1 count, and it takes two of them.
+        assertEquals(List.of(2, 2, 2, 2, 2, 1, 1), qos);
+        assertEquals(1, limits.cap());
+    }
+
+    @Test
+    void aDowngradeToQos1IsReportedOnce() {
+        try (CapturedLog log = new CapturedLog()) {
+            limits.qos2AnsweredWithPuback();
+            limits.qos2AnsweredWithPuback();
+            assertEquals(1, log.containing("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1").size(),
+                    log.lines().toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ the hot path
+
+    @Test
+    void aMessageThroughTheLearningAllocatesNothing() {
+        newLink();
+        writeQos2();
+        long allocated = AllocationMeter.steadyStateBytes(10_000, () -> {
+            int slot = writeQos1();
+            limits.qosToSend(2);
+            limits.cap();
+            if (limits.holdPuback(slot)) {
+                inflight.remove(slot);
+                limits.readPastLastAnswer();
+            }
+        });
+        assertEquals(0, allocated);
+    }
+
+    // ------------------------------------------------------------------ helpers: what OutboundDelivery does
+
+    /** A new link on a kept session: entries of earlier links no longer count as written on it. */
+    private void newLink() {
+        linkNumber++;
+        limits.linkUp();
+        inflight.linkUp(linkNumber);
+    }
+
+    /** A new link on a new session: nothing of earlier links is held. */
+    private void newSession() {
+        inflight.clear();
+        newLink();
+    }
+
+    private int writeQos2() {
+        int id = inflight.add(nextSequence++, 2, 0, linkNumber);
+        limits.qos2Written();
+        return inflight.slotOfPacketId(id);
+    }
+
+    private int writeQos1() {
+        return inflight.slotOfPacketId(inflight.add(nextSequence++, 1, 0, linkNumber));
+    }
+
+    /** A PUBREC read: reading it proves the answer before it, as in OutboundDelivery. */
+    private void answeredWithPubrec(int slot) {
+        limits.readPastLastAnswer();
+        inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
+        limits.qos2AnsweredWithPubrec(inflight.packetId(slot));
+    }
+
+    private void readSomethingAfterIt() {
+        assertEquals(InflightTable.NO_RECORD, limits.readPastLastAnswer());
+    }
+}
