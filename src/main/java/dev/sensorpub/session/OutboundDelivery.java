@@ -270,10 +270,9 @@ final class OutboundDelivery {
                 flushBlockedUntilMillis = nowMillis + 1 + flushLimiter.nanosUntilAvailable(nowNanos) / 1_000_000;
                 return;
             }
-            if (!queue.next(record, nowMillis)) {
+            if (!queue.next(record, nowMillis) || !writeRecord(nowMillis)) {
                 return;
             }
-            writeRecord(nowMillis);
         }
     }
 
@@ -375,8 +374,11 @@ final class OutboundDelivery {
         return true;
     }
 
-    /** Encodes the record just taken from the queue into the send buffer. */
-    private void writeRecord(long nowMillis) {
+    /**
+     * Encodes the record just taken from the queue into the send buffer. Returns false if it
+     * found no slot and rewound the queue: filling stops there, so no state can spin the loop.
+     */
+    private boolean writeRecord(long nowMillis) {
         int qos = qos2Limits.qosToSend(record.qos());
         long sequence = record.sequence();
         int size = PacketEncoder.publishSize(record.topicLength(), record.payloadLength(), qos);
@@ -385,7 +387,7 @@ final class OutboundDelivery {
             // configuration with larger messages can get here.
             LOG.error("record " + sequence + " needs " + size + " bytes, more than the send buffer can hold; dropped");
             queue.confirm(sequence);
-            return;
+            return true;
         }
         boolean resend = sequence <= resendUpToSequence;
         try {
@@ -399,7 +401,7 @@ final class OutboundDelivery {
                 if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP) {
                     out.writeAck(PacketType.PUBREL, inflight.packetId(slot));
                     inflight.resent(slot, qos0Proofs.writtenCount(), link);
-                    return;
+                    return true;
                 }
                 boolean dup = slot >= 0;
                 if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Limits.cap())) {
@@ -407,7 +409,7 @@ final class OutboundDelivery {
                     // from the oldest unconfirmed rather than lose or reorder this one.
                     LOG.warn("record " + sequence + " found the in-flight window full; resending from the oldest");
                     queue.rewind();
-                    return;
+                    return false;
                 }
                 // Encoded first, with the id the slot will get: a record that cannot be encoded
                 // must never hold a window slot.
@@ -429,13 +431,14 @@ final class OutboundDelivery {
             // Only a record damaged in storage gets here (its CRC matched, its contents do not).
             LOG.error("record " + sequence + " cannot be sent (" + e.getMessage() + "); dropped");
             queue.confirm(sequence);
-            return;
+            return true;
         }
         counters.published++;
         highestSentSequence = Math.max(highestSentSequence, sequence);
         if (resend) {
             counters.resentAfterReconnect++;
         }
+        return true;
     }
 
     // ------------------------------------------------------------------ the broker's answers
@@ -453,13 +456,15 @@ final class OutboundDelivery {
         acknowledged(nowMillis);
         proveQos0(inflight.proofMark(slot), nowMillis);
         long sequence = inflight.sequence(slot);
-        boolean mayBeDropped = qos2Limits.holdPuback(slot);
-        inflight.remove(slot);
-        if (!mayBeDropped) {
+        if (!qos2Limits.holdPuback(slot)) {
+            inflight.remove(slot);
             confirm(sequence);
             return;
         }
-        if (inflight.size() == 0) {
+        // A suspect PUBACK keeps its slot until proven: a link lost before that sends the
+        // message again in FIFO order, and on a kept session a record behind a full window of
+        // the lost link's messages must not need a slot that only they could free.
+        if (inflight.size() == 1) {
             askForProof.run(); // no other answer is due that would prove it
         }
     }
@@ -471,6 +476,10 @@ final class OutboundDelivery {
     private void proveLastAnswer() {
         long sequence = qos2Limits.readPastLastAnswer();
         if (sequence != InflightTable.NO_RECORD) {
+            int slot = inflight.slotOfSequence(sequence);
+            if (slot >= 0) {
+                inflight.remove(slot);
+            }
             confirm(sequence);
         }
     }
