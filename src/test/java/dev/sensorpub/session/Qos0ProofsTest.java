@@ -135,4 +135,45 @@ class Qos0ProofsTest {
         burst.prove(burst.writtenCount(), 210, 1_000, s -> { });
         assertEquals(210 * 1024 / 525, burst.answerMillisPerKilobyte(), "an 8 kbit/s link");
     }
+
+    /** Writes 15-byte readings until the ring says the burst is over; returns its bytes. */
+    private static long burst(Qos0Proofs p) {
+        long bytes = 0;
+        while (!p.isFull()) {
+            p.written(p.writtenCount(), 15, 0);
+            bytes += 15;
+        }
+        return bytes;
+    }
+
+    @Test
+    void aBudgetJustOverOneSegmentSendsOneFullSegmentRatherThanSpillARuntIntoASecond() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // 1,536 bytes: one segment and 88 more
+        assertEquals(1_536, p.budgetBytes());
+        long bytes = burst(p);
+        assertTrue(bytes + 2 <= Qos0Proofs.SEGMENT_BYTES, "the burst and its PINGREQ fit one segment: " + bytes);
+        assertTrue(bytes + 2 + 15 > Qos0Proofs.SEGMENT_BYTES, "and fill it: " + bytes);
+    }
+
+    @Test
+    void aSpillOfAQuarterSegmentOrMoreStillGoesOutWithTheBurst() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { });
+        mark = write(p, 80, 15, 2);
+        p.prove(mark, 3, 833, s -> { }); // 2,304 bytes: one segment and 856 more
+        assertEquals(2_304, p.budgetBytes());
+        long bytes = burst(p);
+        assertTrue(bytes >= 2_304 && bytes < 2_304 + 15, "the whole budget: " + bytes);
+    }
+
+    @Test
+    void aBudgetBelowOneSegmentIsWrittenWhole() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long bytes = burst(p);
+        assertTrue(bytes >= Qos0Proofs.INITIAL_BUDGET_BYTES && bytes < Qos0Proofs.INITIAL_BUDGET_BYTES + 15,
+                "the whole first budget: " + bytes);
+    }
 }

@@ -59,4 +59,25 @@ class SessionQos0ProofBurstTest {
                 "a new connection starts from the first budget: " + publishes);
         assertTrue(publishes * READING_BYTES >= Qos0Proofs.INITIAL_BUDGET_BYTES, "and fills it: " + publishes);
     }
+
+    @Test
+    void aBudgetJustOverOneTcpSegmentSendsItsBurstAndPingInOneSegmentWithoutARunt() {
+        s.connect(ScriptedSession.CONNACK);
+        for (int i = 0; i < 300; i++) {
+            s.append("lab/beat", "123", 0);
+        }
+        s.run(3, 1);
+        int firstPing = s.written().indexOf("PINGREQ");
+        assertTrue(firstPing > 0, "the first burst asked for a proof: " + s.written());
+        s.socket.deliver(new byte[] {(byte) 0xD0, 0x00}); // answered at once: the budget grows by half
+        s.run(3, 1);
+
+        List<String> w = s.written();
+        int secondPing = w.lastIndexOf("PINGREQ");
+        assertTrue(secondPing > firstPing, "the second burst asked for a proof: " + w);
+        long publishes = w.subList(firstPing + 1, secondPing).stream().filter(p -> p.startsWith("PUBLISH q0")).count();
+        long burst = publishes * READING_BYTES + 2; // and its PINGREQ
+        assertTrue(burst <= Qos0Proofs.SEGMENT_BYTES, "one segment, not a full one and a runt: " + burst);
+        assertTrue(burst > Qos0Proofs.SEGMENT_BYTES - READING_BYTES, "and a full one: " + burst);
+    }
 }
