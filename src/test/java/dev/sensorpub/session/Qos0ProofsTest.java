@@ -147,14 +147,38 @@ class Qos0ProofsTest {
     }
 
     @Test
-    void aBudgetJustOverOneSegmentSendsOneFullSegmentRatherThanSpillARuntIntoASecond() {
+    void aSettledBudgetJustOverOneSegmentSendsOneFullSegmentRatherThanSpillARuntIntoASecond() {
         Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
         long mark = write(p, 40, 15, 0);
-        p.prove(mark, 1, 833, s -> { }); // 1,536 bytes: one segment and 88 more
-        assertEquals(1_536, p.budgetBytes());
+        p.prove(mark, 1, 833, s -> { }); // grown by half: 1,536 bytes
+        mark = write(p, 96, 15, 10);
+        p.prove(mark, 760, 833, s -> { }); // 1,440 bytes in 750 ms: 1,599 bytes, the link's pace
+        assertEquals(1_599, p.budgetBytes());
         long bytes = burst(p);
         assertTrue(bytes + 2 <= Qos0Proofs.SEGMENT_BYTES, "the burst and its PINGREQ fit one segment: " + bytes);
         assertTrue(bytes + 2 + 15 > Qos0Proofs.SEGMENT_BYTES, "and fill it: " + bytes);
+    }
+
+    @Test
+    void whileTheBudgetStillGrowsABurstIsTheWholeBudget() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // 1,536 bytes, where growth stopped it, not the link
+        long bytes = burst(p);
+        assertTrue(bytes >= 1_536 && bytes < 1_536 + 15, "TCP has not seen the link's round trip yet: " + bytes);
+    }
+
+    @Test
+    void aNewLinkWritesWholeBudgetsUntilItsBudgetSettlesAgain() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { });
+        mark = write(p, 96, 15, 10);
+        p.prove(mark, 760, 833, s -> { });
+        p.clear();
+        mark = write(p, 40, 15, 1_000);
+        p.prove(mark, 1_001, 833, s -> { });
+        assertTrue(burst(p) >= 1_536, "grown, not settled");
     }
 
     @Test
