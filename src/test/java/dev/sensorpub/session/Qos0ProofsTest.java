@@ -135,4 +135,69 @@ class Qos0ProofsTest {
         burst.prove(burst.writtenCount(), 210, 1_000, s -> { });
         assertEquals(210 * 1024 / 525, burst.answerMillisPerKilobyte(), "an 8 kbit/s link");
     }
+
+    /** Writes 15-byte readings until the ring says the burst is over; returns its bytes. */
+    private static long burst(Qos0Proofs p) {
+        long bytes = 0;
+        while (!p.isFull()) {
+            p.written(p.writtenCount(), 15, 0);
+            bytes += 15;
+        }
+        return bytes;
+    }
+
+    @Test
+    void aSettledBudgetJustOverOneSegmentSendsOneFullSegmentRatherThanSpillARuntIntoASecond() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // grown by half: 1,536 bytes
+        mark = write(p, 96, 15, 10);
+        p.prove(mark, 760, 833, s -> { }); // 1,440 bytes in 750 ms: 1,599 bytes, the link's pace
+        assertEquals(1_599, p.budgetBytes());
+        long bytes = burst(p);
+        assertTrue(bytes + 2 <= Qos0Proofs.SEGMENT_BYTES, "the burst and its PINGREQ fit one segment: " + bytes);
+        assertTrue(bytes + 2 + 15 > Qos0Proofs.SEGMENT_BYTES, "and fill it: " + bytes);
+    }
+
+    @Test
+    void whileTheBudgetStillGrowsABurstIsTheWholeBudget() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // 1,536 bytes, where growth stopped it, not the link
+        long bytes = burst(p);
+        assertTrue(bytes >= 1_536 && bytes < 1_536 + 15, "TCP has not seen the link's round trip yet: " + bytes);
+    }
+
+    @Test
+    void aNewLinkWritesWholeBudgetsUntilItsBudgetSettlesAgain() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { });
+        mark = write(p, 96, 15, 10);
+        p.prove(mark, 760, 833, s -> { });
+        p.clear();
+        mark = write(p, 40, 15, 1_000);
+        p.prove(mark, 1_001, 833, s -> { });
+        assertTrue(burst(p) >= 1_536, "grown, not settled");
+    }
+
+    @Test
+    void aSpillOfAQuarterSegmentOrMoreStillGoesOutWithTheBurst() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { });
+        mark = write(p, 80, 15, 2);
+        p.prove(mark, 3, 833, s -> { }); // 2,304 bytes: one segment and 856 more
+        assertEquals(2_304, p.budgetBytes());
+        long bytes = burst(p);
+        assertTrue(bytes >= 2_304 && bytes < 2_304 + 15, "the whole budget: " + bytes);
+    }
+
+    @Test
+    void aBudgetBelowOneSegmentIsWrittenWhole() {
+        Qos0Proofs p = new Qos0Proofs(4096, 64 * 1024);
+        long bytes = burst(p);
+        assertTrue(bytes >= Qos0Proofs.INITIAL_BUDGET_BYTES && bytes < Qos0Proofs.INITIAL_BUDGET_BYTES + 15,
+                "the whole first budget: " + bytes);
+    }
 }
