@@ -134,9 +134,14 @@ class SessionBadBrokerTest {
                 byte[] ping = c.readPacket(TIMEOUT);
                 assertEquals(PacketType.PINGREQ, ScriptedBroker.packetType(ping), "keep alive asks");
                 assertTrue(c.awaitClosedByClient(TIMEOUT));
-                long detected = SessionLoop.nowMillis() - connectedAt;
-                assertTrue(detected <= 1_500 + 100, "dead link found after " + detected + " ms; keep alive 1 s");
+                long closedAfter = SessionLoop.nowMillis() - connectedAt;
                 assertEquals(1, session.counters().deadLinksDetected());
+                // The session's own measure (last read to decision) is exact; the test thread's
+                // view adds its scheduling delay on a loaded machine, so it only bounds the order.
+                long detected = session.counters().lastDeadLinkDetectionMillis();
+                assertTrue(detected >= 1_000 && detected <= 1_500 + 100, "dead link found after " + detected
+                        + " ms; keep alive 1 s");
+                assertTrue(closedAfter < 3_000, "closed after " + closedAfter + " ms");
             }
         }
     }
