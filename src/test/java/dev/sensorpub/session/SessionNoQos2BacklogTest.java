@@ -7,7 +7,6 @@ import dev.sensorpub.testing.CapturedLog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +16,6 @@ import org.junit.jupiter.api.Test;
  * line; the downgrade comes after two such closes, as with one QoS 2 reading at a time.
  */
 class SessionNoQos2BacklogTest {
-    @Disabled("defect: a backlog of 10 QoS 2 readings to a broker that closes on QoS 2 is downgraded only after"
-            + " 6 closes (the cap halves 20, 10, 5, 2, 1 first: closedOnUnansweredQos2 wants one awaiting PUBREC or"
-            + " the cap at 1), with 10 lines on QoS 2, each close's 'may not support QoS 2' next to"
-            + " 'QoS 2 now at most N awaiting PUBREC (broker's limit passed?)'; fix in OutboundDelivery (qos2learn)")
     @Test
     void aBacklogOfQos2ReadingsIsDowngradedAfterTwoClosesWithOneLine() {
         try (CapturedLog log = new CapturedLog()) {
