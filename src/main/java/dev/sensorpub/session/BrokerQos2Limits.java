@@ -11,8 +11,8 @@ import dev.sensorpub.log.Logger;
  *
  * <p>Invariants a reader can check here:
  * <ul>
- *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never grows and never
- *       falls below 1. It halves only after a broker close (not a dead link) that
+ *   <li>The {@link #cap()} is 1 until the server answers a QoS 2 PUBLISH, then the learnt one:
+ *       that starts at {@code mqtt.broker-inflight-limit}, never grows and never falls below 1. It halves only after a broker close (not a dead link) that
  *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
  *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC.</li>
  *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
@@ -94,9 +94,14 @@ final class BrokerQos2Limits {
         this.cap = brokerInflightLimit;
     }
 
-    /** At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker. */
+    /**
+     * At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker: one
+     * until this server answered a QoS 2 PUBLISH. A close then tells a broker without QoS 2 from
+     * one over its limit (mosquitto may reset the link before its PUBRECs are read), for one
+     * round trip per server.
+     */
     int cap() {
-        return cap;
+        return answered || asQos1 ? cap : 1;
     }
 
     /** The QoS a record queued at {@code qos} goes out at. */

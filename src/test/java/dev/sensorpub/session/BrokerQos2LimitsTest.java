@@ -50,6 +50,17 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
+    void untilTheServerAnswersAQos2PublishOnlyOneAwaitsItsPubrec() {
+        newLink();
+        assertEquals(1, limits.cap());
+        answeredWithPubrec(writeQos2());
+        assertEquals(20, limits.cap());
+        server = 1;
+        newLink();
+        assertEquals(1, limits.cap(), "another server: one again until it answers");
+    }
+
+    @Test
     void theCapHalvesDownToOneAndNeverGrowsBack() {
         List<Integer> caps = new ArrayList<>();
         for (int close = 0; close < 6; close++) {
@@ -86,7 +97,7 @@ class BrokerQos2LimitsTest {
         writeQos1();
         limits.brokerClosed(0, "reset", link);
         assertEquals(List.of("reset"), closeLines);
-        assertEquals(20, limits.cap());
+        assertEquals(1, limits.cap(), "no QoS 2 answered yet");
         assertEquals(2, limits.qosToSend(2));
     }
 
@@ -199,7 +210,7 @@ class BrokerQos2LimitsTest {
 
             assertEquals(List.of("reset" + NO_QOS2_HINT, "reset"), closeLines,
                     "the second line leaves the hint to the line after it");
-            assertEquals(List.of("lost with cap 20, QoS 2 sent at 2", "lost with cap 20, QoS 2 sent at 2"), events);
+            assertEquals(List.of("lost with cap 1, QoS 2 sent at 2", "lost with cap 1, QoS 2 sent at 2"), events);
             assertEquals(1, limits.qosToSend(2));
             assertEquals(1, limits.qosToSend(1));
             assertEquals(0, limits.qosToSend(0));
