@@ -11,8 +11,8 @@ import dev.sensorpub.log.Logger;
  *
  * <p>Invariants a reader can check here:
  * <ul>
- *   <li>The {@link #cap()} is 1 until the server answers a QoS 2 PUBLISH, then the learnt one:
- *       that starts at {@code mqtt.broker-inflight-limit}, never grows and never falls below 1. It halves only after a broker close (not a dead link) that
+ *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never grows and never
+ *       falls below 1. It halves only after a broker close (not a dead link) that
  *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
  *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC.</li>
  *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
@@ -25,10 +25,11 @@ import dev.sensorpub.log.Logger;
  *       failover list than the last link starts it afresh ({@link #linkUp}). The cap is not.</li>
  *   <li>QoS 2 records go out at QoS 1 to this server ({@link #qosToSend}) only after two broker
  *       closes in a row with no QoS 2 answered in between, each on a link where a QoS 2 PUBLISH
- *       of ours awaited PUBREC: if the server never answered one, with any number awaiting (it
- *       has no limit to pass before its first PUBREC, so the cap is left alone); if it did, with
- *       only that one awaiting and no other held there (no limit can explain the close). It goes
- *       back to QoS 2 only on a link to another server.</li>
+ *       of ours got no PUBREC: if the server never answered one, with only one awaiting it (or
+ *       the cap at 1: mosquitto may reset the link before its PUBRECs are read, so several
+ *       awaiting may be its limit passed); if it did, with only that one awaiting and no other
+ *       held there (no limit can explain the close). It goes back to QoS 2 only on a link to
+ *       another server.</li>
  *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
  *       is lost, the close line written with its hint, then the cap lowered or QoS 2 given up.</li>
  *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
@@ -94,14 +95,9 @@ final class BrokerQos2Limits {
         this.cap = brokerInflightLimit;
     }
 
-    /**
-     * At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker: one
-     * until this server answered a QoS 2 PUBLISH. A close then tells a broker without QoS 2 from
-     * one over its limit (mosquitto may reset the link before its PUBRECs are read), for one
-     * round trip per server.
-     */
+    /** At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker. */
     int cap() {
-        return answered || asQos1 ? cap : 1;
+        return cap;
     }
 
     /** The QoS a record queued at {@code qos} goes out at. */
@@ -196,17 +192,17 @@ final class BrokerQos2Limits {
      * {@code link} with {@code reason} and what the close may mean for QoS 2, then acts on it.
      * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 to
      * this server, and the line after the close says so instead of a hint. Else, if the close may
-     * mean its in-flight limit was passed by a server that answered QoS 2: the cap halves.
+     * mean its in-flight limit was passed: the cap halves.
      */
     void brokerClosed(long nowMillis, String reason, LinkLoss link) {
         int lastPubrecSlot = lastPubrecSlot(); // before the link loss forgets it
-        boolean limitPassed = answered && limitMayBePassed(lastPubrecSlot);
+        boolean limitPassed = limitMayBePassed(lastPubrecSlot);
         int awaiting = inflight.awaitingPubrecOnLink();
-        // A broker with an in-flight limit answers what is within it with PUBREC before it
-        // closes, so a close before any PUBREC is no limit passed; after one, a close with a
-        // single QoS 2 of ours awaiting PUBREC and none other held there is none either.
-        boolean suspect = writtenOnLink && !asQos1 && awaiting > 0
-                && (!answered || !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
+        // A close with several QoS 2 of ours awaiting PUBREC may be a limit passed even before
+        // any PUBREC was read (mosquitto resets the link, and its PUBRECs may be lost with it).
+        // After a PUBREC, a close with one awaiting and none other held is no limit passed.
+        boolean suspect = writtenOnLink && !asQos1 && awaiting > 0 && (!answered ? awaiting == 1 || cap == 1
+                : !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
         unansweredCloses = suspect ? unansweredCloses + 1 : 0;
         boolean noQos2 = unansweredCloses >= 2;
         link.lost(nowMillis, reason + (noQos2 ? "" : closeHint(limitPassed, awaiting)));
