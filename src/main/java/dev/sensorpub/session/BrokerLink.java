@@ -39,7 +39,8 @@ final class BrokerLink {
 
     /** What the delivery parts do when a link comes up or goes away. */
     interface LinkEvents {
-        void linkUp(long linkNumber, boolean sessionPresent, long nowMillis);
+        /** {@code server}: the position of the link's server in the failover list. */
+        void linkUp(long linkNumber, int server, boolean sessionPresent, long nowMillis);
 
         void linkDown();
     }
@@ -205,7 +206,7 @@ final class BrokerLink {
         counters.connects++;
         LOG.info("connected to " + endpoints.current().hostAndPort() + " (session present: "
                 + (sessionPresent ? "yes" : "no") + ")");
-        events.linkUp(number, sessionPresent, nowMillis);
+        events.linkUp(number, endpoints.position(), sessionPresent, nowMillis);
     }
 
     /**

@@ -21,10 +21,15 @@ import dev.sensorpub.log.Logger;
  *   <li>A PUBREC is suspect while it is the last answer read and its message was written with
  *       another QoS 2 of ours awaiting PUBREC; a broker close then takes it back (AWAITING_PUBREC
  *       again), so that message is published again (DUP), never released unheld.</li>
- *   <li>QoS 2 records go out at QoS 1 ({@link #qosToSend}) only after two broker closes in a
- *       row, each on a link where a QoS 2 PUBLISH of ours got no PUBREC with only one awaiting it
- *       (or the cap at 1), while no QoS 2 of ours was ever answered in this process. It never
- *       goes back.</li>
+ *   <li>What is learnt about QoS 2 support is per server: a link up to another server of the
+ *       failover list than the last link starts it afresh ({@link #linkUp}). The cap is not.</li>
+ *   <li>QoS 2 records go out at QoS 1 to this server ({@link #qosToSend}) only after two broker
+ *       closes in a row with no QoS 2 answered in between, each on a link where a QoS 2 PUBLISH
+ *       of ours got no PUBREC: if the server never answered one, with only one awaiting it (or
+ *       the cap at 1: mosquitto may reset the link before its PUBRECs are read, so several
+ *       awaiting may be its limit passed); if it did, with only that one awaiting and no other
+ *       held there (no limit can explain the close). It goes back to QoS 2 only on a link to
+ *       another server.</li>
  *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
  *       is lost, the close line written with its hint, then the cap lowered or QoS 2 given up.</li>
  *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
@@ -50,9 +55,11 @@ final class BrokerQos2Limits {
      * restart of it, and probing upwards would cost a closed link each time.
      */
     private int cap;
+    /** The failover list position of the server of the last link, -1 before the first. */
+    private int server = -1;
     /**
-     * Whether a QoS 2 PUBLISH was written on this link, and whether the broker ever answered one
-     * (on any link: after a close over its limit, the DUP resends may find it closing again).
+     * Whether a QoS 2 PUBLISH was written on this link, and whether this server ever answered one
+     * (on any link to it: after a close over its limit, the DUP resends may find it closing again).
      */
     private boolean writtenOnLink;
     private boolean answered;
@@ -71,13 +78,14 @@ final class BrokerQos2Limits {
      */
     private long unprovenPuback = InflightTable.NO_RECORD;
     /**
-     * Broker closes in a row that looked like one without QoS 2 (see {@link #brokerClosed});
-     * two make {@link #asQos1}: one close can be a restart that happened to come then.
+     * Broker closes in a row, with no QoS 2 answered in between, that looked like one without
+     * QoS 2 (see {@link #brokerClosed}); two make {@link #asQos1}: one close can be a restart
+     * that happened to come then.
      */
     private int unansweredCloses;
     /**
-     * QoS 2 records go out at QoS 1 for the rest of the process: the broker closes the link on
-     * a QoS 2 PUBLISH (AWS IoT Core does), so at-least-once is the best it can give.
+     * QoS 2 records go out at QoS 1 while links are to this server: it closes the link on a QoS 2
+     * PUBLISH (AWS IoT Core does), so at-least-once is the best it can give.
      */
     private boolean asQos1;
     private boolean downgradeReported;
@@ -104,14 +112,24 @@ final class BrokerQos2Limits {
 
     // ------------------------------------------------------------------ link up and down
 
-    void linkUp() {
+    /** A link is up to the server at {@code serverPosition} in the failover list. */
+    void linkUp(int serverPosition) {
         writtenOnLink = false;
         lastPubrecId = 0;
+        if (serverPosition != server) {
+            // Another server: what the last one did with QoS 2 says nothing about this one.
+            server = serverPosition;
+            answered = false;
+            unansweredCloses = 0;
+            asQos1 = false;
+            downgradeReported = false;
+        }
     }
 
     void linkDown() {
         unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
         writtenOnLink = false; // a failed connect after this link is no QoS 2 close
+        lastPubrecId = 0; // a PUBREC of a lost link never explains a later close
     }
 
     // ------------------------------------------------------------------ what we write, what it answers
@@ -126,6 +144,7 @@ final class BrokerQos2Limits {
      */
     void qos2AnsweredWithPuback() {
         answered = true;
+        unansweredCloses = 0;
         if (!downgradeReported) {
             downgradeReported = true;
             LOG.warn("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1");
@@ -135,6 +154,7 @@ final class BrokerQos2Limits {
     /** The broker answered the QoS 2 PUBLISH with {@code id} with PUBREC; nothing was read after it yet. */
     void qos2AnsweredWithPubrec(int id) {
         answered = true;
+        unansweredCloses = 0;
         lastPubrecId = id;
     }
 
@@ -170,23 +190,26 @@ final class BrokerQos2Limits {
     /**
      * The broker closed the link (not a dead link), before it is lost: reports the loss to
      * {@code link} with {@code reason} and what the close may mean for QoS 2, then acts on it.
-     * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 from
-     * now on, and the line after the close says so instead of a hint. Else, if the close may
+     * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 to
+     * this server, and the line after the close says so instead of a hint. Else, if the close may
      * mean its in-flight limit was passed: the cap halves.
      */
     void brokerClosed(long nowMillis, String reason, LinkLoss link) {
-        boolean limitPassed = limitMayBePassed();
+        int lastPubrecSlot = lastPubrecSlot(); // before the link loss forgets it
+        boolean limitPassed = limitMayBePassed(lastPubrecSlot);
         int awaiting = inflight.awaitingPubrecOnLink();
-        // A broker with a low in-flight limit answers what is within it with PUBREC, so it is
-        // never taken for one without QoS 2.
-        boolean suspect = writtenOnLink && !answered && !asQos1 && awaiting > 0 && (awaiting == 1 || cap == 1);
+        // A close with several QoS 2 of ours awaiting PUBREC may be a limit passed even before
+        // any PUBREC was read (mosquitto resets the link, and its PUBRECs may be lost with it).
+        // After a PUBREC, a close with one awaiting and none other held is no limit passed.
+        boolean suspect = writtenOnLink && !asQos1 && awaiting > 0 && (!answered ? awaiting == 1 || cap == 1
+                : !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
         unansweredCloses = suspect ? unansweredCloses + 1 : 0;
         boolean noQos2 = unansweredCloses >= 2;
         link.lost(nowMillis, reason + (noQos2 ? "" : closeHint(limitPassed, awaiting)));
         if (noQos2) {
             sendQos2AsQos1();
         } else if (limitPassed) {
-            lowerCap();
+            lowerCap(lastPubrecSlot);
         }
     }
 
@@ -194,7 +217,7 @@ final class BrokerQos2Limits {
      * Why a broker that just closed the link may have done so, or "" if nothing suggests it: one
      * that does not support QoS 2 may close on the first QoS 2 PUBLISH without answering it, and
      * mosquitto closes once more QoS 2 messages than its max_inflight_messages await PUBREL
-     * (2.0.11, measured; see {@link #lowerCap()}).
+     * (2.0.11, measured; see {@link #lowerCap}).
      */
     private String closeHint(boolean limitPassed, int awaiting) {
         if (!writtenOnLink) {
@@ -217,15 +240,16 @@ final class BrokerQos2Limits {
      * been held there (mosquitto with max_queued_messages 0 answers the one it drops, then
      * closes; both can be read in one go, with nothing left awaiting PUBREC).
      */
-    private boolean limitMayBePassed() {
+    private boolean limitMayBePassed(int lastPubrecSlot) {
         return writtenOnLink && inflight.awaitingPubrecOnLink() > 1
-                || unprovenPuback != InflightTable.NO_RECORD || lastPubrecMetOurQos2();
+                || unprovenPuback != InflightTable.NO_RECORD
+                || lastPubrecSlot >= 0 && inflight.awaitingPubrecWhenWritten(lastPubrecSlot) > 1;
     }
 
-    private boolean lastPubrecMetOurQos2() {
+    /** The slot of the message whose PUBREC is the last answer read on this link, or -1. */
+    private int lastPubrecSlot() {
         int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
-        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
-                && inflight.awaitingPubrecWhenWritten(slot) > 1;
+        return slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP ? slot : -1;
     }
 
     /**
@@ -236,10 +260,9 @@ final class BrokerQos2Limits {
      * published again (DUP) rather than released and lost; a broker that does hold it answers the
      * DUP with PUBREC and delivers it once (measured with 2.0.11).
      */
-    private void lowerCap() {
-        int slot = lastPubrecId == 0 ? -1 : inflight.slotOfPacketId(lastPubrecId);
-        if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBCOMP
-                && inflight.sequence(slot) > InflightTable.NO_RECORD
+    private void lowerCap(int lastPubrecSlot) {
+        int slot = lastPubrecSlot;
+        if (slot >= 0 && inflight.sequence(slot) > InflightTable.NO_RECORD
                 && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
             inflight.setState(slot, InflightTable.AWAITING_PUBREC);
         }

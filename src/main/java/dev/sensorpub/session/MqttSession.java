@@ -145,9 +145,9 @@ public final class MqttSession implements AutoCloseable {
         this.inbound = new InboundDispatch(link, outbound, keepAlive, application, out, counters, warnings);
         link.events(new BrokerLink.LinkEvents() {
             @Override
-            public void linkUp(long linkNumber, boolean sessionPresent, long nowMillis) {
+            public void linkUp(long linkNumber, int server, boolean sessionPresent, long nowMillis) {
                 keepAlive.reset(nowMillis);
-                outbound.linkUp(linkNumber, sessionPresent, nowMillis);
+                outbound.linkUp(linkNumber, server, sessionPresent, nowMillis);
                 if (statusTopic != null) {
                     outbound.publishStatus(statusTopic, ONLINE, nowMillis);
                 }

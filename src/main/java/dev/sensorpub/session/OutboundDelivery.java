@@ -168,10 +168,10 @@ final class OutboundDelivery {
 
     // ------------------------------------------------------------------ link up and down
 
-    void linkUp(long linkNumber, boolean sessionPresent, long nowMillis) {
+    void linkUp(long linkNumber, int server, boolean sessionPresent, long nowMillis) {
         link = linkNumber;
         lastAckMillis = nowMillis;
-        qos2Limits.linkUp();
+        qos2Limits.linkUp(server);
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();

@@ -26,6 +26,8 @@ class BrokerQos2LimitsTest {
         limits.linkDown(); // what OutboundDelivery does when the link reports the loss
     };
     private long linkNumber;
+    /** The failover list position of the server the next link goes to. */
+    private int server;
     private long nextSequence = 100;
 
     // ------------------------------------------------------------------ the cap
@@ -141,12 +143,9 @@ class BrokerQos2LimitsTest {
 
     @Test
     void aCloseRightAfterAPubrecOfAMessageWrittenAmongOurQos2TakesThatPubrecBack() {
-        newLink();
-        int first = writeQos2();
-        int second = writeQos2();
-        answeredWithPubrec(first);
-        readSomethingAfterIt();
-        answeredWithPubrec(second);
+        int[] slots = twoQos2TheSecondPubrecLastRead();
+        int first = slots[0];
+        int second = slots[1];
 
         limits.brokerClosed(0, "reset", link);
 
@@ -228,18 +227,35 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
-    void aBrokerThatEverAnsweredAQos2PublishIsNeverTakenForOneWithoutQos2() {
-        newSession();
-        int slot = writeQos2();
-        limits.qos2AnsweredWithPuback();
-        inflight.remove(slot);
-        for (int close = 0; close < 3; close++) {
+    void aBrokerThatAnsweredQos2IsTakenForOneWithoutItAfterTwoClosesOnItsOnlyQos2WithNoAnswerBetween() {
+        try (CapturedLog log = new CapturedLog()) {
             newSession();
+            answeredWithPubrec(writeQos2());
+            closeOnOneQos2();
+            newSession();
+            answeredWithPubrec(writeQos2()); // it took one again: the count starts afresh
+            readSomethingAfterIt();
+            closeOnOneQos2();
+            assertEquals(2, limits.qosToSend(2), "one close in a row can be a restart");
+            closeOnOneQos2();
+            assertEquals(1, limits.qosToSend(2));
+            assertEquals(List.of("reset", "reset", "reset"), closeLines);
+            assertEquals(1, log.containing("QoS 2").size(), log.lines().toString());
+            assertEquals(20, limits.cap());
+        }
+    }
+
+    @Test
+    void aCloseOnOneQos2WhileAnotherIsHeldAtTheBrokerIsNoSignOfAMissingQos2() {
+        newSession();
+        answeredWithPubrec(writeQos2()); // held until our PUBREL is answered: may count at its limit
+        readSomethingAfterIt();
+        for (int close = 0; close < 3; close++) {
+            newLink();
             writeQos2();
             limits.brokerClosed(0, "reset", link);
         }
         assertEquals(2, limits.qosToSend(2));
-        assertEquals(List.of("reset", "reset", "reset"), closeLines);
     }
 
     @Test
@@ -255,6 +271,49 @@ class BrokerQos2LimitsTest {
         // 20 -> 10 -> 5 -> 2 -> 1: only closes at a cap of 1 count, and it takes two of them.
         assertEquals(List.of(2, 2, 2, 2, 2, 1, 1), qos);
         assertEquals(1, limits.cap());
+    }
+
+    // ------------------------------------------------------------------ per server of the failover list
+
+    @Test
+    void aPubrecFromTheFirstServerDoesNotKeepTheSecondFromBeingTakenForOneWithoutQos2() {
+        newSession();
+        answeredWithPubrec(writeQos2());
+        readSomethingAfterIt();
+        server = 1;
+        for (int close = 0; close < 2; close++) {
+            newSession();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+        }
+        assertEquals(List.of("reset" + NO_QOS2_HINT, "reset"), closeLines);
+        assertEquals(1, limits.qosToSend(2));
+    }
+
+    @Test
+    void qos2GoesAtQos1OnlyToTheServerThatClosesOnItAndAgainAtQos2ToTheNext() {
+        for (int close = 0; close < 2; close++) {
+            newSession();
+            writeQos2();
+            limits.brokerClosed(0, "reset", link);
+        }
+        assertEquals(1, limits.qosToSend(2));
+        newSession(); // the same server again: it still closes on QoS 2
+        assertEquals(1, limits.qosToSend(2));
+        server = 1;
+        newSession();
+        assertEquals(2, limits.qosToSend(2));
+    }
+
+    @Test
+    void aStalePubrecOfALostLinkDoesNotHalveTheCapAtACloseBeforeTheNextCONNACK() {
+        int second = twoQos2TheSecondPubrecLastRead()[1];
+        limits.linkDown(); // a dead link, not a broker close: nothing is decided on it
+
+        limits.brokerClosed(0, "closed before CONNACK", link);
+
+        assertEquals(20, limits.cap());
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(second), "released on the next link");
     }
 
     @Test
@@ -290,7 +349,7 @@ class BrokerQos2LimitsTest {
     /** A new link on a kept session: entries of earlier links no longer count as written on it. */
     private void newLink() {
         linkNumber++;
-        limits.linkUp();
+        limits.linkUp(server);
         inflight.linkUp(linkNumber);
     }
 
@@ -304,6 +363,24 @@ class BrokerQos2LimitsTest {
         int id = inflight.add(nextSequence++, 2, 0, linkNumber);
         limits.qos2Written();
         return inflight.slotOfPacketId(id);
+    }
+
+    /** Two QoS 2 written on a new link, both answered; nothing read after the second PUBREC. */
+    private int[] twoQos2TheSecondPubrecLastRead() {
+        newLink();
+        int first = writeQos2();
+        int second = writeQos2();
+        answeredWithPubrec(first);
+        readSomethingAfterIt();
+        answeredWithPubrec(second);
+        return new int[] {first, second};
+    }
+
+    /** A new session on which the broker closes on our only QoS 2 PUBLISH, unanswered. */
+    private void closeOnOneQos2() {
+        newSession();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
     }
 
     private int writeQos1() {
