@@ -159,9 +159,9 @@ final class BrokerQos2Limits {
     }
 
     /**
-     * Call for a PUBACK just read, before its entry in {@code slot} is removed: whether it is
-     * suspect (see the class comment). If so its record is held here, to be confirmed by
-     * {@link #readPastLastAnswer()}, and the caller must not confirm it.
+     * Call for a PUBACK just read, its entry still in {@code slot}: whether it is suspect (see
+     * the class comment). If so its record is held here, to be confirmed by
+     * {@link #readPastLastAnswer()}, and the caller keeps the entry and must not confirm it.
      */
     boolean holdPuback(int slot) {
         long sequence = inflight.sequence(slot);
