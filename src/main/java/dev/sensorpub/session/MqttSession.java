@@ -193,6 +193,11 @@ public final class MqttSession implements AutoCloseable {
         return outbound.inflightCount();
     }
 
+    /** Whether no record can go out before the broker answers (a full window, or its bytes at their budget). */
+    public boolean waitsForAnswers() {
+        return outbound.waitsForAnswers();
+    }
+
     /** Nothing left to deliver: no unsent record, nothing in flight, no unproven QoS 0. */
     public boolean isDrained() {
         return outbound.isDrained();
