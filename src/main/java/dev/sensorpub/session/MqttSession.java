@@ -137,6 +137,12 @@ public final class MqttSession implements AutoCloseable {
                 Transport t = link.transport();
                 return t == null ? -1 : t.resendTimeouts();
             }
+
+            @Override
+            public long retransmitTimeoutMillis() {
+                Transport t = link.transport();
+                return t == null ? -1 : t.retransmitTimeoutMillis();
+            }
         });
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.linkLoss = link::lost;
