@@ -37,7 +37,6 @@ final class PublishBench {
     private final byte[] topic;
     private final byte[] payload;
     private final int qos;
-    private final int window;
     private final TimedQueue queue;
     private final MqttSession session;
     private final LatencyHistogram latency = new LatencyHistogram();
@@ -61,7 +60,6 @@ final class PublishBench {
             payload[i] = (byte) ('0' + i % 10);
         }
         this.qos = qos;
-        this.window = window;
         this.ahead = qos == 0 ? QOS0_AHEAD : Math.max(64, 2 * window);
         int maxMessage = topic.length + payloadSize;
         int capacity = Math.max(ahead * 2, backlogCapacity);
@@ -165,8 +163,8 @@ final class PublishBench {
                 session.requestProof(); // the last QoS 0 messages need a PINGRESP to count as delivered
             }
             // Sleep whenever the session can take nothing more: another turn would only read an
-            // empty socket. At QoS 1 a full window is that point, as it is in the agent's loop.
-            if (counters.queuedMessages() >= ahead || produced == count || qos > 0 && session.inflightCount() >= window) {
+            // empty socket. At QoS 1 a full window (or its bytes at their budget) is that point.
+            if (counters.queuedMessages() >= ahead || produced == count || qos > 0 && session.waitsForAnswers()) {
                 waits++;
                 session.await(Math.max(0, Math.min(10, session.nextDeadlineMillis(t) - clock.monotonicMillis())));
             }

@@ -228,7 +228,7 @@ public final class MappingFile {
         }
         long resetAfter = r.durationMillis("mqtt.reconnect.reset-after", 30_000, 0, DAY_MILLIS);
         // 65,535 packet ids: the window's, the status's and the SUBSCRIBE's (SessionSettings.MAX_INFLIGHT_WINDOW).
-        int window = (int) r.integer("mqtt.inflight-window", 32, 1, 65_533);
+        int window = (int) r.integer("mqtt.inflight-window", 128, 1, 65_533);
         int brokerLimit = (int) r.integer("mqtt.broker-inflight-limit", 20, 1, 65_535);
         int maxPacket = (int) r.sizeBytes("mqtt.max-packet-size", 256 * 1024, 128, MQTT_MAX_PACKET);
         Path ca = existingFile(r, "mqtt.tls.ca-file", baseDir);

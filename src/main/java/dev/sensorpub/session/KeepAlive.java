@@ -36,8 +36,9 @@ import dev.sensorpub.codec.PacketEncoder;
  *   <li>Where the kernel tells (Linux, plain TCP), an overdue PINGREQ the broker's TCP has not
  *       acknowledged yet is not dead while the bytes ahead of it are still being acknowledged
  *       (within the last keep alive) or TCP has not yet timed out a resend: it is provably
- *       still on its way; once acknowledged, for half a keep alive more, its answer one trip
- *       behind (only if a look saw it still crossing). Never past 3 keep alives of silence. A black hole stops the acknowledgements;
+ *       still on its way; once acknowledged, for half a keep alive more, or twice TCP's
+ *       retransmission timeout and a little if longer, its answer one trip behind and perhaps
+ *       lost and resent (only if a look saw it still crossing). Never past 3 keep alives of silence. A black hole stops the acknowledgements;
  *       a PINGREQ acknowledged long before the verdict is judged as above.</li>
  * </ul>
  */
@@ -61,11 +62,18 @@ final class KeepAlive {
 
         /** As of the last {@link #acknowledgedBytes()}: retransmission timeouts since the last acknowledgement, or -1. */
         int resendTimeouts();
+
+        /** As of the last {@link #acknowledgedBytes()}: TCP's retransmission timeout in ms, or -1. */
+        default long retransmitTimeoutMillis() {
+            return -1;
+        }
     }
 
     /** Silence after which a ping is dead however its bytes are still moving. */
     private static final int MAX_SILENT_KEEP_ALIVES = 3;
     private static final long NEVER = Long.MIN_VALUE / 2;
+    /** Added to twice the retransmission timeout for an acknowledged ping's answer: its trip to us. */
+    private static final long ANSWER_TRIP_MILLIS = 500;
 
     private final long keepAliveMillis;
     private final long answerTimeoutMillis;
@@ -105,6 +113,8 @@ final class KeepAlive {
     private int resendTimeoutsAtLook;
     /** When a look first found the outstanding ping acknowledged after one had seen it crossing, or {@link #NEVER}. */
     private long pingAckedSeenAtMillis;
+    /** The longest retransmission timeout TCP told at the outstanding ping's looks, or -1. */
+    private long pingRetransmitTimeoutMillis;
     /** PINGREQs written after the outstanding one only to keep the broker's keep alive; answered after it. */
     private int keepingPings;
     /** Answers still due to such PINGREQs of a ping already answered: they prove nothing. */
@@ -165,6 +175,7 @@ final class KeepAlive {
             ackedAtLook = -1;
             ackMovedAtMillis = NEVER;
             pingAckedSeenAtMillis = NEVER;
+            pingRetransmitTimeoutMillis = -1;
             nextLookMillis = nowMillis + lookMillis;
         }
     }
@@ -269,6 +280,7 @@ final class KeepAlive {
         }
         ackedAtLook = acked;
         resendTimeoutsAtLook = acks.resendTimeouts();
+        pingRetransmitTimeoutMillis = Math.max(pingRetransmitTimeoutMillis, acks.retransmitTimeoutMillis());
         nextLookMillis = nowMillis + lookMillis;
     }
 
@@ -281,7 +293,11 @@ final class KeepAlive {
      * until it lands: 5.4 s in the link lab). Once the broker's TCP acknowledged the ping, its
      * answer is one trip behind: held off for the answer timeout after a look first saw that (in
      * the lab a look saw the acknowledgement alone after 10.5 s of silence and the link was
-     * declared dead at once; the PINGRESP left the shaper 33 ms after it). A black hole stops the acknowledgements at once and lets that
+     * declared dead at once; the PINGRESP left the shaper 33 ms after it), or for twice TCP's
+     * retransmission timeout and one trip if longer: a lost PINGRESP waits for the broker's resend,
+     * and the broker's timeout on this path is near ours (both round trips cross both queues;
+     * with a window of 128 at 8 kbit/s and 5% loss, 7.5 s of silence after the acknowledgement
+     * at 2.5 s ended a live link, 1 of 32 runs). A black hole stops the acknowledgements at once and lets that
      * timer expire; a proxy that acknowledges everything gets no more than before. Never past
      * {@link #MAX_SILENT_KEEP_ALIVES} keep alives of silence.
      */
@@ -294,9 +310,15 @@ final class KeepAlive {
         if (ackedAtLook < 0) {
             return NEVER;
         }
-        long held = ackedAtLook >= pingEndOffset ? pingAckedSeenAtMillis + answerTimeoutMillis
+        long held = ackedAtLook >= pingEndOffset ? pingAckedSeenAtMillis + acknowledgedPingGraceMillis()
                 : resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
         return Math.min(held, lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
+    }
+
+    /** How long a look that saw the ping acknowledged holds the verdict off (see {@link #stillCrossing}). */
+    private long acknowledgedPingGraceMillis() {
+        return pingRetransmitTimeoutMillis < 0 ? answerTimeoutMillis
+                : Math.max(answerTimeoutMillis, 2 * pingRetransmitTimeoutMillis + ANSWER_TRIP_MILLIS);
     }
 
     /**

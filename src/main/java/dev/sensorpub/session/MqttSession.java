@@ -137,6 +137,12 @@ public final class MqttSession implements AutoCloseable {
                 Transport t = link.transport();
                 return t == null ? -1 : t.resendTimeouts();
             }
+
+            @Override
+            public long retransmitTimeoutMillis() {
+                Transport t = link.transport();
+                return t == null ? -1 : t.retransmitTimeoutMillis();
+            }
         });
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.linkLoss = link::lost;
@@ -191,6 +197,11 @@ public final class MqttSession implements AutoCloseable {
 
     public int inflightCount() {
         return outbound.inflightCount();
+    }
+
+    /** Whether no record can go out before the broker answers (a full window, or its bytes at their budget). */
+    public boolean waitsForAnswers() {
+        return outbound.waitsForAnswers();
     }
 
     /** Nothing left to deliver: no unsent record, nothing in flight, no unproven QoS 0. */

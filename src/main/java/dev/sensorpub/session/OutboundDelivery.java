@@ -69,6 +69,7 @@ final class OutboundDelivery {
     private final InflightTable inflight;
     private final BrokerQos2Limits qos2Limits;
     private final Qos0Proofs qos0Proofs;
+    private final UnansweredPublishes unanswered;
     private final FlushRateLimiter flushLimiter;
     private final SessionCounters counters;
     private final int maxPublishPacketSize;
@@ -107,6 +108,7 @@ final class OutboundDelivery {
         this.maxPublishPacketSize = maxPublishPacketSize;
         this.inflight = new InflightTable(settings.inflightWindow);
         this.qos2Limits = new BrokerQos2Limits(inflight, settings.brokerInflightLimit);
+        this.unanswered = new UnansweredPublishes(inflight.capacity());
         this.qos0Proofs = new Qos0Proofs(settings.qos0ProofWindow, settings.qos0ProofBytes);
         this.flushLimiter = new FlushRateLimiter(settings.flushRatePerSecond);
     }
@@ -132,6 +134,14 @@ final class OutboundDelivery {
      */
     boolean windowFull() {
         return !inflight.hasRoom() || inflight.awaitingPubrecOnLink() >= qos2Limits.cap();
+    }
+
+    /**
+     * No record can go out before the broker answers: the window is full, or the unanswered
+     * QoS 1/2 bytes are at their budget (see {@link UnansweredPublishes}).
+     */
+    boolean waitsForAnswers() {
+        return windowFull() || !unanswered.hasRoom();
     }
 
     boolean somethingUnproven() {
@@ -195,6 +205,7 @@ final class OutboundDelivery {
         lane.rewind();
         qos2Limits.linkDown();
         qos0Proofs.clear();
+        unanswered.linkDown();
     }
 
     /**
@@ -248,8 +259,8 @@ final class OutboundDelivery {
                 return;
             }
             // A full window stops everything, so a QoS 0 message never overtakes the QoS 1 one
-            // before it. Resends already hold their slots.
-            if (!resend && !inflight.hasRoom()) {
+            // before it. Resends already hold their slots, but not their bytes on this link.
+            if (!resend && !inflight.hasRoom() || !unanswered.hasRoom()) {
                 return;
             }
             // The broker's QoS 2 limit stops every record too, DUP resends included (it counts
@@ -421,8 +432,9 @@ final class OutboundDelivery {
                     inflight.resent(slot, qos0Proofs.writtenCount(), link);
                 } else {
                     startAckTimer(nowMillis);
-                    inflight.add(sequence, qos, qos0Proofs.writtenCount(), link);
+                    slot = inflight.slotOfPacketId(inflight.add(sequence, qos, qos0Proofs.writtenCount(), link));
                 }
+                unanswered.written(slot, size, nowMillis);
                 if (qos == 2) {
                     qos2Limits.qos2Written();
                 }
@@ -454,6 +466,7 @@ final class OutboundDelivery {
             return;
         }
         acknowledged(nowMillis);
+        unanswered.answered(slot, nowMillis, proofTargetMillis);
         proveQos0(inflight.proofMark(slot), nowMillis);
         long sequence = inflight.sequence(slot);
         if (!qos2Limits.holdPuback(slot)) {
@@ -489,6 +502,7 @@ final class OutboundDelivery {
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             acknowledged(nowMillis);
+            unanswered.answered(slot, nowMillis, proofTargetMillis);
             proveQos0(inflight.proofMark(slot), nowMillis);
             inflight.setState(slot, InflightTable.AWAITING_PUBCOMP);
             qos2Limits.qos2AnsweredWithPubrec(id); // after proveQos0, which ends the proof of the answer before

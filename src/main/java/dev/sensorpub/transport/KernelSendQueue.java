@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * row the kernel's retransmission timer has expired without an acknowledgement since, as Linux
  * tells in {@code /proc/net/tcp6} and {@code /proc/net/tcp} (the {@code tx_queue} column: bytes
  * written minus bytes acknowledged; {@code retrnsmt}: reset by every acknowledgement of new
- * data). Java has no other way to ask; elsewhere the answer is "unknown".
+ * data), and TCP's current retransmission timeout ({@code rto}, after the inode, the reference
+ * count and the socket's address: in clock ticks of 10 ms, backoff included). Java has no other
+ * way to ask; elsewhere the answer is "unknown".
  *
  * <p>Read only when the session must decide whether a silent link is dead, never per message:
  * it reads a file and allocates.
@@ -22,12 +24,19 @@ final class KernelSendQueue {
     private static final Path[] TABLES = {Path.of("/proc/net/tcp6"), Path.of("/proc/net/tcp")};
     /** The kernel's code for an established connection. */
     private static final String ESTABLISHED = "01";
+    /** Where the {@code rto} column is among a line's fields, counting the {@code "sl:"} one. */
+    private static final int RTO_FIELD = 12;
+    /** /proc tells times in USER_HZ clock ticks, 100 a second on every Linux. */
+    private static final long MILLIS_PER_CLOCK_TICK = 10;
 
     private KernelSendQueue() {
     }
 
-    /** What the kernel says of one connection. */
-    record Entry(long unacknowledged, int timeouts) {
+    /**
+     * What the kernel says of one connection; {@code retransmitTimeoutMillis} is -1 where the line
+     * has no {@code rto} column.
+     */
+    record Entry(long unacknowledged, int timeouts, long retransmitTimeoutMillis) {
     }
 
     /** The established connection from {@code local} to {@code remote}, or null if not found. */
@@ -64,7 +73,8 @@ final class KernelSendQueue {
     /**
      * One table line, e.g. {@code "0: 0100007F:B3CC 0100007F:075B 01 0000001C:00000000 01:00000190 00000000 ..."}
      * (local address:port, remote address:port, state, tx_queue:rx_queue, timer:expiry,
-     * retrnsmt, all hexadecimal), or null if it is not the established connection between
+     * retrnsmt, all hexadecimal; uid, timeout, inode, reference count, socket address, rto in
+     * clock ticks, decimal but the address), or null if it is not the established connection between
      * {@code local} and {@code remote} as the table names them (see {@link #named}). The ports
      * alone do not tell: Linux gives one local port to connections to different servers.
      */
@@ -76,7 +86,25 @@ final class KernelSendQueue {
         }
         int colon = fields[4].indexOf(':');
         return colon < 0 ? null
-                : new Entry(Long.parseLong(fields[4].substring(0, colon), 16), Integer.parseInt(fields[6], 16));
+                : new Entry(Long.parseLong(fields[4].substring(0, colon), 16), Integer.parseInt(fields[6], 16),
+                        retransmitTimeoutMillis(fields));
+    }
+
+    /** The {@code rto} column in milliseconds, or -1 if the line has none (an older or other kernel). */
+    private static long retransmitTimeoutMillis(String[] fields) {
+        if (fields.length <= RTO_FIELD) {
+            return -1;
+        }
+        String ticks = fields[RTO_FIELD];
+        if (ticks.isEmpty() || ticks.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < ticks.length(); i++) {
+            if (ticks.charAt(i) < '0' || ticks.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(ticks) * MILLIS_PER_CLOCK_TICK;
     }
 
     /**

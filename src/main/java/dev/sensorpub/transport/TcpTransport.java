@@ -49,6 +49,8 @@ public final class TcpTransport implements Transport {
     private InetSocketAddress remoteAddress;
     /** As of the last {@link #acknowledgedBytes()}. */
     private int resendTimeouts = -1;
+    /** As of the last {@link #acknowledgedBytes()}. */
+    private long retransmitTimeoutMillis = -1;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -216,12 +218,18 @@ public final class TcpTransport implements Transport {
     public long acknowledgedBytes() {
         KernelSendQueue.Entry entry = connected && localAddress != null ? KernelSendQueue.lookUp(localAddress, remoteAddress) : null;
         resendTimeouts = entry == null ? -1 : entry.timeouts();
+        retransmitTimeoutMillis = entry == null ? -1 : entry.retransmitTimeoutMillis();
         return entry == null ? -1 : bytesWritten - entry.unacknowledged();
     }
 
     @Override
     public int resendTimeouts() {
         return resendTimeouts;
+    }
+
+    @Override
+    public long retransmitTimeoutMillis() {
+        return retransmitTimeoutMillis;
     }
 
     @Override
@@ -252,6 +260,7 @@ public final class TcpTransport implements Transport {
         localAddress = null;
         remoteAddress = null;
         resendTimeouts = -1;
+        retransmitTimeoutMillis = -1;
         key = null;
         if (channel != null) {
             try {

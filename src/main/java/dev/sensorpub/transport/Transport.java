@@ -86,6 +86,15 @@ public interface Transport extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * As of the last {@link #acknowledgedBytes()}: TCP's current retransmission timeout of this
+     * connection in milliseconds, backoff included, or -1 when the system does not tell. Both
+     * round trips cross the same queues, so it is also a fair guess of the peer's.
+     */
+    default long retransmitTimeoutMillis() {
+        return -1;
+    }
+
     boolean isOpen();
 
     /** From any thread: makes a pending or the next {@link #await} return at once. */

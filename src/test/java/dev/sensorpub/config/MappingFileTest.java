@@ -103,7 +103,7 @@ class MappingFileTest {
         assertEquals(1_000, m.reconnectMinDelayMillis());
         assertEquals(60_000, m.reconnectMaxDelayMillis());
         assertEquals(30_000, m.reconnectResetAfterMillis());
-        assertEquals(32, m.inflightWindow());
+        assertEquals(128, m.inflightWindow());
         assertEquals(20, m.brokerInflightLimit());
         assertEquals(256 * 1024, m.maxPacketSize());
         assertTrue(m.tlsVerifyHostname());

@@ -17,7 +17,7 @@ public record LinkScenario(LinkShape shape, int qos, long warmupMillis, long out
     public static final String CLIENT_ID = "lab-pi";
     public static final String TOPIC = "lab/beat";
     /** The agent's default in-flight window (the matrix): the duplicates an outage may cost. */
-    public static final int INFLIGHT_WINDOW = 32;
+    public static final int INFLIGHT_WINDOW = 128;
     public static final int KEEP_ALIVE_SECONDS = 5;
 
     public LinkScenario {

@@ -51,7 +51,7 @@ class LinkTableTest {
         String table = LinkTable.markdown(List.of(
                 new LinkResult(OUTAGE, 1_000, 0, 3, 0, 0, 2, 800, 4_240, 0.91, ""),
                 new LinkResult(NO_OUTAGE, 800, 0, 0, 0, 0, 3, 0, -1, Double.NaN, "")));
-        assertTrue(table.contains("| 16 kbit/s shared | 0% | 0 | 60 s | 1000 | 0 | 3 | 2 (2) | 0 (32) | yes | 800 | 4.2 s "
+        assertTrue(table.contains("| 16 kbit/s shared | 0% | 0 | 60 s | 1000 | 0 | 3 | 2 (2) | 0 (128) | yes | 800 | 4.2 s "
                 + "| 91% | yes |"), table);
         assertTrue(table.contains("| 8 kbit/s full | 5% | 2 | - | 800 | 0 | 0 | 3 (1) | 0 (0) | yes | - | - | - "
                 + "| no: connects |"), table);

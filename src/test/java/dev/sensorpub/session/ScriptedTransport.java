@@ -38,6 +38,8 @@ final class ScriptedTransport implements Transport {
     long acknowledged = -1;
     /** What {@link #resendTimeouts} tells. */
     int resendTimeouts = -1;
+    /** What {@link #retransmitTimeoutMillis} tells. */
+    long retransmitTimeoutMillis = -1;
     /** With {@link #brokerClosesAfterDelivered}: the end of the stream after this many bytes, else -1. */
     private int closeAfterBytes = -1;
 
@@ -142,6 +144,11 @@ final class ScriptedTransport implements Transport {
     @Override
     public int resendTimeouts() {
         return resendTimeouts;
+    }
+
+    @Override
+    public long retransmitTimeoutMillis() {
+        return retransmitTimeoutMillis;
     }
 
     @Override

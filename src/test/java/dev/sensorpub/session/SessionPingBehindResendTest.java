@@ -127,6 +127,65 @@ class SessionPingBehindResendTest {
     }
 
     /**
+     * The PINGREQ crosses behind our readings, the broker's TCP acknowledges it 2 s after it left
+     * and the PINGRESP does not come (lost: the broker's TCP resends it after its retransmission
+     * timeout, which on a thin link with our bytes queued ahead of its acknowledgements lasts
+     * seconds). Readings go on and are acknowledged at once. Returns the milliseconds from the
+     * connect until the link was declared dead, or -1 if it still lives after {@code millis}.
+     */
+    private long acknowledgedPingWithoutAnswer(long retransmitTimeoutMillis, long millis) {
+        connectWithTheKernelTelling();
+        s.socket.retransmitTimeoutMillis = retransmitTimeoutMillis;
+        long connectedAt = s.clock.monotonicMillis();
+        long pingAt = -1;
+        for (int i = 0; i < millis / 100; i++) {
+            s.append("pi/t", "r", 0);
+            s.step(100);
+            long now = s.clock.monotonicMillis();
+            if (s.session.state() != LinkState.CONNECTED) {
+                return now - connectedAt;
+            }
+            int ping = pingEnd();
+            if (ping > 0 && pingAt < 0) {
+                pingAt = now;
+            }
+            s.socket.acknowledged = ping < 0 || now - pingAt < 2_000 ? Math.max(s.socket.acknowledged,
+                    (ping < 0 ? s.socket.written().length : ping) - 1) : s.socket.written().length;
+        }
+        return -1;
+    }
+
+    /**
+     * The lab's false dead link with a window of 128 at 8 kbit/s, 5% loss: 7.5 s of silence, the
+     * PINGREQ acknowledged, its answer lost. With TCP's retransmission timeout at 2 s the broker's
+     * resend is due after it; the verdict waits twice that (and a trip) after the acknowledgement.
+     */
+    @Test
+    void anAcknowledgedPingsAnswerGetsTwiceTheRetransmissionTimeoutWhenThatIsLonger() {
+        assertEquals(-1, acknowledgedPingWithoutAnswer(2_000, 8_600),
+                "not dead after 1.5 keep alives of silence: the PINGRESP's resend is still due");
+        s.socket.deliver(PINGRESP);
+        s.step(100);
+        assertEquals(LinkState.CONNECTED, s.session.state());
+        assertEquals(0, s.session.counters().deadLinksDetected);
+    }
+
+    /** A short retransmission timeout (a fast path) adds nothing: dead after 1.5 keep alives of silence. */
+    @Test
+    void aShortRetransmissionTimeoutLeavesTheAcknowledgedPingHalfAKeepAlive() {
+        long deadAt = acknowledgedPingWithoutAnswer(200, 12_000);
+        assertTrue(deadAt >= 7_500 && deadAt <= 7_600, "dead at " + deadAt + " ms after the connect");
+        assertEquals(1, s.session.counters().deadLinksDetected);
+    }
+
+    /** However long the timeout TCP tells, never past 3 keep alives of silence. */
+    @Test
+    void aLongRetransmissionTimeoutNeverHoldsPastThreeKeepAlivesOfSilence() {
+        long deadAt = acknowledgedPingWithoutAnswer(60_000, 20_000);
+        assertTrue(deadAt >= 15_000 && deadAt <= 15_100, "dead at " + deadAt + " ms after the connect");
+    }
+
+    /**
      * An idle link's PINGREQ (nothing else of ours awaits an answer) that the broker's TCP
      * acknowledged by the first look: no time added, dead half a keep alive after it left, as
      * without the kernel (a broker that reads and never answers; {@code SessionBadBrokerTest}).

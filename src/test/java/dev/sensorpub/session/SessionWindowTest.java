@@ -21,7 +21,7 @@ class SessionWindowTest {
     }
 
     /** Packet ids of the PUBLISH packets written so far, in order. */
-    private static List<Integer> publishIds(ScriptedSession s) {
+    static List<Integer> publishIds(ScriptedSession s) {
         List<Integer> ids = new ArrayList<>();
         for (String p : s.written()) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^PUBLISH q[12].* id=(\\d+) ").matcher(p);

@@ -14,9 +14,23 @@ class KernelSendQueueTest {
     private static final String V6 = "   3: " + US + " " + BROKER + " 01"
             + " 0000001C:00000000 01:00000190 00000002     0        0 1234 1 0000000000000000 204 4 30 10 -1";
 
+    private static final String US_V4 = "0100007F:B3CC";
+    private static final String BROKER_V4 = "0100007F:075B";
+    private static final String V4 = "   7: " + US_V4 + " " + BROKER_V4 + " 01"
+            + " 00000240:00000000 01:00000076 00000000  1000        0 4257106 3 0000000051f7f4a1 187 4 19 3 2";
+
     @Test
-    void readsTheUnacknowledgedBytesAndTheExpiredResendsOfTheConnectionBetweenTwoAddresses() {
-        assertEquals(new KernelSendQueue.Entry(0x1C, 2), KernelSendQueue.entryIn(V6, US, BROKER));
+    void readsTheUnacknowledgedBytesTheExpiredResendsAndTheRetransmissionTimeoutOfTheConnectionBetweenTwoAddresses() {
+        assertEquals(new KernelSendQueue.Entry(0x1C, 2, 2_040), KernelSendQueue.entryIn(V6, US, BROKER));
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, 1_870), KernelSendQueue.entryIn(V4, US_V4, BROKER_V4));
+    }
+
+    @Test
+    void aLineWithoutTheRetransmissionTimeoutColumnTellsTheRestAndNoTimeout() {
+        String cut = V4.substring(0, V4.indexOf(" 187 "));
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1), KernelSendQueue.entryIn(cut, US_V4, BROKER_V4));
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1),
+                KernelSendQueue.entryIn(V4.replace(" 187 ", " 1x7 "), US_V4, BROKER_V4));
     }
 
     @Test
