@@ -444,6 +444,8 @@ final class OutboundDelivery {
     // ------------------------------------------------------------------ the broker's answers
 
     void onPuback(int id, long nowMillis) {
+        // First: a second PUBACK for a held one proves it and is then unexpected, never removed twice.
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             // RabbitMQ and several cloud brokers take QoS 2 as QoS 1: the message is delivered
