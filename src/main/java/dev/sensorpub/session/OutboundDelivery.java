@@ -404,6 +404,11 @@ final class OutboundDelivery {
                     return true;
                 }
                 boolean dup = slot >= 0;
+                if (dup) {
+                    // A DUP keeps the QoS its packet id went with, though QoS 2 may be tried
+                    // afresh since (a kept session on another server of the failover list).
+                    qos = inflight.state(slot) == InflightTable.AWAITING_PUBACK ? 1 : 2;
+                }
                 if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Limits.cap())) {
                     // Only if the queue skipped a damaged record after peekSequence: start again
                     // from the oldest unconfirmed rather than lose or reorder this one.
