@@ -415,6 +415,11 @@ final class OutboundDelivery {
                     return true;
                 }
                 boolean dup = slot >= 0;
+                if (dup) {
+                    // A DUP keeps the QoS its packet id went with, though QoS 2 may be tried
+                    // afresh since (a kept session on another server of the failover list).
+                    qos = inflight.state(slot) == InflightTable.AWAITING_PUBACK ? 1 : 2;
+                }
                 if (!dup && (!inflight.hasRoom() || qos == 2 && inflight.awaitingPubrecOnLink() >= qos2Limits.cap())) {
                     // Only if the queue skipped a damaged record after peekSequence: start again
                     // from the oldest unconfirmed rather than lose or reorder this one.
@@ -456,6 +461,8 @@ final class OutboundDelivery {
     // ------------------------------------------------------------------ the broker's answers
 
     void onPuback(int id, long nowMillis) {
+        // First: a second PUBACK for a held one proves it and is then unexpected, never removed twice.
+        proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot >= 0 && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
             // RabbitMQ and several cloud brokers take QoS 2 as QoS 1: the message is delivered

@@ -143,8 +143,9 @@ final class Qos0Proofs {
         // At most half again per proof: the first loaded proof on a new connection still rides
         // the shaper's burst (525 bytes in 212 ms at 8 kbit/s), and must cost one small step.
         long next = Math.min(crossed, budgetBytes + budgetBytes / 2);
-        settled = crossed == next;
         budgetBytes = Math.max(Math.min(MIN_BUDGET_BYTES, maxBytes), Math.min(maxBytes, next));
+        // Held at its maximum it grows no more either: a link that carries more has settled too.
+        settled = crossed == next || budgetBytes == maxBytes;
     }
 
     /**

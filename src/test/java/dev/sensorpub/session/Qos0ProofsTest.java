@@ -200,4 +200,16 @@ class Qos0ProofsTest {
         assertTrue(bytes >= Qos0Proofs.INITIAL_BUDGET_BYTES && bytes < Qos0Proofs.INITIAL_BUDGET_BYTES + 15,
                 "the whole first budget: " + bytes);
     }
+
+    @Test
+    void aBudgetHeldAtItsMaximumHasSettledToo() {
+        Qos0Proofs p = new Qos0Proofs(4096, 1_600);
+        long mark = write(p, 40, 15, 0);
+        p.prove(mark, 1, 833, s -> { }); // 1,536 bytes
+        mark = write(p, 103, 15, 2);
+        p.prove(mark, 3, 833, s -> { }); // the link carries far more: held at the 1,600 maximum
+        assertEquals(1_600, p.budgetBytes());
+        long bytes = burst(p);
+        assertTrue(bytes + 2 <= Qos0Proofs.SEGMENT_BYTES, "no runt past one full segment: " + bytes);
+    }
 }
