@@ -274,9 +274,9 @@ final class BrokerQos2Limits {
 
     /**
      * QoS 2 records go out at QoS 1 from now on. Their QoS 2 entries are dropped rather than
-     * released: the broker answered none and closed on each, so it holds none of their packet
-     * ids (and may close on a PUBREL too); the rewound queue sends each record again as a new
-     * QoS 1 message, so nothing is lost.
+     * released: a broker that closes on QoS 2 may close on a PUBREL too. The rewound queue sends
+     * each record again as a new QoS 1 message, so nothing is lost; one whose PUBREC came (a
+     * server that answered QoS 2 once, then closes on it) may arrive twice.
      */
     private void sendQos2AsQos1() {
         asQos1 = true;

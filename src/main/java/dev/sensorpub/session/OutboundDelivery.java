@@ -44,7 +44,8 @@ import dev.sensorpub.queue.QueuedRecord;
  *   <li>A packet id the broker may hold for a QoS 2 message is never reused before its PUBCOMP:
  *       a message forgotten before its PUBREC (expired, or dropped by drop-oldest) on a kept
  *       session gets a PUBREL too, and keeps its slot until the PUBCOMP. Except for a broker
- *       that closes on QoS 2 ({@link BrokerQos2Limits#qosToSend}): it answered none, so it holds none.</li>
+ *       that closes on QoS 2 ({@link BrokerQos2Limits#qosToSend}): its QoS 2 entries are dropped
+ *       and their records sent again at QoS 1, since a PUBREL may close the link too.</li>
  * </ul>
  */
 final class OutboundDelivery {
