@@ -1,6 +1,8 @@
 package dev.sensorpub.session;
 
 import dev.sensorpub.codec.PacketEncoder;
+import dev.sensorpub.transport.TcpProgress;
+import java.util.function.Supplier;
 
 /**
  * Liveness of a connected link: when to send PINGREQ, and when a link that stopped answering is
@@ -33,52 +35,20 @@ import dev.sensorpub.codec.PacketEncoder;
  *       (the lab's 8 kbit/s link with 5% loss answered such PINGREQs after up to 5.8 s, behind
  *       QoS 0 bytes estimated to cross in 0.3 to 2.9 s; at 16 kbit/s shared with 5% loss a QoS 2
  *       link was declared dead after 5 s of silence before the outage, 3 connects where 2 were due).</li>
- *   <li>Where the kernel tells (Linux, plain TCP), an overdue PINGREQ the broker's TCP has not
- *       acknowledged yet is not dead while the bytes ahead of it are still being acknowledged
- *       (within the last keep alive) or TCP has not yet timed out a resend: it is provably
- *       still on its way; once acknowledged, for half a keep alive more, or twice TCP's
- *       retransmission timeout and a little if longer, its answer one trip behind and perhaps
- *       lost and resent (only if a look saw it still crossing). Never past 3 keep alives of silence. A black hole stops the acknowledgements;
- *       a PINGREQ acknowledged long before the verdict is judged as above.</li>
+ *   <li>An overdue PINGREQ the kernel shows still on its way, or acknowledged with its answer
+ *       perhaps lost and resent, is not dead yet (see {@link CrossingWatch}); never past 3
+ *       keep alives of silence. A PINGREQ acknowledged long before the verdict is judged as above.</li>
  * </ul>
  */
 final class KeepAlive {
-    /** What the kernel says of our bytes (see {@link dev.sensorpub.transport.Transport#acknowledgedBytes}). */
-    interface TcpAcks {
-        TcpAcks UNKNOWN = new TcpAcks() {
-            @Override
-            public long acknowledgedBytes() {
-                return -1;
-            }
-
-            @Override
-            public int resendTimeouts() {
-                return -1;
-            }
-        };
-
-        /** Bytes of this connection the broker's TCP acknowledged, or -1 if unknown. */
-        long acknowledgedBytes();
-
-        /** As of the last {@link #acknowledgedBytes()}: retransmission timeouts since the last acknowledgement, or -1. */
-        int resendTimeouts();
-
-        /** As of the last {@link #acknowledgedBytes()}: TCP's retransmission timeout in ms, or -1. */
-        default long retransmitTimeoutMillis() {
-            return -1;
-        }
-    }
-
     /** Silence after which a ping is dead however its bytes are still moving. */
     private static final int MAX_SILENT_KEEP_ALIVES = 3;
-    private static final long NEVER = Long.MIN_VALUE / 2;
-    /** Added to twice the retransmission timeout for an acknowledged ping's answer: its trip to us. */
-    private static final long ANSWER_TRIP_MILLIS = 500;
 
     private final long keepAliveMillis;
     private final long answerTimeoutMillis;
     private final SendBuffer out;
-    private final TcpAcks acks;
+    /** Whether the outstanding PINGREQ, once on the wire, is provably still crossing. */
+    private final CrossingWatch pingWatch;
     /** How often a slow ping looks at the kernel's acknowledgements. */
     private final long lookMillis;
 
@@ -103,18 +73,6 @@ final class KeepAlive {
     private long slowAnswerMillis;
     /** When {@link #slowAnswerMillis} was last measured or halved. */
     private long slowAnswerAtMillis;
-    /** The broker's TCP acknowledgements at the outstanding ping's last look, or -1 before one. */
-    private long ackedAtLook;
-    /** When the next look is due; {@link Long#MAX_VALUE} when the kernel does not tell. */
-    private long nextLookMillis;
-    /** When a look last found more of our bytes acknowledged than the one before, or {@link #NEVER}. */
-    private long ackMovedAtMillis;
-    /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
-    private int resendTimeoutsAtLook;
-    /** When a look first found the outstanding ping acknowledged after one had seen it crossing, or {@link #NEVER}. */
-    private long pingAckedSeenAtMillis;
-    /** The longest retransmission timeout TCP told at the outstanding ping's looks, or -1. */
-    private long pingRetransmitTimeoutMillis;
     /** PINGREQs written after the outstanding one only to keep the broker's keep alive; answered after it. */
     private int keepingPings;
     /** Answers still due to such PINGREQs of a ping already answered: they prove nothing. */
@@ -125,15 +83,21 @@ final class KeepAlive {
     private long keepingPingAtMillis;
 
     KeepAlive(int keepAliveSeconds, SendBuffer out) {
-        this(keepAliveSeconds, out, TcpAcks.UNKNOWN);
+        this(keepAliveSeconds, out, () -> TcpProgress.UNKNOWN);
     }
 
-    KeepAlive(int keepAliveSeconds, SendBuffer out, TcpAcks acks) {
+    /** {@code kernel} tells what the broker's TCP acknowledged of ours (see {@link CrossingWatch}). */
+    KeepAlive(int keepAliveSeconds, SendBuffer out, Supplier<TcpProgress> kernel) {
         this.keepAliveMillis = keepAliveSeconds * 1000L;
         this.answerTimeoutMillis = Math.max(500, keepAliveMillis / 2);
         this.out = out;
-        this.acks = acks;
         this.lookMillis = Math.max(100, answerTimeoutMillis / 2);
+        this.pingWatch = new CrossingWatch(kernel, keepAliveMillis, answerTimeoutMillis, lookMillis);
+    }
+
+    /** How often a look at the kernel is due while an answer is overdue. */
+    long lookMillis() {
+        return lookMillis;
     }
 
     /** How long a PINGREQ's answer may take once it left. */
@@ -172,11 +136,7 @@ final class KeepAlive {
         if (pingOutstanding && !pingOnWire && written >= pingEndOffset) {
             pingOnWire = true;
             pingSentAtMillis = nowMillis;
-            ackedAtLook = -1;
-            ackMovedAtMillis = NEVER;
-            pingAckedSeenAtMillis = NEVER;
-            pingRetransmitTimeoutMillis = -1;
-            nextLookMillis = nowMillis + lookMillis;
+            pingWatch.watch(pingEndOffset, nowMillis + lookMillis);
         }
     }
 
@@ -195,7 +155,7 @@ final class KeepAlive {
         if (pingOutstanding) {
             long quietFor = nowMillis - lastReadMillis;
             if (pingOnWire) {
-                lookAtAcks(nowMillis);
+                pingWatch.look(nowMillis);
             }
             if (pingOnWire && nowMillis - pingSentAtMillis >= pingAnswerWindowMillis
                     && quietFor >= pingSilenceMillis && !stillCrossing(nowMillis)) {
@@ -256,69 +216,14 @@ final class KeepAlive {
         pingOnWire = false;
     }
 
-    /**
-     * While a ping waits for its answer, every {@link #lookMillis} from when it left: how many
-     * of our bytes the broker's TCP has acknowledged, and whether that grew since the last look.
-     */
-    private void lookAtAcks(long nowMillis) {
-        if (nowMillis < nextLookMillis) {
-            return;
-        }
-        long acked = acks.acknowledgedBytes();
-        if (acked < 0) {
-            nextLookMillis = Long.MAX_VALUE; // the kernel does not tell: decide on silence alone
-            return;
-        }
-        if (ackedAtLook >= 0 && acked > ackedAtLook) {
-            ackMovedAtMillis = nowMillis;
-        }
-        // Only a ping a look saw still crossing gets time for its answer once acknowledged: one
-        // acknowledged at the first look (an idle link, a proxy that acknowledges everything)
-        // is judged as without the kernel.
-        if (acked >= pingEndOffset && ackedAtLook >= 0 && ackedAtLook < pingEndOffset) {
-            pingAckedSeenAtMillis = nowMillis;
-        }
-        ackedAtLook = acked;
-        resendTimeoutsAtLook = acks.resendTimeouts();
-        pingRetransmitTimeoutMillis = Math.max(pingRetransmitTimeoutMillis, acks.retransmitTimeoutMillis());
-        nextLookMillis = nowMillis + lookMillis;
-    }
-
-    /**
-     * Whether the overdue ping provably is still on its way: the broker's TCP has not acknowledged
-     * it yet (it waits behind our own bytes, or behind a lost one TCP resends), and either
-     * acknowledged more of the bytes ahead of it within the last keep alive, or TCP's
-     * retransmission timer has not expired since the last acknowledgement (a resend from behind a
-     * queue of several seconds, answered by the broker's duplicate acknowledgements, moves nothing
-     * until it lands: 5.4 s in the link lab). Once the broker's TCP acknowledged the ping, its
-     * answer is one trip behind: held off for the answer timeout after a look first saw that (in
-     * the lab a look saw the acknowledgement alone after 10.5 s of silence and the link was
-     * declared dead at once; the PINGRESP left the shaper 33 ms after it), or for twice TCP's
-     * retransmission timeout and one trip if longer: a lost PINGRESP waits for the broker's resend,
-     * and the broker's timeout on this path is near ours (both round trips cross both queues;
-     * with a window of 128 at 8 kbit/s and 5% loss, 7.5 s of silence after the acknowledgement
-     * at 2.5 s ended a live link, 1 of 32 runs). A black hole stops the acknowledgements at once and lets that
-     * timer expire; a proxy that acknowledges everything gets no more than before. Never past
-     * {@link #MAX_SILENT_KEEP_ALIVES} keep alives of silence.
-     */
+    /** Whether the overdue ping provably is still on its way (see {@link CrossingWatch}). */
     private boolean stillCrossing(long nowMillis) {
         return heldUntil() > nowMillis;
     }
 
-    /** Until when the last look holds a due verdict off (see {@link #stillCrossing}); {@link #NEVER} if not at all. */
+    /** Until when the kernel holds a due verdict off, within the silence bound; {@link CrossingWatch#NEVER} if not. */
     private long heldUntil() {
-        if (ackedAtLook < 0) {
-            return NEVER;
-        }
-        long held = ackedAtLook >= pingEndOffset ? pingAckedSeenAtMillis + acknowledgedPingGraceMillis()
-                : resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
-        return Math.min(held, lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
-    }
-
-    /** How long a look that saw the ping acknowledged holds the verdict off (see {@link #stillCrossing}). */
-    private long acknowledgedPingGraceMillis() {
-        return pingRetransmitTimeoutMillis < 0 ? answerTimeoutMillis
-                : Math.max(answerTimeoutMillis, 2 * pingRetransmitTimeoutMillis + ANSWER_TRIP_MILLIS);
+        return Math.min(pingWatch.heldUntil(), lastReadMillis + MAX_SILENT_KEEP_ALIVES * keepAliveMillis);
     }
 
     /**
@@ -388,7 +293,7 @@ final class KeepAlive {
                     due = Math.min(due, (keepingPings > 0 ? keepingPingAtMillis : pingSentAtMillis)
                             + answerTimeoutMillis);
                 }
-                return Math.min(due, nextLookMillis);
+                return Math.min(due, pingWatch.nextLookMillis());
             }
             return Math.min(Math.max(lastWriteMillis, lastReadMillis) + answerTimeoutMillis,
                     lastWriteMillis + keepAliveMillis);

@@ -12,11 +12,13 @@ import dev.sensorpub.queue.ControlLane;
 import dev.sensorpub.queue.MessageQueue;
 import dev.sensorpub.time.Clock;
 import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.TcpProgress;
 import dev.sensorpub.transport.TcpTransport;
 import dev.sensorpub.transport.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * The MQTT 3.1.1 client: one loop thread drives it through {@link #service(long)} and
@@ -72,11 +74,7 @@ public final class MqttSession implements AutoCloseable {
     private final OutboundDelivery outbound;
     private final InboundDispatch inbound;
     private final ProtocolWarnings warnings = new ProtocolWarnings(WARNING_INTERVAL_MILLIS);
-    /**
-     * Messages in flight with no acknowledgement at all for this long: the broker is not
-     * processing what we send even if it keeps sending to us, so the link is dead.
-     */
-    private final long windowTimeoutMillis;
+    private final InflightTimeout inflightTimeout;
     private volatile Thread loopThread;
     private final AnswerPause answerPause;
     private final int window;
@@ -122,28 +120,12 @@ public final class MqttSession implements AutoCloseable {
                     + " bytes must hold two of the largest messages (" + settings.maxMessageBytes + " bytes)");
         }
         this.out = new SendBuffer(settings.sendBufferSize);
-        this.windowTimeoutMillis = 2_000L * settings.keepAliveSeconds;
         this.answerPause = new AnswerPause(settings.inflightWindow);
         this.window = settings.inflightWindow;
-        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out, new KeepAlive.TcpAcks() {
-            @Override
-            public long acknowledgedBytes() {
-                Transport t = link.transport();
-                return t == null || link.state() != LinkState.CONNECTED ? -1 : t.acknowledgedBytes();
-            }
-
-            @Override
-            public int resendTimeouts() {
-                Transport t = link.transport();
-                return t == null ? -1 : t.resendTimeouts();
-            }
-
-            @Override
-            public long retransmitTimeoutMillis() {
-                Transport t = link.transport();
-                return t == null ? -1 : t.retransmitTimeoutMillis();
-            }
-        });
+        Supplier<TcpProgress> kernel = this::tcpProgress;
+        this.keepAlive = new KeepAlive(settings.keepAliveSeconds, out, kernel);
+        this.inflightTimeout = new InflightTimeout(settings.keepAliveSeconds, keepAlive.answerTimeoutMillis(),
+                keepAlive.lookMillis(), kernel);
         this.link = new BrokerLink(settings, connect.build(), plain, out, keepAlive, counters, clock.monotonicNanos());
         this.linkLoss = link::lost;
         this.outbound = new OutboundDelivery(settings, queue, out, counters, maxPublishPacketSize,
@@ -153,6 +135,7 @@ public final class MqttSession implements AutoCloseable {
             @Override
             public void linkUp(long linkNumber, int server, boolean sessionPresent, long nowMillis) {
                 keepAlive.reset(nowMillis);
+                inflightTimeout.reset();
                 outbound.linkUp(linkNumber, server, sessionPresent, nowMillis);
                 if (statusTopic != null) {
                     outbound.publishStatus(statusTopic, ONLINE, nowMillis);
@@ -242,10 +225,7 @@ public final class MqttSession implements AutoCloseable {
 
     private long connectedDeadline(long nowMillis) {
         long deadline = keepAlive.deadlineMillis(outbound.somethingUnproven());
-        long unackedSince = outbound.unacknowledgedSinceMillis();
-        if (unackedSince >= 0) {
-            deadline = Math.min(deadline, unackedSince + windowTimeoutMillis);
-        }
+        deadline = Math.min(deadline, inflightTimeout.deadlineMillis(outbound.unacknowledgedSinceMillis()));
         long blockedUntil = outbound.flushBlockedUntilMillis();
         if (blockedUntil > nowMillis) {
             deadline = Math.min(deadline, blockedUntil);
@@ -289,6 +269,12 @@ public final class MqttSession implements AutoCloseable {
 
     // ------------------------------------------------------------------ an open link
 
+    /** What the kernel tells of the connected link's bytes. */
+    private TcpProgress tcpProgress() {
+        Transport t = link.transport();
+        return t == null || link.state() != LinkState.CONNECTED ? TcpProgress.UNKNOWN : t.tcpProgress();
+    }
+
     private void driveLink(long nowMillis) {
         try {
             if (out.holdsBack()) {
@@ -311,10 +297,10 @@ public final class MqttSession implements AutoCloseable {
                 link.dead(nowMillis, dead);
                 return;
             }
-            long unackedSince = outbound.unacknowledgedSinceMillis();
-            if (unackedSince >= 0 && nowMillis - unackedSince >= windowTimeoutMillis) {
-                link.dead(nowMillis, "no acknowledgement for " + (nowMillis - unackedSince) + " ms with "
-                        + outbound.inflightCount() + " in flight");
+            dead = inflightTimeout.check(nowMillis, outbound.unacknowledgedSinceMillis(), out.committed(),
+                    outbound.inflightCount());
+            if (dead != null) {
+                link.dead(nowMillis, dead);
                 return;
             }
             long published = counters.published;

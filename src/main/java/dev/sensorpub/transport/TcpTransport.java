@@ -47,10 +47,6 @@ public final class TcpTransport implements Transport {
     /** This connection's addresses, once connected: how the kernel's tables name it. */
     private InetSocketAddress localAddress;
     private InetSocketAddress remoteAddress;
-    /** As of the last {@link #acknowledgedBytes()}. */
-    private int resendTimeouts = -1;
-    /** As of the last {@link #acknowledgedBytes()}. */
-    private long retransmitTimeoutMillis = -1;
 
     @Override
     public void open(Endpoint endpoint) throws IOException {
@@ -213,23 +209,12 @@ public final class TcpTransport implements Transport {
         liveChannel().setOption(StandardSocketOptions.TCP_NODELAY, !coalesce);
     }
 
-    /** From the kernel's send queue on Linux (see {@link KernelSendQueue}); -1 elsewhere. */
+    /** From the kernel's send queue on Linux (see {@link KernelSendQueue}); unknown elsewhere. */
     @Override
-    public long acknowledgedBytes() {
+    public TcpProgress tcpProgress() {
         KernelSendQueue.Entry entry = connected && localAddress != null ? KernelSendQueue.lookUp(localAddress, remoteAddress) : null;
-        resendTimeouts = entry == null ? -1 : entry.timeouts();
-        retransmitTimeoutMillis = entry == null ? -1 : entry.retransmitTimeoutMillis();
-        return entry == null ? -1 : bytesWritten - entry.unacknowledged();
-    }
-
-    @Override
-    public int resendTimeouts() {
-        return resendTimeouts;
-    }
-
-    @Override
-    public long retransmitTimeoutMillis() {
-        return retransmitTimeoutMillis;
+        return entry == null ? TcpProgress.UNKNOWN
+                : new TcpProgress(bytesWritten - entry.unacknowledged(), entry.timeouts(), entry.retransmitTimeoutMillis());
     }
 
     @Override
@@ -259,8 +244,6 @@ public final class TcpTransport implements Transport {
         bytesWritten = 0;
         localAddress = null;
         remoteAddress = null;
-        resendTimeouts = -1;
-        retransmitTimeoutMillis = -1;
         key = null;
         if (channel != null) {
             try {

@@ -68,31 +68,12 @@ public interface Transport extends AutoCloseable {
     void coalesceSmallWrites(boolean coalesce) throws IOException;
 
     /**
-     * How many of the bytes this connection's socket took the peer's TCP has acknowledged, or -1
-     * when the system does not tell (the default). It grows while the link carries our bytes,
-     * even while the broker's answers are lost and wait for TCP to resend them. It reads kernel
-     * state and may allocate: not for every message.
+     * What the kernel says of this connection's bytes now, or {@link TcpProgress#UNKNOWN} when the
+     * system does not tell (the default). It reads kernel state and may allocate: not for every
+     * message.
      */
-    default long acknowledgedBytes() {
-        return -1;
-    }
-
-    /**
-     * As of the last {@link #acknowledgedBytes()}: how many times in a row TCP's retransmission
-     * timer expired since the peer last acknowledged new bytes (0 while it is within its normal
-     * schedule, however slow), or -1 when the system does not tell.
-     */
-    default int resendTimeouts() {
-        return -1;
-    }
-
-    /**
-     * As of the last {@link #acknowledgedBytes()}: TCP's current retransmission timeout of this
-     * connection in milliseconds, backoff included, or -1 when the system does not tell. Both
-     * round trips cross the same queues, so it is also a fair guess of the peer's.
-     */
-    default long retransmitTimeoutMillis() {
-        return -1;
+    default TcpProgress tcpProgress() {
+        return TcpProgress.UNKNOWN;
     }
 
     boolean isOpen();

@@ -1,6 +1,7 @@
 package dev.sensorpub.session;
 
 import dev.sensorpub.transport.Endpoint;
+import dev.sensorpub.transport.TcpProgress;
 import dev.sensorpub.transport.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -34,11 +35,11 @@ final class ScriptedTransport implements Transport {
     /** For each {@link #coalesceCalls} entry: how many bytes the current connection had taken before it. */
     final java.util.List<Integer> coalescedAfterBytes = new java.util.ArrayList<>();
 
-    /** What {@link #acknowledgedBytes} tells: the broker's TCP acknowledgements the test plays (-1: unknown). */
+    /** What {@link #tcpProgress} tells: the broker's TCP acknowledgements the test plays (-1: unknown). */
     long acknowledged = -1;
-    /** What {@link #resendTimeouts} tells. */
+    /** What {@link #tcpProgress} tells of resends. */
     int resendTimeouts = -1;
-    /** What {@link #retransmitTimeoutMillis} tells. */
+    /** What {@link #tcpProgress} tells of the retransmission timeout. */
     long retransmitTimeoutMillis = -1;
     /** With {@link #brokerClosesAfterDelivered}: the end of the stream after this many bytes, else -1. */
     private int closeAfterBytes = -1;
@@ -137,18 +138,8 @@ final class ScriptedTransport implements Transport {
     }
 
     @Override
-    public long acknowledgedBytes() {
-        return acknowledged;
-    }
-
-    @Override
-    public int resendTimeouts() {
-        return resendTimeouts;
-    }
-
-    @Override
-    public long retransmitTimeoutMillis() {
-        return retransmitTimeoutMillis;
+    public TcpProgress tcpProgress() {
+        return acknowledged < 0 ? TcpProgress.UNKNOWN : new TcpProgress(acknowledged, resendTimeouts, retransmitTimeoutMillis);
     }
 
     @Override

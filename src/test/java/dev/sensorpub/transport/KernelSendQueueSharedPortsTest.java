@@ -44,7 +44,7 @@ class KernelSendQueueSharedPortsTest {
             long acked = -1;
             for (int i = 0; i < 300 && acked != 300; i++) {
                 Thread.sleep(10);
-                acked = transport.acknowledgedBytes();
+                acked = transport.tcpProgress().acknowledgedBytes();
             }
             assertEquals(300, acked, "ours: all 300 bytes acknowledged; " + decoys
                     + " other connections from port " + ourPort + " to port " + brokerPort + " hold unacknowledged bytes");
@@ -67,7 +67,7 @@ class KernelSendQueueSharedPortsTest {
                 long acked = -1;
                 for (int i = 0; i < 300 && acked != 300; i++) {
                     Thread.sleep(10);
-                    acked = transport.acknowledgedBytes();
+                    acked = transport.tcpProgress().acknowledgedBytes();
                 }
                 assertEquals(300, acked, "all 300 bytes acknowledged by the peer's kernel over ::1");
             } finally {

@@ -61,14 +61,14 @@ class TcpTransportTest {
     void tellsHowManyBytesThePeersTcpAcknowledgedOnLinux() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              TcpTransport transport = new TcpTransport()) {
-            assertEquals(-1, transport.acknowledgedBytes(), "not connected: unknown");
+            assertEquals(-1, transport.tcpProgress().acknowledgedBytes(), "not connected: unknown");
             Drive.open(transport, Endpoint.parse("tcp://127.0.0.1:" + server.getLocalPort()), 5_000);
             try (Socket peer = server.accept()) { // never reads
                 Drive.writeAll(transport, ByteBuffer.wrap(new byte[300]), Drive.deadline(5_000));
                 long acked = -1;
                 for (int i = 0; i < LANDING_MILLIS / 10 && acked != 300; i++) {
                     Thread.sleep(10);
-                    acked = transport.acknowledgedBytes();
+                    acked = transport.tcpProgress().acknowledgedBytes();
                 }
                 if (System.getProperty("os.name").startsWith("Linux")) {
                     assertEquals(300, acked, "all 300 bytes acknowledged by the peer's kernel");
@@ -77,7 +77,7 @@ class TcpTransportTest {
                 }
             }
             transport.close();
-            assertEquals(-1, transport.acknowledgedBytes(), "closed: unknown");
+            assertEquals(-1, transport.tcpProgress().acknowledgedBytes(), "closed: unknown");
         }
     }
 
