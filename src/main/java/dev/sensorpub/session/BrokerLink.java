@@ -171,7 +171,7 @@ final class BrokerLink {
                 keepAlive.heard(nowMillis);
                 flush(nowMillis);
             } else if (nowMillis >= attemptDeadlineMillis) {
-                connectFailed(nowMillis, "no connection within " + settings.connectTimeoutMillis + " ms", false);
+                connectFailed(nowMillis, "no connection in " + settings.connectTimeoutMillis + " ms", false);
             }
         } catch (IOException e) {
             connectFailed(nowMillis, Problems.describe(e), false);
@@ -181,7 +181,7 @@ final class BrokerLink {
     /** While awaiting CONNACK: gives up on this server once the attempt's time is over. */
     boolean connackOverdue(long nowMillis) {
         if (nowMillis >= attemptDeadlineMillis) {
-            connectFailed(nowMillis, "no CONNACK within " + settings.connectTimeoutMillis + " ms", false);
+            connectFailed(nowMillis, "no CONNACK in " + settings.connectTimeoutMillis + " ms", false);
             return true;
         }
         return false;
@@ -226,8 +226,8 @@ final class BrokerLink {
         long delay = triedAll ? backoff.nextDelayMillis() : 0;
         reconnectAtMillis = nowMillis + delay;
         // The transport's reasons and a refusal name the server already: said once, the line stays short.
-        LOG.warn((reason.contains(failed.hostAndPort()) ? reason : "connect to " + failed.hostAndPort() + " failed: "
-                + reason) + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
+        LOG.warn((reason.contains(failed.hostAndPort()) ? reason : failed.hostAndPort() + ": " + reason)
+                + (delay > 0 ? "; retry in " + delay + " ms" : "; next " + endpoints.current().hostAndPort()));
     }
 
     // ------------------------------------------------------------------ bytes
@@ -253,8 +253,7 @@ final class BrokerLink {
     }
 
     String closedReason() {
-        return decoder.pendingBytes() > 0 ? "broker closed the connection in the middle of a packet"
-                : "broker closed the connection";
+        return decoder.pendingBytes() > 0 ? "broker closed mid-packet" : "broker closed";
     }
 
     void flush(long nowMillis) throws IOException {
@@ -376,7 +375,7 @@ final class BrokerLink {
         state = LinkState.WAITING;
         // A protocol error closes the link by its nature: its reason starts the line alone.
         LOG.warn((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason
-                + (moveOn ? "; trying " + endpoints.current().hostAndPort() + " in " : "; reconnect in ") + delay + " ms");
+                + (moveOn ? "; next " + endpoints.current().hostAndPort() + " in " : "; retry in ") + delay + " ms");
     }
 
     private void closeTransport() {

@@ -31,7 +31,7 @@ import dev.sensorpub.log.Logger;
  *       held there (no limit can explain the close). It goes back to QoS 2 only on a link to
  *       another server.</li>
  *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
- *       is lost, the close line written with its hint, then the cap lowered or QoS 2 given up.</li>
+ *       is lost, the close line written, then its QoS 2 hint, then the cap lowered or QoS 2 given up.</li>
  *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
  *       {@link OutboundDelivery}, read and (at a close) changed here.</li>
  * </ul>
@@ -189,7 +189,8 @@ final class BrokerQos2Limits {
 
     /**
      * The broker closed the link (not a dead link), before it is lost: reports the loss to
-     * {@code link} with {@code reason} and what the close may mean for QoS 2, then acts on it.
+     * {@code link} with {@code reason}, then what the close may mean for QoS 2 on a line of its own
+     * (with the server and the delay the close line is full), then acts on it.
      * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 to
      * this server, and the line after the close says so instead of a hint. Else, if the close may
      * mean its in-flight limit was passed: the cap halves.
@@ -205,7 +206,11 @@ final class BrokerQos2Limits {
                 : !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
         unansweredCloses = suspect ? unansweredCloses + 1 : 0;
         boolean noQos2 = unansweredCloses >= 2;
-        link.lost(nowMillis, reason + (noQos2 ? "" : closeHint(limitPassed, awaiting)));
+        String hint = noQos2 ? "" : closeHint(limitPassed, awaiting);
+        link.lost(nowMillis, reason);
+        if (!hint.isEmpty()) {
+            LOG.warn(hint);
+        }
         if (noQos2) {
             sendQos2AsQos1();
         } else if (limitPassed) {
@@ -224,13 +229,13 @@ final class BrokerQos2Limits {
             return "";
         }
         if (!answered) {
-            return "; it may not support QoS 2 (use qos 1)"; // it never answered a QoS 2 PUBLISH
+            return "broker may not support QoS 2: it closed before answering one (use qos 1)";
         }
         if (!limitPassed) {
             return "";
         }
-        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
-                : "; right after answering one sent among our QoS 2: over its limit?";
+        return awaiting > 1 ? "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its QoS 2 limit?"
+                : "broker closed right after answering one sent among our QoS 2: over its limit?";
     }
 
     /**
