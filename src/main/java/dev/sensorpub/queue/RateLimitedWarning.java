@@ -33,8 +33,8 @@ final class RateLimitedWarning {
         if (unreported == 0 || anyLine && nowNanos - lastLineNanos < intervalNanos) {
             return;
         }
-        log.warn(event + ": " + unreported + (anyLine ? " since the last line" : " (a line per "
-                + intervalNanos / 1_000_000_000L + " s at most)"));
+        log.warn(event + ": " + unreported + (anyLine ? " since last line" : " (sums every "
+                + intervalNanos / 1_000_000_000L + " s)"));
         anyLine = true;
         lastLineNanos = nowNanos;
         unreported = 0;

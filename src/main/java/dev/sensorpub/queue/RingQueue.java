@@ -92,7 +92,7 @@ abstract class RingQueue implements MessageQueue {
         this.overflowWarning = new RateLimitedWarning(log, "queue full (" + capacity + " B, " + sequences.length
                 + " msgs), dropped " + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest"),
                 OVERFLOW_REPORT_NANOS);
-        this.tooLargeWarning = new RateLimitedWarning(log, "messages over the record limit of "
+        this.tooLargeWarning = new RateLimitedWarning(log, "messages over "
                 + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes rejected",
                 OVERFLOW_REPORT_NANOS);
     }

@@ -201,7 +201,7 @@ class FileQueueStorageTest {
         try (CapturedLog log = new CapturedLog(); MessageQueue queue = MessageQueues.open(settings, 256)) {
             assertEquals(1, log.lines().size(), log.lines().toString());
             String line = log.lines().get(0);
-            assertTrue(line.startsWith("ERROR queue queue.path " + notADirectory.resolve("queue") + " cannot be used ("),
+            assertTrue(line.startsWith("ERROR queue queue.path " + notADirectory.resolve("queue") + " unusable ("),
                     line);
             assertFalse(line.matches(".*[A-Z][a-z]+(Exception|Error).*"), line);
         }
@@ -240,7 +240,7 @@ class FileQueueStorageTest {
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
             assertEquals(1, log.containing("cannot be written (permission denied: ").size(), log.lines().toString());
-            assertTrue(log.containing("cannot be written").get(0).contains("its 5 messages are delivered"),
+            assertTrue(log.containing("cannot be written").get(0).contains("its 5 go out, new ones in memory"),
                     log.lines().toString());
         }
     }
@@ -255,7 +255,7 @@ class FileQueueStorageTest {
             assertFalse(queue.inMemoryFallback());
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
+            assertEquals(1, log.containing("): a restart resends confirmed messages").size(), log.lines().toString());
         }
     }
 
@@ -273,7 +273,7 @@ class FileQueueStorageTest {
             queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
             assertFalse(queue.inMemoryFallback());
             assertEquals(0, queue.counters().storageErrors());
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
+            assertEquals(1, log.containing("): a restart resends confirmed messages").size(), log.lines().toString());
         }
     }
 
@@ -306,8 +306,7 @@ class FileQueueStorageTest {
             append(queue, "m5");
             assertTrue(queue.inMemoryFallback());
             queue.close();
-            assertEquals(1, log.containing("closed: 2 messages kept on disk for the next start,"
-                    + " 1 message held in memory after a storage error lost").size(), log.lines().toString());
+            assertEquals(1, log.containing("closed: 2 messages kept on disk, 1 lost from memory (storage error)").size(), log.lines().toString());
         }
         try (FileQueue queue = new QueueFiles(temp.resolve("q")).open(4096, FsyncPolicy.never())) {
             assertEquals(List.of("m1", "m4"), drain(queue, 0));
