@@ -311,17 +311,16 @@ final class FileRing extends RingQueue {
         }
         counters.rejectedTooLarge += lapTooLarge;
         if (lapTooLarge > 0) {
-            log.warn("recovery skipped " + lapTooLarge + " messages over " + (recoverableStored - RecordFormat.HEADER_BYTES)
-                    + " bytes (" + lapTooLargeFirst + " to " + lapTooLargeLast + ")");
+            log.warn(tooLargeLine(lapTooLarge, recoverableStored - RecordFormat.HEADER_BYTES, lapTooLargeFirst,
+                    lapTooLargeLast));
         }
         long firstFound = lapTooLarge > 0 && (lapFirst == 0 || lapTooLargeFirst < lapFirst) ? lapTooLargeFirst : lapFirst;
         if (known && firstFound > floor) {
             // Below the first record found nothing tells a damaged record from one confirmed or
             // dropped after the checkpoint was last written, so the line says both.
-            log.warn("sequences " + floor + " to " + (firstFound - 1) + " missing (damaged, or done since the checkpoint)");
+            log.warn(missingLine(floor, firstFound - 1));
         }
-        log.info("queue file: " + counters.queuedMessages + " messages recovered"
-                + (lapFirst == 0 ? ", next sequence " + nextSequence() : " (" + lapFirst + " to " + lapLast + ")"));
+        log.info(recoveredLine(counters.queuedMessages, lapFirst, lapLast, nextSequence()));
         if (how != null) {
             log.info(how);
         }
@@ -671,6 +670,21 @@ final class FileRing extends RingQueue {
         older = false;
         unsyncedRecords = 0;
         log.info("queue file: older version done; started afresh at sequence " + nextSequence());
+    }
+
+    /** {@code "recovery skipped 2 messages over 65536 bytes (7 to 9)"}: the sequences of the first and last. */
+    static String tooLargeLine(long count, int maxBytes, long first, long last) {
+        return "recovery skipped " + count + " messages over " + maxBytes + " bytes (" + first + " to " + last + ")";
+    }
+
+    static String missingLine(long first, long last) {
+        return "sequences " + first + " to " + last + " missing: damaged, or done since checkpoint";
+    }
+
+    /** With {@code first} 0 (nothing recovered) the line names the next sequence instead. */
+    static String recoveredLine(long count, long first, long last, long next) {
+        return "queue file: " + count + " messages recovered"
+                + (first == 0 ? ", next sequence " + next : " (" + first + " to " + last + ")");
     }
 
     /** Whether the file is still in the layout of an older version. */

@@ -36,6 +36,8 @@ import java.nio.ByteBuffer;
  */
 final class BrokerLink {
     private static final Logger LOG = Log.logger("mqtt");
+    /** The longest close reason of ours (see {@link #closedReason}). */
+    static final String CLOSED_MID_PACKET = "broker closed mid-packet";
 
     /** What the delivery parts do when a link comes up or goes away. */
     interface LinkEvents {
@@ -171,7 +173,7 @@ final class BrokerLink {
                 keepAlive.heard(nowMillis);
                 flush(nowMillis);
             } else if (nowMillis >= attemptDeadlineMillis) {
-                connectFailed(nowMillis, "no connection in " + settings.connectTimeoutMillis + " ms", false);
+                connectFailed(nowMillis, "no connect in " + settings.connectTimeoutMillis + " ms", false);
             }
         } catch (IOException e) {
             connectFailed(nowMillis, Problems.describe(e), false);
@@ -225,9 +227,14 @@ final class BrokerLink {
         boolean triedAll = endpoints.advance();
         long delay = triedAll ? backoff.nextDelayMillis() : 0;
         reconnectAtMillis = nowMillis + delay;
+        LOG.warn(connectFailedLine(failed.hostAndPort(), reason, delay, endpoints.current().hostAndPort()));
+    }
+
+    /** {@code "10.0.0.5:1883: no CONNACK in 10000 ms; retry in 2000 ms"}, or {@code "; next 10.0.0.6:1883"} at once. */
+    static String connectFailedLine(String failed, String reason, long delay, String next) {
         // The transport's reasons and a refusal name the server already: said once, the line stays short.
-        LOG.warn((reason.contains(failed.hostAndPort()) ? reason : failed.hostAndPort() + ": " + reason)
-                + (delay > 0 ? "; retry in " + delay + " ms" : "; next " + endpoints.current().hostAndPort()));
+        return (reason.contains(failed) ? reason : failed + ": " + reason)
+                + (delay > 0 ? "; retry in " + delay + " ms" : "; next " + next);
     }
 
     // ------------------------------------------------------------------ bytes
@@ -253,7 +260,7 @@ final class BrokerLink {
     }
 
     String closedReason() {
-        return decoder.pendingBytes() > 0 ? "broker closed mid-packet" : "broker closed";
+        return decoder.pendingBytes() > 0 ? CLOSED_MID_PACKET : "broker closed";
     }
 
     void flush(long nowMillis) throws IOException {
@@ -374,8 +381,13 @@ final class BrokerLink {
         reconnectAtMillis = nowMillis + delay;
         state = LinkState.WAITING;
         // A protocol error closes the link by its nature: its reason starts the line alone.
-        LOG.warn((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason
-                + (moveOn ? "; next " + endpoints.current().hostAndPort() + " in " : "; retry in ") + delay + " ms");
+        LOG.warn(linkLostLine((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason,
+                moveOn ? endpoints.current().hostAndPort() : null, delay));
+    }
+
+    /** {@code "link lost: broker closed; retry in 2000 ms"}, or {@code "; next 10.0.0.6:1883 in 2000 ms"}. */
+    static String linkLostLine(String what, String next, long delay) {
+        return what + (next != null ? "; next " + next + " in " : "; retry in ") + delay + " ms";
     }
 
     private void closeTransport() {

@@ -38,6 +38,9 @@ import dev.sensorpub.log.Logger;
  */
 final class BrokerQos2Limits {
     private static final Logger LOG = Log.logger("mqtt");
+    /** The hints after a broker close (see {@link #closeHint}); with a count, {@link #limitHint}. */
+    static final String NO_QOS2_HINT = "broker may not support QoS 2: it closed before answering one (use qos 1)";
+    static final String AFTER_ANSWER_HINT = "broker closed right after answering one sent among our QoS 2: over its limit?";
 
     /** Where a broker close is reported: the link, which writes its line and schedules the reconnect. */
     interface LinkLoss {
@@ -229,13 +232,16 @@ final class BrokerQos2Limits {
             return "";
         }
         if (!answered) {
-            return "broker may not support QoS 2: it closed before answering one (use qos 1)";
+            return NO_QOS2_HINT;
         }
         if (!limitPassed) {
             return "";
         }
-        return awaiting > 1 ? "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its QoS 2 limit?"
-                : "broker closed right after answering one sent among our QoS 2: over its limit?";
+        return awaiting > 1 ? limitHint(awaiting) : AFTER_ANSWER_HINT;
+    }
+
+    static String limitHint(int awaiting) {
+        return "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its QoS 2 limit?";
     }
 
     /**

@@ -429,7 +429,7 @@ class FileQueueRecoveryTest {
         rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RingHeader.COPY_BYTES + RecordFormat.HEADER_BYTES + 3]});
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(numbered(2, 6), drain(queue, 0));
-            assertEquals(1, log.containing("sequences 1 to 1 missing (damaged, or done since the checkpoint)")
+            assertEquals(1, log.containing("sequences 1 to 1 missing: damaged, or done since checkpoint")
                     .size(), log.lines().toString());
         }
     }
