@@ -348,11 +348,15 @@ final class BrokerLink {
         }
     }
 
-    /** Nobody answered in time: the link died without a reset. */
+    /**
+     * Nobody answered in time: the link died without a reset. The reason says how long, which is
+     * what the line needs; the keep alive is in the configuration, and with it the next server
+     * and the delay would not fit 80 columns.
+     */
     void dead(long nowMillis, String reason) {
         counters.deadLinksDetected++;
         counters.lastDeadLinkDetectionMillis = nowMillis - keepAlive.lastReadMillis();
-        linkLost(nowMillis, reason + " (keep alive " + settings.keepAliveSeconds + " s)", true, false);
+        linkLost(nowMillis, reason, true, false);
     }
 
     /**

@@ -20,6 +20,7 @@ class MqttLineWidthTest {
     void aBrokerCloseNamesTheNextServerAndTheDelayWithin80Columns() {
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, HOST, DELAY));
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, null, DELAY));
+        fits(BrokerLink.linkLostLine("link dead: no answer for " + DELAY + " ms", OTHER_HOST, DELAY));
     }
 
     @Test
