@@ -46,7 +46,8 @@ public final class AnnouncedEntities {
         } catch (NoSuchFileException e) {
             return new LinkedHashSet<>();
         } catch (IOException e) {
-            LOG.warn("cannot read " + file + " (" + Problems.describe(e) + "): removed sensors stay in Home Assistant");
+            // The problem's words name the file.
+            LOG.warn("cannot read ha.state-file (" + Problems.describe(e) + "): removed sensors stay in Home Assistant");
             return new LinkedHashSet<>();
         }
         Set<String> topics = new LinkedHashSet<>();
@@ -63,7 +64,7 @@ public final class AnnouncedEntities {
             }
         }
         if (skipped > 0) {
-            LOG.warn(file + ": " + skipped + " line" + (skipped == 1 ? "" : "s") + " skipped, not discovery config topics");
+            LOG.warn(file + ": " + skipped + " line" + (skipped == 1 ? "" : "s") + " skipped (not config topics)");
         }
         return topics;
     }

@@ -27,7 +27,7 @@ public final class OutputController {
     private static final int UNKNOWN_PAYLOAD = 0;
     private static final int RETAINED_COMMAND = 1;
     private static final int WRITE_FAILED = 2;
-    private static final int MAX_SHOWN_PAYLOAD = 32;
+    private static final int MAX_SHOWN_PAYLOAD = 16;
 
     private final String name;
     private final DigitalOutput line;
@@ -103,7 +103,7 @@ public final class OutputController {
             ignoredCommands++;
             if (warnings.tryAcquire(RETAINED_COMMAND, nowMillis * 1_000_000)) {
                 // A retained command would replay after every reconnect.
-                LOG.warn("output " + name + ": retained command ignored: publish without retain ("
+                LOG.warn("output " + name + ": retained command ignored (send without retain; "
                         + warnings.refusedBefore(RETAINED_COMMAND) + " more)");
             }
             return true;

@@ -243,7 +243,7 @@ public final class FileQueue implements MessageQueue {
         long lost = fallback.pendingCount();
         ring.close();
         LOG.info("queue closed: " + messages(kept) + " kept on disk"
-                + (lost == 0 ? " for the next start" : ", " + lost + " lost from memory (storage error)"));
+                + (lost == 0 ? " for the next start" : ", " + lost + " in memory lost (storage error)"));
     }
 
     private static String messages(long n) {

@@ -240,7 +240,7 @@ final class FileRing extends RingQueue {
                     file.close();
                 }
                 Log.logger("queue").warn("no queue checkpoint (" + StorageErrors.describe(e)
-                        + "): a restart resends confirmed messages");
+                        + "): restart resends confirmed messages");
             }
         }
         StorageFile file;
@@ -330,8 +330,8 @@ final class FileRing extends RingQueue {
         if (readOnly != null) {
             broken = true;
             readOnlyFile = true;
-            log.error("queue file cannot be written (" + readOnly + "): its " + counters.queuedMessages
-                    + " go out, new ones in memory");
+            // The line of the memory queue taking over says how many stored ones still go out.
+            log.error("queue file cannot be written (" + readOnly + "); new messages in memory");
             return;
         }
         try {
@@ -341,7 +341,7 @@ final class FileRing extends RingQueue {
             writeCheckpoint();
             forceCheckpoint(true);
         } catch (IOException e) {
-            fail("writing the checkpoint", e);
+            fail("checkpoint write", e);
         }
         startAfreshIfDone();
     }
@@ -520,7 +520,7 @@ final class FileRing extends RingQueue {
             return true;
         } catch (IOException e) {
             writeBuffer.clear();
-            fail("writing a record", e);
+            fail("record write", e);
             return false;
         }
     }
@@ -566,7 +566,7 @@ final class FileRing extends RingQueue {
             fsyncs++;
             unsyncedRecords = 0;
         } catch (IOException e) {
-            fail("fsync", e);
+            fail("file fsync", e);
         }
     }
 
@@ -582,7 +582,7 @@ final class FileRing extends RingQueue {
         try {
             writeCheckpoint();
         } catch (IOException e) {
-            fail("writing the checkpoint", e);
+            fail("checkpoint write", e);
         }
     }
 
@@ -596,7 +596,7 @@ final class FileRing extends RingQueue {
             fsyncs++;
             checkpointUnforced = false;
         } catch (IOException e) {
-            fail("fsync of the checkpoint", e);
+            fail("checkpoint fsync", e);
         }
     }
 
@@ -609,8 +609,8 @@ final class FileRing extends RingQueue {
         counters.storageErrors++;
         if (!broken) {
             broken = true;
-            log.error("queue file: " + operation + " failed (" + StorageErrors.describe(e)
-                    + "); new messages in memory, stored ones go out");
+            // The line of the memory queue taking over says the stored ones still go out.
+            log.error("queue " + operation + " failed (" + StorageErrors.describe(e) + "); new messages in memory");
         }
     }
 
@@ -653,7 +653,7 @@ final class FileRing extends RingQueue {
                 writeCheckpoint();
                 forceCheckpoint(true);
             } catch (IOException e) {
-                fail("starting the older version's file afresh", e);
+                fail("fresh start of the older file", e);
             }
         }
     }

@@ -30,7 +30,7 @@ public final class MessageQueues {
                         settings.overflow(), settings.fsync(), maxRecordBytes, clock);
             } catch (IOException | RuntimeException e) {
                 Log.logger("queue").error("queue.path " + settings.path() + " unusable ("
-                        + StorageErrors.describe(e) + "): messages in memory only, lost on restart");
+                        + StorageErrors.describe(e) + "): memory queue, lost on restart");
                 MemoryQueue memory = memoryQueue(settings, maxRecordBytes, clock);
                 memory.counters().storageErrors++;
                 return memory;
