@@ -113,8 +113,8 @@ final class ControlPlane implements InboundHandler, StatePublisher, AutoCloseabl
             for (DiscoveryMessage m : discovery.configs()) {
                 publishRetained(m.topic(), m.payload(), DiscoveryMessage.QOS);
             }
-            LOG.info("home assistant: " + discovery.configs().size() + " entities announced, " + clears.size()
-                    + " removed" + (stateFile == null ? " (set ha.state-file to remove deleted ones)" : ""));
+            LOG.info("home assistant: " + discovery.configs().size() + " entities announced"
+                    + (stateFile == null ? " (set ha.state-file to clear removed ones)" : ", " + clears.size() + " removed"));
         } else if (!clears.isEmpty()) {
             LOG.info("home assistant: discovery is off; " + clears.size() + " entities removed");
         }

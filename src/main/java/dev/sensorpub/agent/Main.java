@@ -144,7 +144,7 @@ public final class Main {
             return BAD_CONFIG;
         }
         Log.configure(config.log());
-        LOG.info("sensorpub " + Version.current() + " starting with " + mapping + " on board " + config.board().name());
+        LOG.info("sensorpub " + Version.current() + " starting with " + mapping + " on " + config.board().name());
         for (String note : config.notes()) {
             LOG.warn(note);
         }

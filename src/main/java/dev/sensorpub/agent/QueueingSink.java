@@ -62,7 +62,7 @@ final class QueueingSink implements ReadingSink {
         int length = formatter.format(value, timestampMillis, scratch, 0);
         if (length < 0) {
             if (warnings.tryAcquire(sensorIndex, clock.monotonicNanos())) {
-                LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " cannot be published ("
+                LOG.warn("sensor " + names[sensorIndex] + ": reading " + value + " not published ("
                         + reason(length) + ")");
             }
             return;

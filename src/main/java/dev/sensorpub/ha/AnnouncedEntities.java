@@ -46,8 +46,8 @@ public final class AnnouncedEntities {
         } catch (NoSuchFileException e) {
             return new LinkedHashSet<>();
         } catch (IOException e) {
-            LOG.warn("cannot read " + file + ", removed sensors will not be cleared from Home Assistant: "
-                    + Problems.describe(e));
+            // The problem's words name the file.
+            LOG.warn("cannot read ha.state-file (" + Problems.describe(e) + "): removed sensors stay in Home Assistant");
             return new LinkedHashSet<>();
         }
         Set<String> topics = new LinkedHashSet<>();
@@ -64,8 +64,7 @@ public final class AnnouncedEntities {
             }
         }
         if (skipped > 0) {
-            LOG.warn(file + ": skipped " + skipped + " line" + (skipped == 1 ? "" : "s")
-                    + " that are not discovery config topics");
+            LOG.warn(file + ": " + skipped + " line" + (skipped == 1 ? "" : "s") + " skipped (not config topics)");
         }
         return topics;
     }

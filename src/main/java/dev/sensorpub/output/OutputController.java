@@ -27,7 +27,7 @@ public final class OutputController {
     private static final int UNKNOWN_PAYLOAD = 0;
     private static final int RETAINED_COMMAND = 1;
     private static final int WRITE_FAILED = 2;
-    private static final int MAX_SHOWN_PAYLOAD = 32;
+    private static final int MAX_SHOWN_PAYLOAD = 16;
 
     private final String name;
     private final DigitalOutput line;
@@ -102,9 +102,9 @@ public final class OutputController {
         if (publish.retain()) {
             ignoredCommands++;
             if (warnings.tryAcquire(RETAINED_COMMAND, nowMillis * 1_000_000)) {
-                LOG.warn("output " + name + ": ignored a retained command on " + commandTopic + " (a retained "
-                        + "command replays after every reconnect; publish commands without retain; "
-                        + warnings.refusedBefore(RETAINED_COMMAND) + " more since last report)");
+                // A retained command would replay after every reconnect.
+                LOG.warn("output " + name + ": retained command ignored (send without retain; "
+                        + warnings.refusedBefore(RETAINED_COMMAND) + " more)");
             }
             return true;
         }
@@ -124,10 +124,10 @@ public final class OutputController {
         } else {
             ignoredCommands++;
             if (warnings.tryAcquire(UNKNOWN_PAYLOAD, nowMillis * 1_000_000)) {
-                LOG.warn("output " + name + ": ignored command '" + shown(publish) + "' on " + commandTopic
-                        + "; expected '" + new String(onPayload, StandardCharsets.UTF_8) + "' or '"
+                LOG.warn("output " + name + ": ignored command '" + shown(publish) + "'; expected '"
+                        + new String(onPayload, StandardCharsets.UTF_8) + "' or '"
                         + new String(offPayload, StandardCharsets.UTF_8) + "' ("
-                        + warnings.refusedBefore(UNKNOWN_PAYLOAD) + " more since last report)");
+                        + warnings.refusedBefore(UNKNOWN_PAYLOAD) + " more)");
             }
             return true;
         }

@@ -45,9 +45,10 @@ public final class Outputs implements AutoCloseable {
             }
             controllers[i] = new OutputController(c, lines[i], nowMillis);
             LOG.info("output " + c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")
-                    + ", initial " + (c.initialOn() ? "on" : "off") + ", commands on " + c.commandTopic()
-                    + ", safe state " + c.safeState().name().toLowerCase(Locale.ROOT)
+                    + ", initial " + (c.initialOn() ? "on" : "off") + ", safe "
+                    + c.safeState().name().toLowerCase(Locale.ROOT)
                     + (c.safeState() == OutputConfig.SafeState.KEEP ? "" : " after " + c.safeAfterMillis() + " ms"));
+            // Its command topic is named by the "subscribed to" line when the link comes up.
         }
         return new Outputs(controllers, lines);
     }

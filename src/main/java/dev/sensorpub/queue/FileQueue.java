@@ -115,8 +115,8 @@ public final class FileQueue implements MessageQueue {
         fallbackFirst = ring.nextSequence();
         fallbackEnd = Long.MAX_VALUE;
         fallback.startAt(fallback.tailPosition(), fallbackFirst);
-        LOG.warn("queue now in memory from sequence " + fallbackFirst + "; " + counters.queuedMessages
-                + " messages still in the file are delivered first");
+        LOG.warn("queue in memory from sequence " + fallbackFirst + "; the file's " + counters.queuedMessages
+                + " messages go first");
     }
 
     @Override
@@ -242,8 +242,8 @@ public final class FileQueue implements MessageQueue {
         long kept = ring.pendingCount();
         long lost = fallback.pendingCount();
         ring.close();
-        LOG.info("queue closed: " + messages(kept) + " kept on disk for the next start"
-                + (lost == 0 ? "" : ", " + messages(lost) + " held in memory after a storage error lost"));
+        LOG.info("queue closed: " + messages(kept) + " kept on disk"
+                + (lost == 0 ? " for the next start" : ", " + lost + " in memory lost (storage error)"));
     }
 
     private static String messages(long n) {

@@ -122,7 +122,7 @@ final class FileRing extends RingQueue {
         this.readView = ByteBuffer.wrap(readArray);
         this.recoverableStored = Math.max(maxStored, RecordFormat.storedLength(0,
                 Math.min(MAX_RECOVERED_MESSAGE_BYTES, capacity)));
-        this.unreadable = new RateLimitedWarning(log, "queue file " + file + ": records skipped as unreadable",
+        this.unreadable = new RateLimitedWarning(log, "queue file: records skipped as unreadable",
                 10_000_000_000L);
     }
 
@@ -160,12 +160,11 @@ final class FileRing extends RingQueue {
                 // without one is a first start killed while filling it (an older version's ring keeps
                 // its size). Growing keeps what it holds in ring order: everything added lies after its
                 // old end, which the writer never used.
-                Log.logger("queue").warn("queue file " + file + " has " + existing + " of " + capacity
-                        + " bytes and no checkpoint (an interrupted first start): allocating the rest");
+                Log.logger("queue").warn("first start cut short: queue file grows from " + existing + " to " + capacity
+                        + " bytes");
             } else if (!created && existing != capacity && usableCapacity(existing)) {
                 size = (int) existing;
-                Log.logger("queue").warn("queue file " + file + " keeps its size of " + size
-                        + " bytes, not queue.capacity=" + capacity + "; delete " + directory + " to resize it");
+                Log.logger("queue").warn("queue file keeps " + size + " bytes; to resize, delete " + directory);
             }
             if (readOnly == null) {
                 preallocate(data, directory, file, size);
@@ -207,8 +206,7 @@ final class FileRing extends RingQueue {
     /** The salt for a file without an intact header and without records of an older version. */
     private static byte[] newSalt(Path file, StorageFile data, int size, boolean writable) throws IOException {
         if (!RingHeader.blank(data, size)) {
-            Log.logger("queue").warn("queue file " + file + " has no readable header and no readable record:"
-                    + " started afresh");
+            Log.logger("queue").warn("queue file has no readable header and no readable record: started afresh");
         }
         // A blank file holds no record; read-only, it never gets one, so any salt does.
         return writable ? RingHeader.create(data, size) : new byte[RecordFormat.SALT_BYTES];
@@ -241,8 +239,8 @@ final class FileRing extends RingQueue {
                 if (file != null) {
                     file.close();
                 }
-                Log.logger("queue").warn("queue checkpoint " + path + " cannot be written (" + StorageErrors.describe(e)
-                        + "); confirmed messages come back after a restart");
+                Log.logger("queue").warn("no queue checkpoint (" + StorageErrors.describe(e)
+                        + "): restart resends confirmed messages");
             }
         }
         StorageFile file;
@@ -289,9 +287,9 @@ final class FileRing extends RingQueue {
         long floor = known ? Math.max(1, checkpoint.floor()) : 1;
         lap(0, Long.MAX_VALUE, false);
         int start = lapHighest > 0 ? lapHighestEnd : 0;
-        String how = (created || known ? "" : checkpoint.valid() ? "; checkpoint for another ring size ignored"
-                : "; checkpoint missing or damaged: every intact record kept")
-                + (older ? "; an older version's file: kept in its layout until all done" : "");
+        // Each its own line: with the counts and sequences, the recovery line is full.
+        String how = created || known ? null : checkpoint.valid() ? "queue checkpoint for another ring size ignored"
+                : "queue checkpoint missing or damaged: every intact record kept";
         lap(start, floor - 1, true);
         window = null;
         recoveredLargestStored = lapLargest;
@@ -309,28 +307,31 @@ final class FileRing extends RingQueue {
         }
         counters.corruptSkipped += lapGaps;
         if (lapGaps > 0) {
-            log.warn("queue file " + file + ": " + lapGaps + " damaged records skipped during recovery");
+            log.warn("recovery skipped " + lapGaps + " damaged records");
         }
         counters.rejectedTooLarge += lapTooLarge;
         if (lapTooLarge > 0) {
-            log.warn("queue file " + file + ": " + lapTooLarge + " stored messages over "
-                    + (recoverableStored - RecordFormat.HEADER_BYTES) + " bytes skipped (sequences " + lapTooLargeFirst
-                    + " to " + lapTooLargeLast + ")");
+            log.warn(tooLargeLine(lapTooLarge, recoverableStored - RecordFormat.HEADER_BYTES, lapTooLargeFirst,
+                    lapTooLargeLast));
         }
         long firstFound = lapTooLarge > 0 && (lapFirst == 0 || lapTooLargeFirst < lapFirst) ? lapTooLargeFirst : lapFirst;
         if (known && firstFound > floor) {
             // Below the first record found nothing tells a damaged record from one confirmed or
             // dropped after the checkpoint was last written, so the line says both.
-            log.warn("queue file " + file + ": sequences " + floor + " to " + (firstFound - 1)
-                    + " not found (damaged, or done after the last checkpoint)");
+            log.warn(missingLine(floor, firstFound - 1));
         }
-        log.info("queue file " + file + ": " + counters.queuedMessages + " messages recovered"
-                + (lapFirst == 0 ? ", next sequence " + nextSequence() : " (" + lapFirst + " to " + lapLast + ")") + how);
+        log.info(recoveredLine(counters.queuedMessages, lapFirst, lapLast, nextSequence()));
+        if (how != null) {
+            log.info(how);
+        }
+        if (older) {
+            log.info("queue file of an older version: kept in its layout until all done");
+        }
         if (readOnly != null) {
             broken = true;
             readOnlyFile = true;
-            log.error("queue file " + file + " cannot be written (" + readOnly + "): its " + counters.queuedMessages
-                    + " messages are delivered, new ones kept in memory");
+            // The line of the memory queue taking over says how many stored ones still go out.
+            log.error("queue file cannot be written (" + readOnly + "); new messages in memory");
             return;
         }
         try {
@@ -340,7 +341,7 @@ final class FileRing extends RingQueue {
             writeCheckpoint();
             forceCheckpoint(true);
         } catch (IOException e) {
-            fail("writing the checkpoint", e);
+            fail("checkpoint write", e);
         }
         startAfreshIfDone();
     }
@@ -519,7 +520,7 @@ final class FileRing extends RingQueue {
             return true;
         } catch (IOException e) {
             writeBuffer.clear();
-            fail("writing a record", e);
+            fail("record write", e);
             return false;
         }
     }
@@ -565,7 +566,7 @@ final class FileRing extends RingQueue {
             fsyncs++;
             unsyncedRecords = 0;
         } catch (IOException e) {
-            fail("fsync", e);
+            fail("file fsync", e);
         }
     }
 
@@ -581,7 +582,7 @@ final class FileRing extends RingQueue {
         try {
             writeCheckpoint();
         } catch (IOException e) {
-            fail("writing the checkpoint", e);
+            fail("checkpoint write", e);
         }
     }
 
@@ -595,7 +596,7 @@ final class FileRing extends RingQueue {
             fsyncs++;
             checkpointUnforced = false;
         } catch (IOException e) {
-            fail("fsync of the checkpoint", e);
+            fail("checkpoint fsync", e);
         }
     }
 
@@ -608,8 +609,8 @@ final class FileRing extends RingQueue {
         counters.storageErrors++;
         if (!broken) {
             broken = true;
-            log.error("queue file " + file + ": " + operation + " failed (" + StorageErrors.describe(e)
-                    + "); new messages kept in memory, stored ones still delivered");
+            // The line of the memory queue taking over says the stored ones still go out.
+            log.error("queue " + operation + " failed (" + StorageErrors.describe(e) + "); new messages in memory");
         }
     }
 
@@ -633,7 +634,7 @@ final class FileRing extends RingQueue {
             checkpointUnforced = false;
             broken = false;
             unsyncedRecords = 0;
-            log.info("queue file " + file + " works again: new messages stored in it from sequence " + sequence);
+            log.info("queue file works again: new messages stored in it from sequence " + sequence);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -652,7 +653,7 @@ final class FileRing extends RingQueue {
                 writeCheckpoint();
                 forceCheckpoint(true);
             } catch (IOException e) {
-                fail("starting the older version's file afresh", e);
+                fail("fresh start of the older file", e);
             }
         }
     }
@@ -668,8 +669,22 @@ final class FileRing extends RingQueue {
         relayout((int) size - RingHeader.RESERVED_BYTES);
         older = false;
         unsyncedRecords = 0;
-        log.info("queue file " + file + ": older version's messages done; started afresh at sequence "
-                + nextSequence());
+        log.info("queue file: older version done; started afresh at sequence " + nextSequence());
+    }
+
+    /** {@code "recovery skipped 2 messages over 65536 bytes (7 to 9)"}: the sequences of the first and last. */
+    static String tooLargeLine(long count, int maxBytes, long first, long last) {
+        return "recovery skipped " + count + " messages over " + maxBytes + " bytes (" + first + " to " + last + ")";
+    }
+
+    static String missingLine(long first, long last) {
+        return "sequences " + first + " to " + last + " missing: damaged, or done since checkpoint";
+    }
+
+    /** With {@code first} 0 (nothing recovered) the line names the next sequence instead. */
+    static String recoveredLine(long count, long first, long last, long next) {
+        return "queue file: " + count + " messages recovered"
+                + (first == 0 ? ", next sequence " + next : " (" + first + " to " + last + ")");
     }
 
     /** Whether the file is still in the layout of an older version. */
@@ -700,7 +715,7 @@ final class FileRing extends RingQueue {
             data.close();
             checkpoint.close();
         } catch (IOException e) {
-            log.warn("queue file " + file + ": close failed (" + e.getMessage() + ")");
+            log.warn("queue file: close failed (" + e.getMessage() + ")");
         }
     }
 }

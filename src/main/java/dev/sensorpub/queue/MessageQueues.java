@@ -29,8 +29,8 @@ public final class MessageQueues {
                 return FileQueue.open(settings.path(), settings.capacityBytes(), settings.maxMessages(),
                         settings.overflow(), settings.fsync(), maxRecordBytes, clock);
             } catch (IOException | RuntimeException e) {
-                Log.logger("queue").error("queue.path " + settings.path() + " cannot be used ("
-                        + StorageErrors.describe(e) + "); messages kept in memory only, lost on restart");
+                Log.logger("queue").error("queue.path " + settings.path() + " unusable ("
+                        + StorageErrors.describe(e) + "): memory queue, lost on restart");
                 MemoryQueue memory = memoryQueue(settings, maxRecordBytes, clock);
                 memory.counters().storageErrors++;
                 return memory;

@@ -33,10 +33,14 @@ final class RateLimitedWarning {
         if (unreported == 0 || anyLine && nowNanos - lastLineNanos < intervalNanos) {
             return;
         }
-        log.warn(event + ": " + unreported + (anyLine ? " since the last line" : " (a line per "
-                + intervalNanos / 1_000_000_000L + " s at most)"));
+        log.warn(line(event, unreported, anyLine, intervalNanos / 1_000_000_000L));
         anyLine = true;
         lastLineNanos = nowNanos;
         unreported = 0;
+    }
+
+    /** The first line says how often the sums come; the later ones are the sums. */
+    static String line(String event, long count, boolean sum, long intervalSeconds) {
+        return event + ": " + count + (sum ? " since last line" : " (sums every " + intervalSeconds + " s)");
     }
 }

@@ -89,12 +89,19 @@ abstract class RingQueue implements MessageQueue {
 
     /** The warnings name the capacity, so they are made again when it changes. */
     private void warnings() {
-        this.overflowWarning = new RateLimitedWarning(log, "queue full (" + capacity + " B, " + sequences.length
-                + " msgs), dropped " + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest"),
+        this.overflowWarning = new RateLimitedWarning(log, overflowEvent(capacity, sequences.length, overflow),
                 OVERFLOW_REPORT_NANOS);
-        this.tooLargeWarning = new RateLimitedWarning(log, "messages over the record limit of "
-                + Math.min(maxRecordBytes, capacity - RecordFormat.HEADER_BYTES) + " topic+payload bytes rejected",
-                OVERFLOW_REPORT_NANOS);
+        this.tooLargeWarning = new RateLimitedWarning(log, tooLargeEvent(Math.min(maxRecordBytes,
+                capacity - RecordFormat.HEADER_BYTES)), OVERFLOW_REPORT_NANOS);
+    }
+
+    static String overflowEvent(long capacityBytes, int maxMessages, OverflowPolicy overflow) {
+        return "queue full (" + capacityBytes + " B, " + maxMessages + " msgs), dropped "
+                + (overflow == OverflowPolicy.DROP_OLDEST ? "oldest" : "newest");
+    }
+
+    static String tooLargeEvent(int maxBytes) {
+        return "messages over " + maxBytes + " topic+payload bytes rejected";
     }
 
     /**

@@ -36,6 +36,8 @@ import java.nio.ByteBuffer;
  */
 final class BrokerLink {
     private static final Logger LOG = Log.logger("mqtt");
+    /** The longest close reason of ours (see {@link #closedReason}). */
+    static final String CLOSED_MID_PACKET = "broker closed mid-packet";
 
     /** What the delivery parts do when a link comes up or goes away. */
     interface LinkEvents {
@@ -171,7 +173,7 @@ final class BrokerLink {
                 keepAlive.heard(nowMillis);
                 flush(nowMillis);
             } else if (nowMillis >= attemptDeadlineMillis) {
-                connectFailed(nowMillis, "no connection within " + settings.connectTimeoutMillis + " ms", false);
+                connectFailed(nowMillis, "no connect in " + settings.connectTimeoutMillis + " ms", false);
             }
         } catch (IOException e) {
             connectFailed(nowMillis, Problems.describe(e), false);
@@ -181,7 +183,7 @@ final class BrokerLink {
     /** While awaiting CONNACK: gives up on this server once the attempt's time is over. */
     boolean connackOverdue(long nowMillis) {
         if (nowMillis >= attemptDeadlineMillis) {
-            connectFailed(nowMillis, "no CONNACK within " + settings.connectTimeoutMillis + " ms", false);
+            connectFailed(nowMillis, "no CONNACK in " + settings.connectTimeoutMillis + " ms", false);
             return true;
         }
         return false;
@@ -225,9 +227,14 @@ final class BrokerLink {
         boolean triedAll = endpoints.advance();
         long delay = triedAll ? backoff.nextDelayMillis() : 0;
         reconnectAtMillis = nowMillis + delay;
+        LOG.warn(connectFailedLine(failed.hostAndPort(), reason, delay, endpoints.current().hostAndPort()));
+    }
+
+    /** {@code "10.0.0.5:1883: no CONNACK in 10000 ms; retry in 2000 ms"}, or {@code "; next 10.0.0.6:1883"} at once. */
+    static String connectFailedLine(String failed, String reason, long delay, String next) {
         // The transport's reasons and a refusal name the server already: said once, the line stays short.
-        LOG.warn((reason.contains(failed.hostAndPort()) ? reason : "connect to " + failed.hostAndPort() + " failed: "
-                + reason) + (delay > 0 ? "; retry in " + delay + " ms" : "; trying " + endpoints.current().hostAndPort()));
+        return (reason.contains(failed) ? reason : failed + ": " + reason)
+                + (delay > 0 ? "; retry in " + delay + " ms" : "; next " + next);
     }
 
     // ------------------------------------------------------------------ bytes
@@ -253,8 +260,7 @@ final class BrokerLink {
     }
 
     String closedReason() {
-        return decoder.pendingBytes() > 0 ? "broker closed the connection in the middle of a packet"
-                : "broker closed the connection";
+        return decoder.pendingBytes() > 0 ? CLOSED_MID_PACKET : "broker closed";
     }
 
     void flush(long nowMillis) throws IOException {
@@ -342,11 +348,15 @@ final class BrokerLink {
         }
     }
 
-    /** Nobody answered in time: the link died without a reset. */
+    /**
+     * Nobody answered in time: the link died without a reset. The reason says how long, which is
+     * what the line needs; the keep alive is in the configuration, and with it the next server
+     * and the delay would not fit 80 columns.
+     */
     void dead(long nowMillis, String reason) {
         counters.deadLinksDetected++;
         counters.lastDeadLinkDetectionMillis = nowMillis - keepAlive.lastReadMillis();
-        linkLost(nowMillis, reason + " (keep alive " + settings.keepAliveSeconds + " s)", true, false);
+        linkLost(nowMillis, reason, true, false);
     }
 
     /**
@@ -375,8 +385,13 @@ final class BrokerLink {
         reconnectAtMillis = nowMillis + delay;
         state = LinkState.WAITING;
         // A protocol error closes the link by its nature: its reason starts the line alone.
-        LOG.warn((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason
-                + (moveOn ? "; trying " + endpoints.current().hostAndPort() + " in " : "; reconnect in ") + delay + " ms");
+        LOG.warn(linkLostLine((silent ? "link dead: " : brokerFault ? "" : "link lost: ") + reason,
+                moveOn ? endpoints.current().hostAndPort() : null, delay));
+    }
+
+    /** {@code "link lost: broker closed; retry in 2000 ms"}, or {@code "; next 10.0.0.6:1883 in 2000 ms"}. */
+    static String linkLostLine(String what, String next, long delay) {
+        return what + (next != null ? "; next " + next + " in " : "; retry in ") + delay + " ms";
     }
 
     private void closeTransport() {

@@ -31,13 +31,16 @@ import dev.sensorpub.log.Logger;
  *       held there (no limit can explain the close). It goes back to QoS 2 only on a link to
  *       another server.</li>
  *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
- *       is lost, the close line written with its hint, then the cap lowered or QoS 2 given up.</li>
+ *       is lost, the close line written, then its QoS 2 hint, then the cap lowered or QoS 2 given up.</li>
  *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
  *       {@link OutboundDelivery}, read and (at a close) changed here.</li>
  * </ul>
  */
 final class BrokerQos2Limits {
     private static final Logger LOG = Log.logger("mqtt");
+    /** The hints after a broker close (see {@link #closeHint}); with a count, {@link #limitHint}. */
+    static final String NO_QOS2_HINT = "broker may not support QoS 2: it closed before answering one (use qos 1)";
+    static final String AFTER_ANSWER_HINT = "broker closed right after answering one sent among our QoS 2: over its limit?";
 
     /** Where a broker close is reported: the link, which writes its line and schedules the reconnect. */
     interface LinkLoss {
@@ -189,7 +192,8 @@ final class BrokerQos2Limits {
 
     /**
      * The broker closed the link (not a dead link), before it is lost: reports the loss to
-     * {@code link} with {@code reason} and what the close may mean for QoS 2, then acts on it.
+     * {@code link} with {@code reason}, then what the close may mean for QoS 2 on a line of its own
+     * (with the server and the delay the close line is full), then acts on it.
      * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 to
      * this server, and the line after the close says so instead of a hint. Else, if the close may
      * mean its in-flight limit was passed: the cap halves.
@@ -205,7 +209,11 @@ final class BrokerQos2Limits {
                 : !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
         unansweredCloses = suspect ? unansweredCloses + 1 : 0;
         boolean noQos2 = unansweredCloses >= 2;
-        link.lost(nowMillis, reason + (noQos2 ? "" : closeHint(limitPassed, awaiting)));
+        String hint = noQos2 ? "" : closeHint(limitPassed, awaiting);
+        link.lost(nowMillis, reason);
+        if (!hint.isEmpty()) {
+            LOG.warn(hint);
+        }
         if (noQos2) {
             sendQos2AsQos1();
         } else if (limitPassed) {
@@ -224,13 +232,16 @@ final class BrokerQos2Limits {
             return "";
         }
         if (!answered) {
-            return "; it may not support QoS 2 (use qos 1)"; // it never answered a QoS 2 PUBLISH
+            return NO_QOS2_HINT;
         }
         if (!limitPassed) {
             return "";
         }
-        return awaiting > 1 ? "; " + awaiting + " QoS 2 awaited PUBREC: over its QoS 2 limit?"
-                : "; right after answering one sent among our QoS 2: over its limit?";
+        return awaiting > 1 ? limitHint(awaiting) : AFTER_ANSWER_HINT;
+    }
+
+    static String limitHint(int awaiting) {
+        return "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its QoS 2 limit?";
     }
 
     /**

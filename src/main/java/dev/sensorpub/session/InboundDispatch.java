@@ -144,8 +144,8 @@ final class InboundDispatch {
         for (int i = 0; i < subscriptionCount; i++) {
             int code = i < packet.subackCodeCount() ? packet.subackCode(i) : 0x80;
             if (code == 0x80) {
-                LOG.error("broker refused '" + subscriptions[i] + "' (SUBACK 0x80): not allowed"
-                        + (subscriptionQos[i] == 2 ? ", or no QoS 2 there (try qos 1)" : ""));
+                LOG.error("SUBACK 0x80 for '" + subscriptions[i] + "': not allowed"
+                        + (subscriptionQos[i] == 2 ? ", or no QoS 2 (try qos 1)" : ""));
             } else {
                 LOG.info("subscribed to '" + subscriptions[i] + "' (QoS " + code + ")");
             }

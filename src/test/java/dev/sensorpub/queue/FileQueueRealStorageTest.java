@@ -65,7 +65,7 @@ class FileQueueRealStorageTest {
                 queue.tick(0);
                 queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
                 assertFalse(queue.inMemoryFallback());
-                assertEquals(1, log.containing("confirmed messages come back after a restart").size(),
+                assertEquals(1, log.containing("): restart resends confirmed messages").size(),
                         log.lines().toString());
             }
             try (FileQueue queue = FileQueue.open(directory, capacity, 100, OverflowPolicy.DROP_OLDEST,
@@ -135,7 +135,7 @@ class FileQueueRealStorageTest {
                 queue.tick(0);
                 queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
                 assertEquals(0, queue.counters().storageErrors());
-                assertEquals(1, log.containing("cannot be written (").size(), log.lines().toString());
+                assertEquals(1, log.containing("no queue checkpoint (").size(), log.lines().toString());
             }
             try (FileQueue queue = FileQueue.open(directory, 4096, 100, OverflowPolicy.DROP_OLDEST,
                     FsyncPolicy.DEFAULT, 256)) {
@@ -166,7 +166,7 @@ class FileQueueRealStorageTest {
                 assertEquals(numbered(2, 41), drain(queue, 0));
                 List<String> errors = log.containing("cannot be written (Read-only file system");
                 assertEquals(1, errors.size(), log.lines().toString());
-                assertTrue(errors.get(0).contains("its 39 messages are delivered"), errors.get(0));
+                assertTrue(errors.get(0).contains("; new messages in memory"), errors.get(0));
             }
         } finally {
             run("umount", directory.toString());

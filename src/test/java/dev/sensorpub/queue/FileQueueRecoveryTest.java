@@ -102,9 +102,9 @@ class FileQueueRecoveryTest {
             List<String> recovered = drain(queue, 0);
             assertTrue(recovered.containsAll(numbered(154, 200)), "all 47 unconfirmed among " + recovered);
             assertEquals("m200", recovered.get(recovered.size() - 1));
-            List<String> lines = log.containing("messages recovered");
-            assertEquals(1, lines.size(), log.lines().toString());
-            assertTrue(lines.get(0).contains("checkpoint missing or damaged: every intact record kept"), lines.get(0));
+            assertEquals(1, log.containing("messages recovered").size(), log.lines().toString());
+            assertEquals(List.of("INFO queue queue checkpoint missing or damaged: every intact record kept"),
+                    log.containing("checkpoint"), log.lines().toString());
             assertEquals(201, append(queue, "m201"));
         }
     }
@@ -325,10 +325,8 @@ class FileQueueRecoveryTest {
             assertEquals(List.of("m1"), drain(queue, 0));
             assertEquals(1, queue.counters().rejectedTooLarge());
             assertEquals(0, queue.counters().corruptSkipped());
-            List<String> lines = log.containing("skipped");
-            assertEquals(1, lines.size(), log.lines().toString());
-            assertTrue(lines.get(0).endsWith(": 1 stored messages over " + FileRing.MAX_RECOVERED_MESSAGE_BYTES
-                    + " bytes skipped (sequences 2 to 2)"), lines.get(0));
+            assertEquals(List.of("WARN queue recovery skipped 1 messages over " + FileRing.MAX_RECOVERED_MESSAGE_BYTES
+                    + " bytes (2 to 2)"), log.containing("skipped"), log.lines().toString());
             assertEquals(3, append(queue, "m3"), "sequences go on after the skipped one");
         }
     }
@@ -431,7 +429,7 @@ class FileQueueRecoveryTest {
         rewrite(directory, RecordFormat.HEADER_BYTES + 3, new byte[] {(byte) ~content[RingHeader.COPY_BYTES + RecordFormat.HEADER_BYTES + 3]});
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
             assertEquals(numbered(2, 6), drain(queue, 0));
-            assertEquals(1, log.containing(": sequences 1 to 1 not found (damaged, or done after the last checkpoint)")
+            assertEquals(1, log.containing("sequences 1 to 1 missing: damaged, or done since checkpoint")
                     .size(), log.lines().toString());
         }
     }

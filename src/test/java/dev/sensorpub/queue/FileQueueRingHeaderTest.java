@@ -135,8 +135,8 @@ class FileQueueRingHeaderTest {
         Files.delete(directory.resolve(FileRing.CHECKPOINT_FILE));
         try (CapturedLog log = new CapturedLog(); FileQueue queue = FileQueue.open(directory, 2 * CAPACITY, 1000,
                 OverflowPolicy.DROP_OLDEST, FsyncPolicy.never(), 512)) {
-            assertEquals(List.of(), log.containing("interrupted first start"), log.lines().toString());
-            assertEquals(1, log.containing("keeps its size of " + CAPACITY + " bytes").size(), log.lines().toString());
+            assertEquals(List.of(), log.containing("first start cut short"), log.lines().toString());
+            assertEquals(1, log.containing("queue file keeps " + CAPACITY + " bytes; to resize, delete " + directory).size(), log.lines().toString());
             assertEquals(numbered(1, 3), drain(queue, 0));
         }
         assertEquals(CAPACITY, Files.size(directory.resolve(FileRing.RING_FILE)));
@@ -150,9 +150,9 @@ class FileQueueRingHeaderTest {
         byte[] ring = olderFile(directory, 3, 2);
         Path file = directory.resolve(FileRing.RING_FILE);
         try (CapturedLog log = new CapturedLog(); FileQueue queue = open(directory)) {
-            assertEquals(List.of("INFO queue queue file " + file + ": 2 messages recovered"
-                    + " (2 to 3); an older version's file: kept in its layout until all"
-                    + " done"), log.containing("older version"), log.lines().toString());
+            assertEquals(List.of("INFO queue queue file: 2 messages recovered (2 to 3)",
+                    "INFO queue queue file of an older version: kept in its layout until all done"),
+                    log.containing("queue file"), log.lines().toString());
             assertEquals(4, append(queue, "new"), "stored in the older layout meanwhile");
             assertFalse(queue.inMemoryFallback());
             assertArrayEquals(Arrays.copyOfRange(ring, 0, 2 * RecordFormat.storedLength(
@@ -163,7 +163,7 @@ class FileQueueRingHeaderTest {
             assertEquals(List.of(2L, 3L, 4L), drainAndConfirm(queue, 0));
             queue.tick(1);
             assertFalse(queue.inMemoryFallback());
-            assertEquals(1, log.containing("older version's messages done; started afresh at sequence 5").size(),
+            assertEquals(1, log.containing("queue file: older version done; started afresh at sequence 5").size(),
                     log.lines().toString());
             assertEquals(5, append(queue, "after"));
         }

@@ -201,7 +201,7 @@ class FileQueueStorageTest {
         try (CapturedLog log = new CapturedLog(); MessageQueue queue = MessageQueues.open(settings, 256)) {
             assertEquals(1, log.lines().size(), log.lines().toString());
             String line = log.lines().get(0);
-            assertTrue(line.startsWith("ERROR queue queue.path " + notADirectory.resolve("queue") + " cannot be used ("),
+            assertTrue(line.startsWith("ERROR queue queue.path " + notADirectory.resolve("queue") + " unusable ("),
                     line);
             assertFalse(line.matches(".*[A-Z][a-z]+(Exception|Error).*"), line);
         }
@@ -240,7 +240,9 @@ class FileQueueStorageTest {
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
             assertEquals(1, log.containing("cannot be written (permission denied: ").size(), log.lines().toString());
-            assertTrue(log.containing("cannot be written").get(0).contains("its 5 messages are delivered"),
+            assertTrue(log.containing("cannot be written").get(0).contains("; new messages in memory"),
+                    log.lines().toString());
+            assertEquals(1, log.containing("queue in memory from sequence 6; the file's 5 messages go first").size(),
                     log.lines().toString());
         }
     }
@@ -255,7 +257,7 @@ class FileQueueStorageTest {
             assertFalse(queue.inMemoryFallback());
             assertEquals(6, append(queue, "m6"));
             assertEquals(numbered(1, 6), drain(queue, 0));
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
+            assertEquals(1, log.containing("): restart resends confirmed messages").size(), log.lines().toString());
         }
     }
 
@@ -273,7 +275,7 @@ class FileQueueStorageTest {
             queue.tick(FileQueue.CHECKPOINT_INTERVAL_MILLIS);
             assertFalse(queue.inMemoryFallback());
             assertEquals(0, queue.counters().storageErrors());
-            assertEquals(1, log.containing("confirmed messages come back after a restart").size(), log.lines().toString());
+            assertEquals(1, log.containing("): restart resends confirmed messages").size(), log.lines().toString());
         }
     }
 
@@ -306,8 +308,7 @@ class FileQueueStorageTest {
             append(queue, "m5");
             assertTrue(queue.inMemoryFallback());
             queue.close();
-            assertEquals(1, log.containing("closed: 2 messages kept on disk for the next start,"
-                    + " 1 message held in memory after a storage error lost").size(), log.lines().toString());
+            assertEquals(1, log.containing("closed: 2 messages kept on disk, 1 in memory lost (storage error)").size(), log.lines().toString());
         }
         try (FileQueue queue = new QueueFiles(temp.resolve("q")).open(4096, FsyncPolicy.never())) {
             assertEquals(List.of("m1", "m4"), drain(queue, 0));

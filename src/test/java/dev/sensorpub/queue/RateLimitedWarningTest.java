@@ -32,8 +32,8 @@ class RateLimitedWarningTest {
         }
         warning.occurred(15 * SECOND);
         assertEquals(List.of(
-                "WARN queue dropped oldest messages: 1 (a line per 10 s at most)",
-                "WARN queue dropped oldest messages: 1001 since the last line"), log.lines());
+                "WARN queue dropped oldest messages: 1 (sums every 10 s)",
+                "WARN queue dropped oldest messages: 1001 since last line"), log.lines());
     }
 
     @Test
@@ -58,8 +58,8 @@ class RateLimitedWarningTest {
         assertEquals(1, log.lines().size(), log.lines().toString());
         queue.tick(11_000);
         assertEquals(List.of(
-                "WARN queue queue full (1024 B, 2 msgs), dropped oldest: 1 (a line per 10 s at most)",
-                "WARN queue queue full (1024 B, 2 msgs), dropped oldest: 785 since the last line"),
+                "WARN queue queue full (1024 B, 2 msgs), dropped oldest: 1 (sums every 10 s)",
+                "WARN queue queue full (1024 B, 2 msgs), dropped oldest: 785 since last line"),
                 log.lines());
         queue.tick(30_000);
         assertEquals(2, log.lines().size(), "nothing more to report");

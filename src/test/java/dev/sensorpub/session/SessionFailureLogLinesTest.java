@@ -56,7 +56,7 @@ class SessionFailureLogLinesTest {
             s.awaitReconnect(0);
             s.socket.deliver(NOT_AUTHORIZED);
             s.step(1);
-            assertEquals("127.0.0.1:1883 refused: not authorized (5); trying 127.0.0.1:1884",
+            assertEquals("127.0.0.1:1883 refused: not authorized (5); next 127.0.0.1:1884",
                     onlyWarning(log, "refused"));
         }
     }
@@ -70,7 +70,7 @@ class SessionFailureLogLinesTest {
             s.socket.deliver(RESERVED_PACKET);
             s.step(1);
             String line = onlyWarning(log, "protocol error");
-            assertTrue(line.matches("protocol error from broker: sent reserved\\(0\\); trying 127\\.0\\.0\\.1:1884 in \\d+ ms"),
+            assertTrue(line.matches("protocol error from broker: sent reserved\\(0\\); next 127\\.0\\.0\\.1:1884 in \\d+ ms"),
                     line);
         }
     }

@@ -118,9 +118,23 @@ public final class Pi4jHardware implements AutoCloseable {
 
     /** One line for the boot log. */
     public String describe() {
-        return "pi4j " + board.name() + ": digital-input=" + digitalInputProvider + " i2c=" + i2cProvider + " spi="
-                + spiProvider + " digital-output=" + digitalOutputProvider + " (header on " + board.gpioChip() + ", " + context.providers().all().size()
-                + " providers loaded)";
+        return describe(board.name(), board.gpioChip(), digitalInputProvider, digitalOutputProvider, i2cProvider,
+                spiProvider);
+    }
+
+    /**
+     * {@code "pi4j raspberry-pi-4b: gpiod on gpiochip0, i2c linuxfs, spi linuxfs"}: the providers
+     * in use by their Pi4J ids without what the place already says ("gpiod-digital-input").
+     */
+    static String describe(String board, String gpioChip, String input, String output, String i2c, String spi) {
+        String in = family(input, "-digital-input");
+        String out = family(output, "-digital-output");
+        return "pi4j " + board + ": " + (in.equals(out) ? in : "in " + in + " out " + out) + " on " + gpioChip
+                + ", i2c " + family(i2c, "-i2c") + ", spi " + family(spi, "-spi");
+    }
+
+    private static String family(String providerId, String kind) {
+        return providerId.endsWith(kind) ? providerId.substring(0, providerId.length() - kind.length()) : providerId;
     }
 
     /** For tests: the context whose registry holds the mock IO. */
@@ -228,8 +242,8 @@ public final class Pi4jHardware implements AutoCloseable {
         if (open.isEmpty() || open.contains(board.gpioChip())) {
             return null;
         }
-        return "gpio.chip = " + board.gpioChip() + " in board " + board.name() + ", but Pi4J opened "
-                + String.join(", ", open) + " (the pinctrl chip); set gpio.chip = " + open.get(0);
+        return "Pi4J opened " + String.join(", ", open) + ", not gpio.chip = " + board.gpioChip() + ": set gpio.chip = "
+                + open.get(0);
     }
 
     /** A board's check before anything is opened: the model Pi4J must know for GPIO; null when it does. */

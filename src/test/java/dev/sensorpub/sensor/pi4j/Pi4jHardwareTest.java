@@ -3,9 +3,14 @@ package dev.sensorpub.sensor.pi4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.exception.Pi4JException;
 import com.pi4j.io.i2c.I2C;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
+import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
+import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
+import com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider;
 import com.pi4j.plugin.mock.provider.spi.MockSpi;
 import dev.sensorpub.config.BoardConfig;
 import dev.sensorpub.sensor.DeviceNodes;
@@ -160,10 +165,18 @@ class Pi4jHardwareTest {
 
         Files.createSymbolicLink(root.resolve("proc/self/fd/0"), Path.of("/dev/null"));
         Files.createSymbolicLink(root.resolve("proc/self/fd/23"), Path.of("/dev/gpiochip0"));
-        assertEquals("gpio.chip = gpiochip4 in board pi5, but Pi4J opened gpiochip0 (the pinctrl chip); set"
-                + " gpio.chip = gpiochip0", Pi4jHardware.gpioChipMismatch(board, nodes));
+        assertEquals("Pi4J opened gpiochip0, not gpio.chip = gpiochip4: set gpio.chip = gpiochip0",
+                Pi4jHardware.gpioChipMismatch(board, nodes));
 
         Files.createSymbolicLink(root.resolve("proc/self/fd/24"), Path.of("/dev/gpiochip4"));
         assertEquals(null, Pi4jHardware.gpioChipMismatch(board, nodes));
+    }
+
+    @Test
+    void theBootLineWithTheRealProvidersAndTheLongestBoardNameFits80Columns() {
+        String line = Pi4jHardware.describe("raspberry-pi-zero-2w", "gpiochip0", GpioDDigitalInputProvider.ID,
+                GpioDDigitalOutputProvider.ID, LinuxFsI2CProvider.ID, LinuxFsSpiProvider.ID);
+        assertEquals("pi4j raspberry-pi-zero-2w: gpiod on gpiochip0, i2c linuxfs, spi linuxfs", line);
+        assertTrue(line.length() <= 80, line.length() + " characters");
     }
 }

@@ -1,0 +1,42 @@
+package dev.sensorpub.session;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The link's lines fit an 80-column serial console after the 38-column header, with realistic
+ * worst-case values: a host name like broker.example.com:8883, a 6-digit backoff or timeout, a
+ * 5-digit count. Reasons from elsewhere (an exception's words, the keep-alive's verdict) vary;
+ * the ones written here are the longest we write.
+ */
+class MqttLineWidthTest {
+    static final int MESSAGE_COLUMNS = 80;
+    private static final String HOST = "broker.example.com:8883";
+    private static final String OTHER_HOST = "broker2.example.com:8883";
+    private static final long DELAY = 600_000;
+
+    @Test
+    void aBrokerCloseNamesTheNextServerAndTheDelayWithin80Columns() {
+        fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, HOST, DELAY));
+        fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, null, DELAY));
+        fits(BrokerLink.linkLostLine("link dead: no answer for " + DELAY + " ms", OTHER_HOST, DELAY));
+    }
+
+    @Test
+    void aFailedConnectNamesBothServersWithin80Columns() {
+        fits(BrokerLink.connectFailedLine(HOST, "no connect in " + DELAY + " ms", 0, OTHER_HOST));
+        fits(BrokerLink.connectFailedLine(HOST, "no CONNACK in " + DELAY + " ms", DELAY, OTHER_HOST));
+    }
+
+    @Test
+    void theQos2HintsAfterABrokerCloseFitOnALineOfTheirOwn() {
+        fits(BrokerQos2Limits.NO_QOS2_HINT);
+        fits(BrokerQos2Limits.AFTER_ANSWER_HINT);
+        fits(BrokerQos2Limits.limitHint(65_535));
+    }
+
+    private static void fits(String message) {
+        assertTrue(message.length() <= MESSAGE_COLUMNS, message.length() + " characters: " + message);
+    }
+}
