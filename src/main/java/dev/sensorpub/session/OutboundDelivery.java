@@ -397,7 +397,7 @@ final class OutboundDelivery {
         if (!out.makeRoom(size + SendBuffer.CONTROL_RESERVE)) {
             // The agent caps records at maxMessageBytes, so only a record from an older
             // configuration with larger messages can get here.
-            LOG.error("record " + sequence + " needs " + size + " bytes, more than the send buffer can hold; dropped");
+            LOG.error("record " + sequence + " needs " + size + " bytes, over the send buffer; dropped");
             queue.confirm(sequence);
             return true;
         }

@@ -103,8 +103,8 @@ public final class TlsTransport implements Transport {
                     : " (is port " + endpoint.port() + " a plain tcp:// listener?)"), e);
         }
         if (handshaken) {
-            LOG.info("TLS " + engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite() + " with "
-                    + endpoint.hostAndPort() + (context.verifiesHostname() ? "" : " (host name NOT verified)"));
+            LOG.info(engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite() + " with "
+                    + endpoint.hostAndPort() + (context.verifiesHostname() ? "" : ", host NOT verified"));
         }
         return handshaken;
     }
