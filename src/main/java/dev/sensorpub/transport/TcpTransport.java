@@ -62,7 +62,7 @@ public final class TcpTransport implements Transport {
         this.endpoint = endpoint;
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
-            throw new IOException("connect to " + endpoint.hostAndPort() + " failed: cannot resolve the host name");
+            throw new IOException("connect to " + endpoint.hostAndPort() + " failed: unknown host");
         }
         try {
             selector = Selector.open();
