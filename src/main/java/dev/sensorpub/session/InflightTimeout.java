@@ -25,6 +25,12 @@ final class InflightTimeout {
 
     private final long timeoutMillis;
     private final long limitMillis;
+    /**
+     * When the watch starts, one keep alive before the timeout: a look that finds TCP's resend
+     * timer expired needs earlier looks to tell whether the bytes moved within the last keep
+     * alive (a lost last segment on a live thin link) or stopped (a black hole).
+     */
+    private final long watchFromMillis;
     private final CrossingWatch watch;
     /** The start of the wait the watch looks at, or -1 while it watches none. */
     private long watchedSinceMillis = -1;
@@ -33,6 +39,7 @@ final class InflightTimeout {
         long keepAliveMillis = keepAliveSeconds * 1000L;
         this.timeoutMillis = TIMEOUT_KEEP_ALIVES * keepAliveMillis;
         this.limitMillis = LIMIT_KEEP_ALIVES * keepAliveMillis;
+        this.watchFromMillis = timeoutMillis - keepAliveMillis;
         this.watch = new CrossingWatch(kernel, keepAliveMillis, answerTimeoutMillis, lookMillis);
     }
 
@@ -47,7 +54,7 @@ final class InflightTimeout {
      * @return null while the link may live, else why it is dead
      */
     String check(long nowMillis, long unansweredSinceMillis, long committed, int inflight) {
-        if (unansweredSinceMillis < 0 || nowMillis - unansweredSinceMillis < timeoutMillis) {
+        if (unansweredSinceMillis < 0 || nowMillis - unansweredSinceMillis < watchFromMillis) {
             return null;
         }
         if (watchedSinceMillis != unansweredSinceMillis) {
@@ -56,7 +63,7 @@ final class InflightTimeout {
         }
         watch.look(nowMillis);
         long waited = nowMillis - unansweredSinceMillis;
-        if (waited < limitMillis && watch.heldUntil() > nowMillis) {
+        if (waited < timeoutMillis || waited < limitMillis && watch.heldUntil() > nowMillis) {
             return null;
         }
         return "no acknowledgement for " + waited + " ms with " + inflight + " in flight";
@@ -68,8 +75,9 @@ final class InflightTimeout {
             return Long.MAX_VALUE;
         }
         if (watchedSinceMillis != unansweredSinceMillis) {
-            return unansweredSinceMillis + timeoutMillis;
+            return unansweredSinceMillis + watchFromMillis;
         }
-        return Math.min(Math.min(watch.nextLookMillis(), watch.heldUntil()), unansweredSinceMillis + limitMillis);
+        long verdict = Math.max(unansweredSinceMillis + timeoutMillis, watch.heldUntil());
+        return Math.min(Math.min(watch.nextLookMillis(), verdict), unansweredSinceMillis + limitMillis);
     }
 }
