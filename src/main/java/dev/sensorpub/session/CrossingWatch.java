@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  *       acknowledged more of ours within the last keep alive, or while TCP's retransmission timer
  *       has not expired since the last acknowledgement (a resend from behind a queue of several
  *       seconds, answered by duplicate acknowledgements, moves nothing until it lands: 5.4 s in
- *       the link lab). A black hole stops the acknowledgements and lets that timer expire.</li>
+ *       the link lab). A black hole stops the acknowledgements and lets that timer expire; a
+ *       broker that stopped reading closes its window, and TCP probes it with that timer
+ *       stopped: its bytes wait, none cross, as after an expiry.</li>
  *   <li>Once acknowledged, their answer is one trip behind: held for the answer timeout after a
  *       look first saw that, or for twice TCP's retransmission timeout and one trip if longer (a
  *       lost answer waits for the broker's resend, whose timeout on this path is near ours: both
@@ -46,8 +48,8 @@ final class CrossingWatch {
     private long nextLookMillis = Long.MAX_VALUE;
     /** When a look last found more of our bytes acknowledged than the one before, or {@link #NEVER}. */
     private long ackMovedAtMillis = NEVER;
-    /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
-    private int resendTimeoutsAtLook;
+    /** At the last look: TCP's resend timer expired since the broker last acknowledged new bytes, or its window is closed. */
+    private boolean stalledAtLook;
     /** When a look first found the watched bytes acknowledged after one had seen them crossing, or {@link #NEVER}. */
     private long ackedSeenAtMillis = NEVER;
     /** The longest retransmission timeout TCP told at this watch's looks, or -1. */
@@ -88,7 +90,7 @@ final class CrossingWatch {
             ackedSeenAtMillis = nowMillis;
         }
         ackedAtLook = acked;
-        resendTimeoutsAtLook = tcp.resendTimeouts();
+        stalledAtLook = tcp.resendTimeouts() != 0 || tcp.windowClosed();
         retransmitTimeoutMillis = Math.max(retransmitTimeoutMillis, tcp.retransmitTimeoutMillis());
         nextLookMillis = nowMillis + lookMillis;
     }
@@ -101,7 +103,7 @@ final class CrossingWatch {
         if (ackedAtLook >= endOffset) {
             return ackedSeenAtMillis + acknowledgedGraceMillis();
         }
-        return resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
+        return stalledAtLook ? ackMovedAtMillis + keepAliveMillis : Long.MAX_VALUE;
     }
 
     long nextLookMillis() {

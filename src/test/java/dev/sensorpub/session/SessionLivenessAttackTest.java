@@ -7,6 +7,8 @@ import dev.sensorpub.testing.CapturedLog;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Attacks on the liveness verdicts that ask the kernel (keep alive 5 s): a live thin link must
@@ -24,6 +26,7 @@ class SessionLivenessAttackTest {
     private void connectWithTheKernelTelling() {
         s.socket.acknowledged = 0;
         s.socket.resendTimeouts = 0;
+        s.socket.windowClosed = false;
         s.connect(ScriptedSession.CONNACK);
     }
 
@@ -60,5 +63,90 @@ class SessionLivenessAttackTest {
         s.step(100);
         assertEquals(LinkState.CONNECTED, s.session.state());
         assertEquals(0, s.session.counters().deadLinksDetected);
+    }
+
+    /** What the broker's TCP does to our bytes from the moment the script starts. */
+    private enum Kernel { BLACK_HOLE, TAKES_ALL, ZERO_WINDOW }
+
+    /**
+     * Readings every 100 ms at QoS {@code qos}; the loop runs only at the deadlines the session
+     * names (and at each reading), never spinning on one in the past. Returns how long after the
+     * start the link was declared dead, or -1.
+     */
+    /** When the first PINGREQ left in the last {@link #deadlineDriven} run, or -1. */
+    private long pingAt;
+
+    private long deadlineDriven(long millis, int qos, Kernel kernel, boolean chatty) {
+        long start = s.clock.monotonicMillis();
+        long frozenAt = s.socket.written().length;
+        long nextReading = start;
+        long now = start;
+        pingAt = -1;
+        while (s.session.state() == LinkState.CONNECTED && now - start < millis) {
+            if (now >= nextReading) {
+                s.append("pi/t", "r", qos);
+                if (chatty) {
+                    s.socket.deliver(INBOUND);
+                }
+                nextReading += 100;
+            }
+            long deadline = s.session.nextDeadlineMillis(now);
+            assertTrue(deadline > now || now == nextReading - 100, "a deadline in the past: " + deadline + " at " + now);
+            long next = Math.max(now + 1, Math.min(deadline, nextReading));
+            s.step(next - now);
+            now = s.clock.monotonicMillis();
+            if (pingAt < 0 && s.written().contains("PINGREQ")) {
+                pingAt = now;
+            }
+            switch (kernel) {
+                case BLACK_HOLE -> s.socket.resendTimeouts = (int) Math.min(10, (now - start) / 300);
+                case TAKES_ALL -> s.socket.acknowledged = s.socket.written().length;
+                case ZERO_WINDOW -> {
+                    s.socket.acknowledged = frozenAt;
+                    s.socket.windowClosed = true;
+                }
+            }
+        }
+
+        return s.session.state() == LinkState.CONNECTED ? -1 : now - start;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aBlackHoleIsFoundWithinOneAndAHalfKeepAlivesAndALookAtEachQos(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.BLACK_HOLE, false);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aBrokerWhoseTcpTakesEverythingButNeverAnswersIsFoundWithinOneAndAHalfKeepAlives(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.TAKES_ALL, false);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aChattyBrokerThatStoppedReadingIsFoundWithinThreeKeepAlives(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.ZERO_WINDOW, true);
+        // QoS 0 has no window to time out: its PINGREQ, 3 keep alives after it left
+        long bound = qos == 0 ? pingAt - s.clock.monotonicMillis() + dead + 15_000 : 10_000;
+        assertTrue(dead > 0 && dead <= bound + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    /**
+     * A broker process that hangs (stopped, or stuck) once its socket's receive buffer is full:
+     * its TCP acknowledges nothing more and announces a zero window; ours keeps the bytes and
+     * probes the window, so TCP's retransmission timer never expires ({@code retrnsmt} stays 0).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aHungBrokerWhoseWindowIsClosedIsFoundWithinOneAndAHalfKeepAlives(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.ZERO_WINDOW, false);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
     }
 }
