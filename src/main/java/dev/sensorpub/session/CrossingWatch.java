@@ -79,7 +79,10 @@ final class CrossingWatch {
         }
         TcpProgress tcp = kernel.get();
         if (!tcp.known()) {
-            nextLookMillis = Long.MAX_VALUE; // the kernel does not tell: the caller decides without it
+            // The kernel does not tell (any more): the caller decides without it, not on what an
+            // earlier look saw (the table unreadable, or the line gone as the connection closes).
+            ackedAtLook = -1;
+            nextLookMillis = Long.MAX_VALUE;
             return;
         }
         long acked = tcp.acknowledgedBytes();

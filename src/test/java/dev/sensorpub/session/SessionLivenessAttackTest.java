@@ -66,7 +66,7 @@ class SessionLivenessAttackTest {
     }
 
     /** What the broker's TCP does to our bytes from the moment the script starts. */
-    private enum Kernel { BLACK_HOLE, TAKES_ALL, ZERO_WINDOW }
+    private enum Kernel { BLACK_HOLE, TAKES_ALL, ZERO_WINDOW, CREEPING, CREEPING_AFTER_EXPIRY, CREEPING_THEN_UNKNOWN }
 
     /**
      * Readings every 100 ms at QoS {@code qos}; the loop runs only at the deadlines the session
@@ -77,6 +77,11 @@ class SessionLivenessAttackTest {
     private long pingAt;
 
     private long deadlineDriven(long millis, int qos, Kernel kernel, boolean chatty) {
+        return deadlineDriven(millis, qos, kernel, chatty, Long.MAX_VALUE);
+    }
+
+    /** As above, with readings only for the first {@code readingsMillis}: then the loop wakes only at deadlines. */
+    private long deadlineDriven(long millis, int qos, Kernel kernel, boolean chatty, long readingsMillis) {
         long start = s.clock.monotonicMillis();
         long frozenAt = s.socket.written().length;
         long nextReading = start;
@@ -88,10 +93,10 @@ class SessionLivenessAttackTest {
                 if (chatty) {
                     s.socket.deliver(INBOUND);
                 }
-                nextReading += 100;
+                nextReading = nextReading + 100 - start < readingsMillis ? nextReading + 100 : Long.MAX_VALUE;
             }
             long deadline = s.session.nextDeadlineMillis(now);
-            assertTrue(deadline > now || now == nextReading - 100, "a deadline in the past: " + deadline + " at " + now);
+            assertTrue(deadline > now, "a deadline in the past: " + deadline + " at " + now);
             long next = Math.max(now + 1, Math.min(deadline, nextReading));
             s.step(next - now);
             now = s.clock.monotonicMillis();
@@ -101,6 +106,13 @@ class SessionLivenessAttackTest {
             switch (kernel) {
                 case BLACK_HOLE -> s.socket.resendTimeouts = (int) Math.min(10, (now - start) / 300);
                 case TAKES_ALL -> s.socket.acknowledged = s.socket.written().length;
+                case CREEPING -> s.socket.acknowledged = Math.min(s.socket.written().length, s.socket.acknowledged + 1);
+                case CREEPING_THEN_UNKNOWN -> s.socket.acknowledged = now - start >= 6_000 ? -1
+                        : Math.min(s.socket.written().length, s.socket.acknowledged + 1);
+                case CREEPING_AFTER_EXPIRY -> {
+                    s.socket.acknowledged = Math.min(s.socket.written().length, s.socket.acknowledged + 1);
+                    s.socket.resendTimeouts = 1;
+                }
                 case ZERO_WINDOW -> {
                     s.socket.acknowledged = frozenAt;
                     s.socket.windowClosed = true;
@@ -147,6 +159,46 @@ class SessionLivenessAttackTest {
     void aHungBrokerWhoseWindowIsClosedIsFoundWithinOneAndAHalfKeepAlives(int qos) {
         connectWithTheKernelTelling();
         long dead = deadlineDriven(30_000, qos, Kernel.ZERO_WINDOW, false);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    /** A few readings, then nothing to wake the loop but its own deadlines: the verdict must not be slept past. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aBlackHoleAfterAFewReadingsIsFoundAtTheDeadlinesTheSessionNames(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.BLACK_HOLE, false, 1_000);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aHungBrokerAfterAFewReadingsIsFoundAtTheDeadlinesTheSessionNames(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.ZERO_WINDOW, false, 1_000);
+        assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
+    }
+
+    /** Acknowledgements that creep on for ever, the broker silent: held, never past 3 keep alives, without spinning. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void creepingAcknowledgementsHoldNoVerdictPastThreeKeepAlivesOfSilence(int qos) {
+        for (Kernel kernel : new Kernel[] {Kernel.CREEPING, Kernel.CREEPING_AFTER_EXPIRY}) {
+            connectWithTheKernelTelling();
+            long dead = deadlineDriven(30_000, qos, kernel, false, 1_000);
+            assertTrue(dead >= 7_500 && dead <= 15_000 + 1_250, kernel + " QoS " + qos + ": dead after " + dead + " ms");
+        }
+    }
+
+    /**
+     * The kernel stops telling in the middle of a hold (the table unreadable, the line gone): what
+     * an earlier look saw must not hold the verdict on, the session decides without the kernel.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void aKernelThatStopsTellingHoldsNothingOn(int qos) {
+        connectWithTheKernelTelling();
+        long dead = deadlineDriven(30_000, qos, Kernel.CREEPING_THEN_UNKNOWN, false, 1_000);
         assertTrue(dead >= 7_500 && dead <= 7_500 + 1_250, "QoS " + qos + ": dead after " + dead + " ms");
     }
 }
