@@ -52,6 +52,8 @@ final class CrossingWatch {
     private boolean stalledAtLook;
     /** When a look first found the watched bytes acknowledged after one had seen them crossing, or {@link #NEVER}. */
     private long ackedSeenAtMillis = NEVER;
+    /** Whether the last look since the watched bytes were named found them still crossing. */
+    private boolean crossingAtLook;
     /** The longest retransmission timeout TCP told at this watch's looks, or -1. */
     private long retransmitTimeoutMillis = -1;
 
@@ -69,7 +71,22 @@ final class CrossingWatch {
         nextLookMillis = firstLookMillis;
         ackMovedAtMillis = NEVER;
         ackedSeenAtMillis = NEVER;
+        crossingAtLook = false;
         retransmitTimeoutMillis = -1;
+    }
+
+    /**
+     * Watches the bytes up to {@code endOffset} from now on, keeping what earlier looks saw of the
+     * acknowledgements' movement; as with {@link #watch}, only a later look that sees them crossing
+     * gives them the acknowledged grace. The next look is due at once, unless the kernel does not tell.
+     */
+    void extend(long endOffset, long nowMillis) {
+        this.endOffset = endOffset;
+        ackedSeenAtMillis = NEVER;
+        crossingAtLook = false;
+        if (nextLookMillis != Long.MAX_VALUE) {
+            nextLookMillis = nowMillis;
+        }
     }
 
     /** Reads the kernel if a look is due. */
@@ -89,10 +106,11 @@ final class CrossingWatch {
         if (ackedAtLook >= 0 && acked > ackedAtLook) {
             ackMovedAtMillis = nowMillis;
         }
-        if (acked >= endOffset && ackedAtLook >= 0 && ackedAtLook < endOffset) {
+        if (acked >= endOffset && crossingAtLook) {
             ackedSeenAtMillis = nowMillis;
         }
         ackedAtLook = acked;
+        crossingAtLook = acked < endOffset;
         stalledAtLook = tcp.resendTimeouts() != 0 || tcp.windowClosed();
         retransmitTimeoutMillis = Math.max(retransmitTimeoutMillis, tcp.retransmitTimeoutMillis());
         nextLookMillis = nowMillis + lookMillis;

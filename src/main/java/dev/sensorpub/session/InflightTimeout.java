@@ -34,6 +34,8 @@ final class InflightTimeout {
     private final CrossingWatch watch;
     /** The start of the wait the watch looks at, or -1 while it watches none. */
     private long watchedSinceMillis = -1;
+    /** Whether the watch took in the bytes committed up to the timeout, for the wait since {@link #watchedSinceMillis}. */
+    private boolean extended;
 
     InflightTimeout(int keepAliveSeconds, long answerTimeoutMillis, long lookMillis, Supplier<TcpProgress> kernel) {
         long keepAliveMillis = keepAliveSeconds * 1000L;
@@ -59,10 +61,17 @@ final class InflightTimeout {
         }
         if (watchedSinceMillis != unansweredSinceMillis) {
             watchedSinceMillis = unansweredSinceMillis;
+            extended = false;
             watch.watch(committed, nowMillis);
         }
-        watch.look(nowMillis);
         long waited = nowMillis - unansweredSinceMillis;
+        if (waited >= timeoutMillis && !extended) {
+            // At the timeout, the bytes queued since the watch began are watched too, as when
+            // the watch began there: a look that sees them crossing holds the verdict off.
+            extended = true;
+            watch.extend(committed, nowMillis);
+        }
+        watch.look(nowMillis);
         if (waited < timeoutMillis || waited < limitMillis && watch.heldUntil() > nowMillis) {
             return null;
         }

@@ -195,4 +195,31 @@ class SessionLivenessAttackTest {
     void aKernelThatStopsTellingHoldsNothingOn(int qos) {
         assertFoundAfterOneAndAHalfKeepAlives(qos, Kernel.CREEPING_THEN_UNKNOWN, 1_000);
     }
+
+    /**
+     * The broker's TCP acknowledges our bytes one round trip (300 ms) after they left, but its
+     * PUBACKs wait behind a lost segment of its own until its TCP resends it, 1 s after the
+     * timeout; it sends other clients' QoS 1 messages, which we acknowledge: what we wrote just
+     * before the timeout is still crossing then, so the verdict waits as it did when the
+     * window's first look came at the timeout.
+     */
+    @Test
+    void aWindowWhoseNewestBytesStillCrossAtTheTimeoutIsNotDeadThen() {
+        connectWithTheKernelTelling();
+        int[] history = new int[4];
+        for (int i = 0; i < 110 && s.session.state() == LinkState.CONNECTED; i++) {
+            s.append("pi/t", "r" + i, 1);
+            // another client's QoS 1 message: our PUBACK is new bytes crossing at every step
+            s.socket.deliver(new byte[] {0x32, 0x06, 0x00, 0x01, 'c', 0x00, (byte) (i + 1), 'x'});
+            s.step(100);
+            System.arraycopy(history, 1, history, 0, history.length - 1);
+            history[history.length - 1] = s.socket.written().length;
+            s.socket.acknowledged = history[0];
+        }
+        assertEquals(LinkState.CONNECTED, s.session.state(), "11 s without a PUBACK, the newest readings crossing at 10 s");
+        s.pubackQos1(new HashSet<>());
+        s.step(100);
+        assertEquals(LinkState.CONNECTED, s.session.state());
+        assertEquals(0, s.session.counters().deadLinksDetected);
+    }
 }
