@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  *       {@link CrossingWatch}). In the link lab, at 8 kbit/s with 5% loss and 89 in flight,
  *       10 s without an answer ended a live link in 1 of 17 runs: the window's bytes alone
  *       need 4 s there, and a lost segment waits seconds for TCP to resend it.</li>
+ *   <li>The kernel is looked at from 1 keep alive without an answer, so that a resend timer
+ *       found expired at 2 keep alives is judged with the movement before it; at 2 keep alives
+ *       the bytes queued since are watched too.</li>
  *   <li>Never past 3 keep alives without an answer, whatever the kernel tells.</li>
  *   <li>Without the kernel's word (TLS, another OS) the verdict comes at 2 keep alives.</li>
  * </ul>
