@@ -33,6 +33,16 @@ class KernelSendQueueTest {
                 KernelSendQueue.entryIn(V4.replace(" 187 ", " 1x7 "), US_V4, BROKER_V4));
     }
 
+    @Test
+    void oddRetransmissionTimeoutsAreTakenAsTheyAreOrAsNone() {
+        assertEquals(0, KernelSendQueue.entryIn(V4.replace(" 187 ", " 0 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(9_999_999_990L,
+                KernelSendQueue.entryIn(V4.replace(" 187 ", " 999999999 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " 1000000000 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " -1 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " BB "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+    }
+
     /** A peer that stopped reading: bytes wait behind its zero window, the probe timer (4) runs, no resend counts. */
     @Test
     void aProbedZeroWindowIsTold() {
