@@ -14,7 +14,9 @@ import java.util.function.Supplier;
  *       acknowledged more of ours within the last keep alive, or while TCP's retransmission timer
  *       has not expired since the last acknowledgement (a resend from behind a queue of several
  *       seconds, answered by duplicate acknowledgements, moves nothing until it lands: 5.4 s in
- *       the link lab). A black hole stops the acknowledgements and lets that timer expire.</li>
+ *       the link lab). A black hole stops the acknowledgements and lets that timer expire; a
+ *       broker that stopped reading closes its window, and TCP probes it with that timer
+ *       stopped: its bytes wait, none cross, as after an expiry.</li>
  *   <li>Once acknowledged, their answer is one trip behind: held for the answer timeout after a
  *       look first saw that, or for twice TCP's retransmission timeout and one trip if longer (a
  *       lost answer waits for the broker's resend, whose timeout on this path is near ours: both
@@ -46,10 +48,12 @@ final class CrossingWatch {
     private long nextLookMillis = Long.MAX_VALUE;
     /** When a look last found more of our bytes acknowledged than the one before, or {@link #NEVER}. */
     private long ackMovedAtMillis = NEVER;
-    /** At the last look: TCP's retransmission timeouts since the broker last acknowledged new bytes. */
-    private int resendTimeoutsAtLook;
+    /** At the last look: TCP's resend timer expired since the broker last acknowledged new bytes, or its window is closed. */
+    private boolean stalledAtLook;
     /** When a look first found the watched bytes acknowledged after one had seen them crossing, or {@link #NEVER}. */
     private long ackedSeenAtMillis = NEVER;
+    /** Whether the last look since the watched bytes were named found them still crossing. */
+    private boolean crossingAtLook;
     /** The longest retransmission timeout TCP told at this watch's looks, or -1. */
     private long retransmitTimeoutMillis = -1;
 
@@ -67,7 +71,22 @@ final class CrossingWatch {
         nextLookMillis = firstLookMillis;
         ackMovedAtMillis = NEVER;
         ackedSeenAtMillis = NEVER;
+        crossingAtLook = false;
         retransmitTimeoutMillis = -1;
+    }
+
+    /**
+     * Watches the bytes up to {@code endOffset} from now on, keeping what earlier looks saw of the
+     * acknowledgements' movement; as with {@link #watch}, only a later look that sees them crossing
+     * gives them the acknowledged grace. The next look is due at once, unless the kernel does not tell.
+     */
+    void extend(long endOffset, long nowMillis) {
+        this.endOffset = endOffset;
+        ackedSeenAtMillis = NEVER;
+        crossingAtLook = false;
+        if (nextLookMillis != Long.MAX_VALUE) {
+            nextLookMillis = nowMillis;
+        }
     }
 
     /** Reads the kernel if a look is due. */
@@ -77,18 +96,22 @@ final class CrossingWatch {
         }
         TcpProgress tcp = kernel.get();
         if (!tcp.known()) {
-            nextLookMillis = Long.MAX_VALUE; // the kernel does not tell: the caller decides without it
+            // The kernel does not tell (any more): the caller decides without it, not on what an
+            // earlier look saw (the table unreadable, or the line gone as the connection closes).
+            ackedAtLook = -1;
+            nextLookMillis = Long.MAX_VALUE;
             return;
         }
         long acked = tcp.acknowledgedBytes();
         if (ackedAtLook >= 0 && acked > ackedAtLook) {
             ackMovedAtMillis = nowMillis;
         }
-        if (acked >= endOffset && ackedAtLook >= 0 && ackedAtLook < endOffset) {
+        if (acked >= endOffset && crossingAtLook) {
             ackedSeenAtMillis = nowMillis;
         }
         ackedAtLook = acked;
-        resendTimeoutsAtLook = tcp.resendTimeouts();
+        crossingAtLook = acked < endOffset;
+        stalledAtLook = tcp.resendTimeouts() != 0 || tcp.windowClosed();
         retransmitTimeoutMillis = Math.max(retransmitTimeoutMillis, tcp.retransmitTimeoutMillis());
         nextLookMillis = nowMillis + lookMillis;
     }
@@ -101,7 +124,7 @@ final class CrossingWatch {
         if (ackedAtLook >= endOffset) {
             return ackedSeenAtMillis + acknowledgedGraceMillis();
         }
-        return resendTimeoutsAtLook == 0 ? Long.MAX_VALUE : ackMovedAtMillis + keepAliveMillis;
+        return stalledAtLook ? ackMovedAtMillis + keepAliveMillis : Long.MAX_VALUE;
     }
 
     long nextLookMillis() {

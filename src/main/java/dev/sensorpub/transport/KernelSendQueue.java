@@ -24,6 +24,11 @@ final class KernelSendQueue {
     private static final Path[] TABLES = {Path.of("/proc/net/tcp6"), Path.of("/proc/net/tcp")};
     /** The kernel's code for an established connection. */
     private static final String ESTABLISHED = "01";
+    /**
+     * The {@code tr} code of the zero window probe timer: it runs instead of the retransmission
+     * timer while bytes wait for the peer to open its window, so {@code retrnsmt} stays 0.
+     */
+    private static final String WINDOW_PROBE_TIMER = "04";
     /** Where the {@code rto} column is among a line's fields, counting the {@code "sl:"} one. */
     private static final int RTO_FIELD = 12;
     /** /proc tells times in USER_HZ clock ticks, 100 a second on every Linux. */
@@ -34,9 +39,9 @@ final class KernelSendQueue {
 
     /**
      * What the kernel says of one connection; {@code retransmitTimeoutMillis} is -1 where the line
-     * has no {@code rto} column.
+     * has no {@code rto} column; {@code windowProbed} when the peer's zero window is being probed.
      */
-    record Entry(long unacknowledged, int timeouts, long retransmitTimeoutMillis) {
+    record Entry(long unacknowledged, int timeouts, long retransmitTimeoutMillis, boolean windowProbed) {
     }
 
     /** The established connection from {@code local} to {@code remote}, or null if not found. */
@@ -87,7 +92,7 @@ final class KernelSendQueue {
         int colon = fields[4].indexOf(':');
         return colon < 0 ? null
                 : new Entry(Long.parseLong(fields[4].substring(0, colon), 16), Integer.parseInt(fields[6], 16),
-                        retransmitTimeoutMillis(fields));
+                        retransmitTimeoutMillis(fields), fields[5].startsWith(WINDOW_PROBE_TIMER + ":"));
     }
 
     /** The {@code rto} column in milliseconds, or -1 if the line has none (an older or other kernel). */

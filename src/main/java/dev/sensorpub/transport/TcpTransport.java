@@ -214,7 +214,8 @@ public final class TcpTransport implements Transport {
     public TcpProgress tcpProgress() {
         KernelSendQueue.Entry entry = connected && localAddress != null ? KernelSendQueue.lookUp(localAddress, remoteAddress) : null;
         return entry == null ? TcpProgress.UNKNOWN
-                : new TcpProgress(bytesWritten - entry.unacknowledged(), entry.timeouts(), entry.retransmitTimeoutMillis());
+                : new TcpProgress(bytesWritten - entry.unacknowledged(), entry.timeouts(),
+                        entry.retransmitTimeoutMillis(), entry.windowProbed());
     }
 
     @Override

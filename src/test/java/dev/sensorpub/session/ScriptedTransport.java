@@ -41,6 +41,8 @@ final class ScriptedTransport implements Transport {
     int resendTimeouts = -1;
     /** What {@link #tcpProgress} tells of the retransmission timeout. */
     long retransmitTimeoutMillis = -1;
+    /** What {@link #tcpProgress} tells of the broker's window. */
+    boolean windowClosed;
     /** With {@link #brokerClosesAfterDelivered}: the end of the stream after this many bytes, else -1. */
     private int closeAfterBytes = -1;
 
@@ -139,7 +141,8 @@ final class ScriptedTransport implements Transport {
 
     @Override
     public TcpProgress tcpProgress() {
-        return acknowledged < 0 ? TcpProgress.UNKNOWN : new TcpProgress(acknowledged, resendTimeouts, retransmitTimeoutMillis);
+        return acknowledged < 0 ? TcpProgress.UNKNOWN : new TcpProgress(acknowledged, resendTimeouts, retransmitTimeoutMillis,
+                windowClosed);
     }
 
     @Override

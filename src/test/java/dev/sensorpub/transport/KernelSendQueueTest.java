@@ -21,16 +21,33 @@ class KernelSendQueueTest {
 
     @Test
     void readsTheUnacknowledgedBytesTheExpiredResendsAndTheRetransmissionTimeoutOfTheConnectionBetweenTwoAddresses() {
-        assertEquals(new KernelSendQueue.Entry(0x1C, 2, 2_040), KernelSendQueue.entryIn(V6, US, BROKER));
-        assertEquals(new KernelSendQueue.Entry(0x240, 0, 1_870), KernelSendQueue.entryIn(V4, US_V4, BROKER_V4));
+        assertEquals(new KernelSendQueue.Entry(0x1C, 2, 2_040, false), KernelSendQueue.entryIn(V6, US, BROKER));
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, 1_870, false), KernelSendQueue.entryIn(V4, US_V4, BROKER_V4));
     }
 
     @Test
     void aLineWithoutTheRetransmissionTimeoutColumnTellsTheRestAndNoTimeout() {
         String cut = V4.substring(0, V4.indexOf(" 187 "));
-        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1), KernelSendQueue.entryIn(cut, US_V4, BROKER_V4));
-        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1),
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1, false), KernelSendQueue.entryIn(cut, US_V4, BROKER_V4));
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, -1, false),
                 KernelSendQueue.entryIn(V4.replace(" 187 ", " 1x7 "), US_V4, BROKER_V4));
+    }
+
+    @Test
+    void oddRetransmissionTimeoutsAreTakenAsTheyAreOrAsNone() {
+        assertEquals(0, KernelSendQueue.entryIn(V4.replace(" 187 ", " 0 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(9_999_999_990L,
+                KernelSendQueue.entryIn(V4.replace(" 187 ", " 999999999 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " 1000000000 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " -1 "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+        assertEquals(-1, KernelSendQueue.entryIn(V4.replace(" 187 ", " BB "), US_V4, BROKER_V4).retransmitTimeoutMillis());
+    }
+
+    /** A peer that stopped reading: bytes wait behind its zero window, the probe timer (4) runs, no resend counts. */
+    @Test
+    void aProbedZeroWindowIsTold() {
+        assertEquals(new KernelSendQueue.Entry(0x240, 0, 1_870, true),
+                KernelSendQueue.entryIn(V4.replace(" 01:00000076 ", " 04:00000076 "), US_V4, BROKER_V4));
     }
 
     @Test
