@@ -78,7 +78,7 @@ final class InflightTimeout {
         if (waited < timeoutMillis || waited < limitMillis && watch.heldUntil() > nowMillis) {
             return null;
         }
-        return "no acknowledgement for " + waited + " ms with " + inflight + " in flight";
+        return "no ack for " + waited + " ms, " + inflight + " in flight";
     }
 
     /** The latest time {@link #check} must run again for the wait since {@code unansweredSinceMillis}. */

@@ -166,20 +166,19 @@ final class KeepAlive {
             if (pingOnWire && nowMillis - pingSentAtMillis >= MAX_SILENT_KEEP_ALIVES * keepAliveMillis) {
                 // Reached also by a broker that fell silent just after the PINGREQ left (the
                 // kernel's hold above ends 3 keep alives after the last read): say which.
-                return quietFor >= answerTimeoutMillis ? "no answer for " + quietFor + " ms"
-                        : "no PINGRESP for " + (nowMillis - pingSentAtMillis) + " ms while the broker kept sending";
+                long waited = nowMillis - pingSentAtMillis;
+                return quietFor >= answerTimeoutMillis ? "no PINGRESP in " + waited + " ms, quiet for " + quietFor + " ms"
+                        : "no PINGRESP in " + waited + " ms while the broker sends";
             }
             // Nothing read is not the broker's silence: with no room to answer what it sends we
             // stop reading, and its bytes wait unread.
             if (!pingOnWire && nowMillis - lastWriteMillis >= answerTimeoutMillis && quietFor >= answerTimeoutMillis) {
-                return "the socket took nothing for " + (nowMillis - lastWriteMillis)
-                        + " ms, nothing read for " + quietFor + " ms";
+                return "writes stuck " + (nowMillis - lastWriteMillis) + " ms, nothing read " + quietFor + " ms";
             }
             // A broker that keeps sending but never reads us: what it sends proves nothing of ours
             // (QoS 0 has no window to time out), so a whole keep alive with no byte taken is dead.
             if (!pingOnWire && nowMillis - lastWriteMillis >= keepAliveMillis) {
-                return "the socket took nothing for " + (nowMillis - lastWriteMillis)
-                        + " ms while the broker kept sending";
+                return "writes stuck " + (nowMillis - lastWriteMillis) + " ms while the broker sends";
             }
             if (keepingPingDue(nowMillis)) {
                 out.commit(PacketEncoder.encodePingreq(out.bytes(), out.reserve(PacketEncoder.PINGREQ_SIZE)));

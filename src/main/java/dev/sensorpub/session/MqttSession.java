@@ -322,7 +322,7 @@ public final class MqttSession implements AutoCloseable {
             closedByBroker(nowMillis, Problems.describe(e));
         } catch (MqttProtocolException e) {
             counters.protocolErrors++;
-            link.protocolError(nowMillis, "protocol error from broker: " + e.getMessage());
+            link.protocolError(nowMillis, "protocol error: " + e.getMessage());
         } catch (RuntimeException e) {
             // A bug of ours must cost a reconnect, never the loop: the queue still holds everything.
             LOG.error("internal error, closing the link: " + Problems.describe(e));

@@ -83,7 +83,7 @@ class SessionWindowBehindResendTest {
             assertTrue(waited >= 10_000 && waited <= 10_500, "dead 2 keep alives after the first PUBLISH: " + waited);
             List<String> dead = log.containing("link dead");
             assertEquals(1, dead.size(), log.lines().toString());
-            assertTrue(dead.get(0).contains("no acknowledgement for"), dead.get(0));
+            assertTrue(dead.get(0).contains("no ack for"), dead.get(0));
         }
     }
 
