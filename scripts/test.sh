@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/require-tools.sh mosquitto mosquitto-clients faketime openssl iproute2 iptables
+scripts/require-tools.sh mosquitto mosquitto-clients faketime openssl iproute2 iptables shellcheck systemd
 exec mvn -B -Dstyle.color=never -ntp verify "$@"

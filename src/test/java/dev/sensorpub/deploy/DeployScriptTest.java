@@ -3,7 +3,6 @@ package dev.sensorpub.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +180,7 @@ class DeployScriptTest {
 
     @Test
     void scriptsPassShellcheck() throws Exception {
-        assumeTrue(onPath("shellcheck"), "shellcheck not installed (apt-get install shellcheck)");
+        assertTrue(onPath("shellcheck"), "shellcheck not installed: run scripts/require-tools.sh shellcheck");
         Run run = exec(List.of("shellcheck", "scripts/deploy.sh", "scripts/deploy-remote.sh",
                 "scripts/build-runtime.sh"));
         assertEquals(0, run.status, run.output);
@@ -189,7 +188,7 @@ class DeployScriptTest {
 
     @Test
     void theUnitPassesSystemdVerification() throws Exception {
-        assumeTrue(onPath("systemd-analyze"), "systemd-analyze not installed");
+        assertTrue(onPath("systemd-analyze"), "systemd-analyze not installed: run scripts/require-tools.sh systemd");
         String unit = Files.readString(SCRIPTS.resolve("sensorpub.service")).replace("@JAVA@", "/bin/true");
         Path rendered = dir.resolve("sensorpub.service");
         Files.writeString(rendered, unit);
