@@ -11,10 +11,11 @@ import dev.sensorpub.log.Logger;
  *
  * <p>Invariants a reader can check here:
  * <ul>
- *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never grows and never
- *       falls below 1. It halves only after a broker close (not a dead link) that
+ *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never exceeds it and
+ *       never falls below 1. It halves only after a broker close (not a dead link) that
  *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
- *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC.</li>
+ *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC. It doubles back
+ *       once {@link #REGROW_AFTER_MILLIS} passed without a halving (see {@link #cap}).</li>
  *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
  *       that link awaited PUBREC; its record is confirmed only once anything is read after it
  *       ({@link #readPastLastAnswer()}), and a link lost before that sends it again.</li>
@@ -54,10 +55,16 @@ final class BrokerQos2Limits {
      * the link with more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker
      * that drops what passes it without closing (mosquitto with its default
      * {@code max_queued_messages}) cannot be learnt from: only the setting keeps within it.
-     * It never grows back: a broker's limit is its configuration, which changes only with a
-     * restart of it, and probing upwards would cost a closed link each time.
+     * A close with QoS 2 in flight may also be a broker restart or a reset on the way, which
+     * look the same; halving for good at each would leave one QoS 2 message per round trip for
+     * the rest of the process, too slow for 10 readings/s on a link of 100 ms. So it doubles
+     * back an hour after the last halving: a broker whose limit really is lower costs one
+     * closed link an hour (its DUP resends lose nothing).
      */
     private int cap;
+    private final int configuredCap;
+    /** When the cap was last halved or doubled back (monotonic). */
+    private long capChangedAtMillis;
     /** The failover list position of the server of the last link, -1 before the first. */
     private int server = -1;
     /**
@@ -93,9 +100,22 @@ final class BrokerQos2Limits {
     private boolean asQos1;
     private boolean downgradeReported;
 
+    /** How long the cap stays lowered before it doubles back (see {@link #cap}). */
+    static final long REGROW_AFTER_MILLIS = 3_600_000;
+
     BrokerQos2Limits(InflightTable inflight, int brokerInflightLimit) {
         this.inflight = inflight;
         this.cap = brokerInflightLimit;
+        this.configuredCap = brokerInflightLimit;
+    }
+
+    /** Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it last changed. */
+    void regrow(long nowMillis) {
+        if (cap < configuredCap && nowMillis - capChangedAtMillis >= REGROW_AFTER_MILLIS) {
+            cap = Math.min(configuredCap, cap * 2);
+            capChangedAtMillis = nowMillis;
+            LOG.info("QoS 2 back to at most " + cap + " awaiting PUBREC, an hour after it was lowered");
+        }
     }
 
     /** At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker. */
@@ -217,7 +237,7 @@ final class BrokerQos2Limits {
         if (noQos2) {
             sendQos2AsQos1();
         } else if (limitPassed) {
-            lowerCap(lastPubrecSlot);
+            lowerCap(lastPubrecSlot, nowMillis);
         }
     }
 
@@ -271,7 +291,7 @@ final class BrokerQos2Limits {
      * published again (DUP) rather than released and lost; a broker that does hold it answers the
      * DUP with PUBREC and delivers it once (measured with 2.0.11).
      */
-    private void lowerCap(int lastPubrecSlot) {
+    private void lowerCap(int lastPubrecSlot, long nowMillis) {
         int slot = lastPubrecSlot;
         if (slot >= 0 && inflight.sequence(slot) > InflightTable.NO_RECORD
                 && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
@@ -279,6 +299,7 @@ final class BrokerQos2Limits {
         }
         if (cap > 1) {
             cap = Math.max(1, cap / 2);
+            capChangedAtMillis = nowMillis;
             LOG.warn("QoS 2 now at most " + cap + " awaiting PUBREC (broker's limit passed?)");
         }
     }

@@ -232,6 +232,7 @@ final class OutboundDelivery {
     /** Moves records from the queue into the send buffer while the window, buffer and pacing allow. */
     void fill(long nowMillis) {
         flushBlockedUntilMillis = 0;
+        qos2Limits.regrow(nowMillis);
         fillFromLane(nowMillis);
         fillFromQueue(nowMillis);
         if (qos0Proofs.needsProofSoon()) {

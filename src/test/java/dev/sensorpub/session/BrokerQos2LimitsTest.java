@@ -76,7 +76,7 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
-    void theCapHalvesDownToOneAndNeverGrowsBack() {
+    void theCapHalvesDownToOneAndGrowsBackOnlyAnHourAfterItWasLastLowered() {
         List<Integer> caps = new ArrayList<>();
         for (int close = 0; close < 6; close++) {
             newSession();
@@ -84,13 +84,23 @@ class BrokerQos2LimitsTest {
             readSomethingAfterIt();
             writeQos2();
             writeQos2();
-            limits.brokerClosed(0, "reset", link);
+            limits.brokerClosed(close * 1_000L, "reset", link);
             caps.add(limits.cap());
         }
         newSession();
-        limits.brokerClosed(0, "reset", link); // a close that says nothing about QoS 2
+        limits.brokerClosed(6_000, "reset", link); // a close that says nothing about QoS 2
         caps.add(limits.cap());
         assertEquals(List.of(10, 5, 2, 1, 1, 1, 1), caps);
+
+        long lastLowered = 3_000; // the fourth close took it to 1
+        limits.regrow(lastLowered + BrokerQos2Limits.REGROW_AFTER_MILLIS - 1);
+        assertEquals(1, limits.cap(), "not before the hour");
+        List<Integer> regrown = new ArrayList<>();
+        for (int hour = 1; hour <= 6; hour++) {
+            limits.regrow(lastLowered + hour * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+            regrown.add(limits.cap());
+        }
+        assertEquals(List.of(2, 4, 8, 16, 20, 20), regrown, "doubles each hour, never above the setting");
     }
 
     @Test
