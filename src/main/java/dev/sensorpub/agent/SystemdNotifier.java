@@ -209,7 +209,7 @@ final class SystemdNotifier implements AutoCloseable {
         if (problem != null && !failing) {
             failing = true;
             LOG.warn("systemd: " + command + " failed (" + problem + ")"
-                    + (pingEveryMillis > 0 ? "; the watchdog will restart sensorpub" : ""));
+                    + (pingEveryMillis > 0 ? "; if it lasts, the watchdog restarts sensorpub" : ""));
         } else if (problem == null && failing) {
             failing = false;
             LOG.info("systemd: " + command + " works again");

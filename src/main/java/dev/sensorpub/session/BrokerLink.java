@@ -230,11 +230,16 @@ final class BrokerLink {
         LOG.warn(connectFailedLine(failed.hostAndPort(), reason, delay, endpoints.current().hostAndPort()));
     }
 
-    /** {@code "10.0.0.5:1883: no CONNACK in 10000 ms; retry in 2000 ms"}, or {@code "; next 10.0.0.6:1883"} at once. */
+    /**
+     * {@code "10.0.0.5:1883: no CONNACK in 10000 ms; retry in 2000 ms"}, {@code "; next 10.0.0.6:1883"}
+     * at once, or {@code "; retry all in 2000 ms"} when the round over the list starts again from its
+     * first server: "retry" alone would say the server just named is next.
+     */
     static String connectFailedLine(String failed, String reason, long delay, String next) {
         // The transport's reasons and a refusal name the server already: said once, the line stays short.
         return (reason.contains(failed) ? reason : failed + ": " + reason)
-                + (delay > 0 ? "; retry in " + delay + " ms" : "; next " + next);
+                + (delay == 0 ? "; next " + next
+                        : (next.equals(failed) ? "; retry in " : "; retry all in ") + delay + " ms");
     }
 
     // ------------------------------------------------------------------ bytes

@@ -65,8 +65,8 @@ public final class TlsContext {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys, new TrustManager[] {new ExplainingTrustManager(trust, trustSource)}, null);
             if (!settings.verifyHostname()) {
-                // A refused certificate names the trust source; this line needs only the risk.
-                LOG.warn("TLS host name verification is OFF: a man in the middle with a trusted cert sees all");
+                // A refused certificate names the trust source; this line needs the setting to undo and the risk.
+                LOG.warn("mqtt.tls.verify-hostname = false: any trusted cert passes for any broker");
             }
             return new TlsContext(context, settings.verifyHostname(), PROTOCOLS);
         } catch (GeneralSecurityException e) {

@@ -104,7 +104,7 @@ public final class TlsTransport implements Transport {
         }
         if (handshaken) {
             LOG.info(engine.getSession().getProtocol() + " " + engine.getSession().getCipherSuite() + " with "
-                    + endpoint.hostAndPort() + (context.verifiesHostname() ? "" : " NOT verified"));
+                    + endpoint.hostAndPort() + (context.verifiesHostname() ? "" : "; no name check"));
         }
         return handshaken;
     }

@@ -27,6 +27,7 @@ class MqttLineWidthTest {
     void aFailedConnectNamesBothServersWithin80Columns() {
         fits(BrokerLink.connectFailedLine(HOST, "no connect in " + DELAY + " ms", 0, OTHER_HOST));
         fits(BrokerLink.connectFailedLine(HOST, "no CONNACK in " + DELAY + " ms", DELAY, OTHER_HOST));
+        fits(BrokerLink.connectFailedLine(HOST, "no CONNACK in " + DELAY + " ms", DELAY, HOST));
     }
 
     @Test

@@ -59,6 +59,14 @@ class SessionFailureLogLinesTest {
             assertEquals("127.0.0.1:1883 refused: not authorized (5); next 127.0.0.1:1884",
                     onlyWarning(log, "refused"));
         }
+        try (CapturedLog log = new CapturedLog()) {
+            s.awaitReconnect(1);
+            s.socket.deliver(NOT_AUTHORIZED);
+            s.step(1);
+            // The round is over: 1883 is next, after the wait, not 1884 again.
+            String line = onlyWarning(log, "refused");
+            assertTrue(line.matches("127\\.0\\.0\\.1:1884 refused: not authorized \\(5\\); retry all in \\d+ ms"), line);
+        }
     }
 
     @Test

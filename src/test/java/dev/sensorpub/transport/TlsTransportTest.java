@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.testing.BlackHoleProxy;
+import dev.sensorpub.testing.CapturedLog;
 import dev.sensorpub.testing.MosquittoBroker;
 import dev.sensorpub.testing.RawPackets;
 import dev.sensorpub.testing.ScriptedBroker;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -130,9 +132,13 @@ class TlsTransportTest {
     void theHostNameOptOutAcceptsTheMismatch() throws IOException {
         TlsContext noHostCheck = TlsContext.create(new TlsSettings(pki.caFile(), null, null, false));
         assertFalse(noHostCheck.verifiesHostname());
-        try (TlsTransport transport = new TlsTransport(noHostCheck)) {
+        try (CapturedLog log = new CapturedLog(); TlsTransport transport = new TlsTransport(noHostCheck)) {
             Endpoint byAddress = Endpoint.parse("ssl://127.0.0.1:" + broker.tlsPort());
             assertArrayEquals(RawPackets.CONNACK_ACCEPTED, connectAndGetConnack(transport, byAddress));
+            // The chain was checked; only the name in it was not.
+            List<String> lines = log.containing(" with 127.0.0.1:" + broker.tlsPort());
+            assertEquals(1, lines.size(), log.lines().toString());
+            assertTrue(lines.get(0).endsWith(" with 127.0.0.1:" + broker.tlsPort() + "; no name check"), lines.get(0));
         }
     }
 
