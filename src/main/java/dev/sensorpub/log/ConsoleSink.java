@@ -15,8 +15,6 @@ public final class ConsoleSink implements Log.Sink {
     /** The component of the logging system's own lines. */
     static final String COMPONENT = "log";
     static final int MAX_FRAMES = 40;
-    /** A serial console's width after the header: a count line is cut to it (see {@link #summary}). */
-    static final int SUMMARY_COLUMNS = 80;
 
     private final Level threshold;
     private final boolean stackTraces;
@@ -108,17 +106,7 @@ public final class ConsoleSink implements Log.Sink {
     }
 
     private void printSummary(Level level, String component, String message, int times) {
-        print(level, component, summary(message, times));
-    }
-
-    /**
-     * {@code "... repeated 57 times: dht22 read failed"}. The line it counts was printed in full
-     * just before, so a long one is cut to fit {@link #SUMMARY_COLUMNS}: its start says which.
-     */
-    static String summary(String message, int times) {
-        String head = "... repeated " + times + (times == 1 ? " time: " : " times: ");
-        return head.length() + message.length() <= SUMMARY_COLUMNS ? head + message
-                : head + message.substring(0, Math.max(0, SUMMARY_COLUMNS - head.length() - 3)) + "...";
+        print(level, component, "... repeated " + times + (times == 1 ? " time: " : " times: ") + message);
     }
 
     /** One DEBUG line per frame and per cause, so even a trace keeps the one-record-per-line form. */

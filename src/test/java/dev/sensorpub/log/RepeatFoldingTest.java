@@ -32,15 +32,6 @@ class RepeatFoldingTest {
     }
 
     @Test
-    void aCountLineFits80ColumnsAndStartsWithTheLineItCounts() {
-        String line = "link lost: broker closed mid-packet; next broker.example.com:8883 in 600000 ms";
-        String summary = ConsoleSink.summary(line, 99_999);
-        assertEquals("... repeated 99999 times: link lost: broker closed mid-packet; next broker.ex...", summary);
-        assertEquals(ConsoleSink.SUMMARY_COLUMNS, summary.length());
-        assertEquals("... repeated 2 times: sensor cpu read failed", ConsoleSink.summary("sensor cpu read failed", 2));
-    }
-
-    @Test
     void theCountIsPrintedWhenTheWindowEndsEvenIfNothingElseIsLogged() {
         warn(FAILED);
         for (int i = 0; i < 57; i++) {
