@@ -109,12 +109,16 @@ final class BrokerQos2Limits {
         this.configuredCap = brokerInflightLimit;
     }
 
-    /** Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it last changed. */
+    /**
+     * Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it last changed,
+     * each hour anew.
+     */
     void regrow(long nowMillis) {
         if (cap < configuredCap && nowMillis - capChangedAtMillis >= REGROW_AFTER_MILLIS) {
             cap = Math.min(configuredCap, cap * 2);
             capChangedAtMillis = nowMillis;
-            LOG.info("QoS 2 back to at most " + cap + " awaiting PUBREC, an hour after it was lowered");
+            // The last change may have been a doubling: "after it was lowered" would be an hour off.
+            LOG.info("QoS 2 back to at most " + cap + " awaiting PUBREC: not lowered for an hour");
         }
     }
 

@@ -104,6 +104,17 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
+    void eachDoublingLineSaysWhatHappenedAlsoAfterAnEarlierDoubling() {
+        lowerTheCapTo(5, 0);
+        limits.regrow(BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        limits.regrow(2 * BrokerQos2Limits.REGROW_AFTER_MILLIS + 5_000); // raised, not lowered, an hour ago
+        assertEquals(20, limits.cap());
+        assertEquals(List.of("INFO mqtt QoS 2 back to at most 10 awaiting PUBREC: not lowered for an hour",
+                "INFO mqtt QoS 2 back to at most 20 awaiting PUBREC: not lowered for an hour"),
+                log.containing("QoS 2 back to"));
+    }
+
+    @Test
     void aCloseWithOneQos2AwaitingAndNoSuspectAnswerLeavesTheCapAndAddsNoHint() {
         newLink();
         answeredWithPubrec(writeQos2());
@@ -370,11 +381,13 @@ class BrokerQos2LimitsTest {
 
     @Test
     void aMessageThroughTheLearningAllocatesNothing() {
+        lowerTheCapTo(10, 0);
         newLink();
         writeQos2();
         long allocated = AllocationMeter.steadyStateBytes(10_000, () -> {
             int slot = writeQos1();
             limits.qosToSend(2);
+            limits.regrow(0); // the cap is lowered, the hour not passed
             limits.cap();
             if (limits.holdPuback(slot)) {
                 inflight.remove(slot);
@@ -385,6 +398,19 @@ class BrokerQos2LimitsTest {
     }
 
     // ------------------------------------------------------------------ helpers: what OutboundDelivery does
+
+    /** Closes with two QoS 2 awaiting PUBREC at {@code nowMillis} until the cap is {@code cap}. */
+    private void lowerTheCapTo(int cap, long nowMillis) {
+        while (limits.cap() > cap) {
+            newSession();
+            answeredWithPubrec(writeQos2());
+            readSomethingAfterIt();
+            writeQos2();
+            writeQos2();
+            limits.brokerClosed(nowMillis, "reset", link);
+        }
+    }
+
 
     /** A new link on a kept session: entries of earlier links no longer count as written on it. */
     private void newLink() {
