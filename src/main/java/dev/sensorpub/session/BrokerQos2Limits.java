@@ -111,10 +111,11 @@ final class BrokerQos2Limits {
 
     /**
      * Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it last changed,
-     * each hour anew.
+     * each hour anew. Not while QoS 2 goes at QoS 1: the cap then limits nothing, and its line
+     * would tell of QoS 2 that is not sent; a link to another server lets it grow again.
      */
     void regrow(long nowMillis) {
-        if (cap < configuredCap && nowMillis - capChangedAtMillis >= REGROW_AFTER_MILLIS) {
+        if (!asQos1 && cap < configuredCap && nowMillis - capChangedAtMillis >= REGROW_AFTER_MILLIS) {
             cap = Math.min(configuredCap, cap * 2);
             capChangedAtMillis = nowMillis;
             // The last change may have been a doubling: "after it was lowered" would be an hour off.

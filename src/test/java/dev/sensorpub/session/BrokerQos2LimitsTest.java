@@ -115,6 +115,22 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
+    void theCapDoesNotGrowBackNorSaySoWhileQos2GoesAtQos1() {
+        lowerTheCapTo(5, 0);
+        for (int close = 0; close < 2; close++) {
+            closeOnOneQos2();
+        }
+        assertEquals(1, limits.qosToSend(2));
+        limits.regrow(BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(List.of(), log.containing("QoS 2 back to"), "no QoS 2 goes to this server");
+        assertEquals(5, limits.cap());
+        server = 1; // another server: QoS 2 again, and the hour without a halving counts
+        newSession();
+        limits.regrow(BrokerQos2Limits.REGROW_AFTER_MILLIS + 1);
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
     void aCloseWithOneQos2AwaitingAndNoSuspectAnswerLeavesTheCapAndAddsNoHint() {
         newLink();
         answeredWithPubrec(writeQos2());
