@@ -15,7 +15,8 @@ import dev.sensorpub.log.Logger;
  *       never falls below 1. It halves only after a broker close (not a dead link) that
  *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
  *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC. It doubles back
- *       once {@link #REGROW_AFTER_MILLIS} passed without a halving (see {@link #cap}).</li>
+ *       once {@link #REGROW_AFTER_MILLIS} passed, without a change, since as many QoS 2 as it
+ *       allows first awaited PUBREC on a link (see {@link #cap}).</li>
  *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
  *       that link awaited PUBREC; its record is confirmed only once anything is read after it
  *       ({@link #readPastLastAnswer()}), and a link lost before that sends it again.</li>
@@ -59,12 +60,15 @@ final class BrokerQos2Limits {
      * look the same; halving for good at each would leave one QoS 2 message per round trip for
      * the rest of the process, too slow for 10 readings/s on a link of 100 ms. So it doubles
      * back an hour after the last halving: a broker whose limit really is lower costs one
-     * closed link an hour (its DUP resends lose nothing).
+     * closed link an hour (its DUP resends lose nothing). The hour counts from when the cap was
+     * first reached after it changed: hours that never reached it say nothing of a higher limit,
+     * and doubling through them let the next burst pass the limit again at every halving, at once.
      */
     private int cap;
     private final int configuredCap;
-    /** When the cap was last halved or doubled back (monotonic). */
-    private long capChangedAtMillis;
+    /** Whether as many QoS 2 as the cap awaited PUBREC on a link since it last changed; when first (monotonic). */
+    private boolean capReached;
+    private long capReachedAtMillis;
     /** The failover list position of the server of the last link, -1 before the first. */
     private int server = -1;
     /**
@@ -110,14 +114,16 @@ final class BrokerQos2Limits {
     }
 
     /**
-     * Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it last changed,
-     * each hour anew. Not while QoS 2 goes at QoS 1: the cap then limits nothing, and its line
-     * would tell of QoS 2 that is not sent; a link to another server lets it grow again.
+     * Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it was first
+     * reached after it last changed (see {@link #cap}). Not while QoS 2 goes at QoS 1:
+     * the cap then limits nothing, and its line would tell of QoS 2 that is not sent; a link to
+     * another server lets it grow again.
      */
     void regrow(long nowMillis) {
-        if (!asQos1 && cap < configuredCap && nowMillis - capChangedAtMillis >= REGROW_AFTER_MILLIS) {
+        if (!asQos1 && capReached && cap < configuredCap
+                && nowMillis - capReachedAtMillis >= REGROW_AFTER_MILLIS) {
             cap = Math.min(configuredCap, cap * 2);
-            capChangedAtMillis = nowMillis;
+            capReached = false;
             // The last change may have been a doubling: "after it was lowered" would be an hour off.
             LOG.info("QoS 2 back to at most " + cap + " awaiting PUBREC: not lowered for an hour");
         }
@@ -162,8 +168,12 @@ final class BrokerQos2Limits {
 
     // ------------------------------------------------------------------ what we write, what it answers
 
-    void qos2Written() {
+    void qos2Written(long nowMillis) {
         writtenOnLink = true;
+        if (!capReached && inflight.awaitingPubrecOnLink() >= cap) {
+            capReached = true;
+            capReachedAtMillis = nowMillis;
+        }
     }
 
     /**
@@ -242,7 +252,7 @@ final class BrokerQos2Limits {
         if (noQos2) {
             sendQos2AsQos1();
         } else if (limitPassed) {
-            lowerCap(lastPubrecSlot, nowMillis);
+            lowerCap(lastPubrecSlot);
         }
     }
 
@@ -296,7 +306,7 @@ final class BrokerQos2Limits {
      * published again (DUP) rather than released and lost; a broker that does hold it answers the
      * DUP with PUBREC and delivers it once (measured with 2.0.11).
      */
-    private void lowerCap(int lastPubrecSlot, long nowMillis) {
+    private void lowerCap(int lastPubrecSlot) {
         int slot = lastPubrecSlot;
         if (slot >= 0 && inflight.sequence(slot) > InflightTable.NO_RECORD
                 && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
@@ -304,7 +314,7 @@ final class BrokerQos2Limits {
         }
         if (cap > 1) {
             cap = Math.max(1, cap / 2);
-            capChangedAtMillis = nowMillis;
+            capReached = false;
             LOG.warn("QoS 2 now at most " + cap + " awaiting PUBREC (broker's limit passed?)");
         }
     }

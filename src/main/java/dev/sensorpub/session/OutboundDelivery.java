@@ -443,7 +443,7 @@ final class OutboundDelivery {
                 }
                 unanswered.written(slot, size, nowMillis);
                 if (qos == 2) {
-                    qos2Limits.qos2Written();
+                    qos2Limits.qos2Written(nowMillis);
                 }
             }
         } catch (IllegalArgumentException e) {

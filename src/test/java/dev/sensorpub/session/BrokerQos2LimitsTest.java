@@ -33,6 +33,8 @@ class BrokerQos2LimitsTest {
     /** The failover list position of the server the next link goes to. */
     private int server;
     private long nextSequence = 100;
+    /** When the next QoS 2 PUBLISH is written (monotonic). */
+    private long nowMillis;
 
     @BeforeEach
     void captureTheLog() {
@@ -76,9 +78,10 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
-    void theCapHalvesDownToOneAndGrowsBackOnlyAnHourAfterItWasLastLowered() {
+    void theCapHalvesDownToOneAndGrowsBackOnlyAnHourAfterItWasReached() {
         List<Integer> caps = new ArrayList<>();
         for (int close = 0; close < 6; close++) {
+            nowMillis = close * 1_000L;
             newSession();
             answeredWithPubrec(writeQos2());
             readSomethingAfterIt();
@@ -92,13 +95,16 @@ class BrokerQos2LimitsTest {
         caps.add(limits.cap());
         assertEquals(List.of(10, 5, 2, 1, 1, 1, 1), caps);
 
-        long lastLowered = 3_000; // the fourth close took it to 1
-        limits.regrow(lastLowered + BrokerQos2Limits.REGROW_AFTER_MILLIS - 1);
+        long reached = 4_000; // the fourth close took it to 1, the link of the fifth reached it
+        limits.regrow(reached + BrokerQos2Limits.REGROW_AFTER_MILLIS - 1);
         assertEquals(1, limits.cap(), "not before the hour");
         List<Integer> regrown = new ArrayList<>();
         for (int hour = 1; hour <= 6; hour++) {
-            limits.regrow(lastLowered + hour * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+            limits.regrow(reached + BrokerQos2Limits.REGROW_AFTER_MILLIS);
             regrown.add(limits.cap());
+            reached += BrokerQos2Limits.REGROW_AFTER_MILLIS;
+            nowMillis = reached;
+            reachTheCap();
         }
         assertEquals(List.of(2, 4, 8, 16, 20, 20), regrown, "doubles each hour, never above the setting");
     }
@@ -106,7 +112,10 @@ class BrokerQos2LimitsTest {
     @Test
     void eachDoublingLineSaysWhatHappenedAlsoAfterAnEarlierDoubling() {
         lowerTheCapTo(5, 0);
+        reachTheCap();
         limits.regrow(BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        nowMillis = BrokerQos2Limits.REGROW_AFTER_MILLIS + 5_000;
+        reachTheCap();
         limits.regrow(2 * BrokerQos2Limits.REGROW_AFTER_MILLIS + 5_000); // raised, not lowered, an hour ago
         assertEquals(20, limits.cap());
         assertEquals(List.of("INFO mqtt QoS 2 back to at most 10 awaiting PUBREC: not lowered for an hour",
@@ -115,8 +124,28 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
+    void aCapNotReachedSinceItWasLoweredDoesNotGrowBack() {
+        lowerTheCapTo(5, 0);
+        newSession();
+        for (int i = 0; i < 4; i++) {
+            writeQos2();
+        }
+        limits.regrow(3 * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(5, limits.cap(), "quiet hours say nothing of a higher limit");
+        nowMillis = 3 * BrokerQos2Limits.REGROW_AFTER_MILLIS;
+        writeQos2();
+        limits.regrow(4 * BrokerQos2Limits.REGROW_AFTER_MILLIS - 1);
+        assertEquals(5, limits.cap(), "the hour counts from when it was reached");
+        limits.regrow(4 * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(10, limits.cap());
+        limits.regrow(6 * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(10, limits.cap(), "not reached since it doubled");
+    }
+
+    @Test
     void theCapDoesNotGrowBackNorSaySoWhileQos2GoesAtQos1() {
         lowerTheCapTo(5, 0);
+        reachTheCap();
         for (int close = 0; close < 2; close++) {
             closeOnOneQos2();
         }
@@ -415,6 +444,14 @@ class BrokerQos2LimitsTest {
 
     // ------------------------------------------------------------------ helpers: what OutboundDelivery does
 
+    /** A new session on which as many QoS 2 as the cap allows await PUBREC. */
+    private void reachTheCap() {
+        newSession();
+        while (inflight.awaitingPubrecOnLink() < limits.cap()) {
+            writeQos2();
+        }
+    }
+
     /** Closes with two QoS 2 awaiting PUBREC at {@code nowMillis} until the cap is {@code cap}. */
     private void lowerTheCapTo(int cap, long nowMillis) {
         while (limits.cap() > cap) {
@@ -443,7 +480,7 @@ class BrokerQos2LimitsTest {
 
     private int writeQos2() {
         int id = inflight.add(nextSequence++, 2, 0, linkNumber);
-        limits.qos2Written();
+        limits.qos2Written(nowMillis);
         return inflight.slotOfPacketId(id);
     }
 

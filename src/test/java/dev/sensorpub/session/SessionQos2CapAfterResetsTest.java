@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * are reset now and then: a broker restart, a NAT or access point dropping the connection. A
  * close with several QoS 2 messages awaiting PUBREC looks the same as its limit passed, so the
  * cap halves at each; it must not stay at one message per round trip for the rest of the
- * process: an hour after it was last lowered it doubles back, up to the setting.
+ * process: an hour after the lowered cap is reached it doubles back, up to the setting.
  */
 class SessionQos2CapAfterResetsTest {
     private static long qos2Publishes(ScriptedSession s) {
