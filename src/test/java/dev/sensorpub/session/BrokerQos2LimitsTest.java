@@ -143,6 +143,17 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
+    void aMonotonicClockBelowZeroCountsTheHourAlike() {
+        nowMillis = -10 * BrokerQos2Limits.REGROW_AFTER_MILLIS;
+        lowerTheCapTo(5, nowMillis);
+        reachTheCap();
+        limits.regrow(nowMillis + BrokerQos2Limits.REGROW_AFTER_MILLIS - 1);
+        assertEquals(5, limits.cap());
+        limits.regrow(nowMillis + BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
     void theCapDoesNotGrowBackNorSaySoWhileQos2GoesAtQos1() {
         lowerTheCapTo(5, 0);
         reachTheCap();
