@@ -59,7 +59,7 @@ final class BrokerQos2Limits {
      * A close with QoS 2 in flight may also be a broker restart or a reset on the way, which
      * look the same; halving for good at each would leave one QoS 2 message per round trip for
      * the rest of the process, too slow for 10 readings/s on a link of 100 ms. So it doubles
-     * back an hour after the last halving: a broker whose limit really is lower costs one
+     * back after an hour at the lowered cap: a broker whose limit really is lower costs one
      * closed link an hour (its DUP resends lose nothing). The hour counts from when the cap was
      * first reached after it changed: hours that never reached it say nothing of a higher limit,
      * and doubling through them let the next burst pass the limit again at every halving, at once.
