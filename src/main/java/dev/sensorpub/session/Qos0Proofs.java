@@ -23,14 +23,8 @@ package dev.sensorpub.session;
  * a PINGREQ queued behind them is not overdue before they could have crossed.
  */
 final class Qos0Proofs {
-    /**
-     * Before any measurement: 1 KB crosses an 8 kbit/s uplink in about 1 s, so the PINGREQ behind
-     * it is answered within the answer time a keep alive of 2 s or more gives before any
-     * measurement, a whole keep alive (4 KB was not: the proof of a reconnect's backlog never
-     * came, issue 11). The first proof on a fast link raises it.
-     */
-    static final long INITIAL_BUDGET_BYTES = 1024;
-    static final long MIN_BUDGET_BYTES = 1024;
+    static final long INITIAL_BUDGET_BYTES = PacedBudget.INITIAL_BYTES;
+    static final long MIN_BUDGET_BYTES = PacedBudget.MIN_BYTES;
     /**
      * What one TCP segment carries on an Ethernet-sized path (MTU 1500, less IPv4 and TCP with
      * timestamps): a burst leaves in segments of this size.
@@ -45,8 +39,7 @@ final class Qos0Proofs {
     private final long[] ring;
     private final int[] sizes;
     private final long[] writtenAtMillis;
-    private final long maxBytes;
-    private long budgetBytes;
+    private final PacedBudget budget;
     private long written;
     private long proven;
     private long unprovenBytes;
@@ -61,11 +54,6 @@ final class Qos0Proofs {
      * 100 ms on a link answering in 1 ms: 6.6 s per kilobyte from the oldest, 1 ms from the newest).
      */
     private long answerMillisPerKilobyte;
-    /**
-     * The last loaded proof put the budget where the link's pace says, not where the growth of
-     * at most half per proof stopped it: the connection's round trips have settled.
-     */
-    private boolean settled;
 
     Qos0Proofs(int capacity, long maxBytes) {
         if (capacity < 1 || maxBytes < 1) {
@@ -74,8 +62,7 @@ final class Qos0Proofs {
         ring = new long[capacity];
         sizes = new int[capacity];
         writtenAtMillis = new long[capacity];
-        this.maxBytes = maxBytes;
-        this.budgetBytes = Math.min(maxBytes, INITIAL_BUDGET_BYTES);
+        this.budget = new PacedBudget(maxBytes);
     }
 
     boolean isFull() {
@@ -95,7 +82,8 @@ final class Qos0Proofs {
      * bytes resent in both runs, nothing in the 2 runs beside them without it).
      */
     private long burstBytes() {
-        if (!settled) {
+        long budgetBytes = budget.bytes();
+        if (!budget.settled()) {
             return budgetBytes;
         }
         long segments = (budgetBytes + BURST_SLACK_BYTES) / SEGMENT_BYTES;
@@ -105,12 +93,12 @@ final class Qos0Proofs {
 
     /** At least half full: a burst that leaves this much unproven ends with a PINGREQ. */
     boolean needsProofSoon() {
-        return written - proven >= ring.length / 2 || unprovenBytes >= budgetBytes / 2;
+        return written - proven >= ring.length / 2 || unprovenBytes >= budget.bytes() / 2;
     }
 
     /** The unproven bytes allowed now (see the class comment). */
     long budgetBytes() {
-        return budgetBytes;
+        return budget.bytes();
     }
 
     /**
@@ -131,8 +119,7 @@ final class Qos0Proofs {
             confirmed.confirm(takeProven());
         }
         long tookMillis = Math.max(1, nowMillis - oldestWrittenAt);
-        long crossed = bytes * targetMillis / tookMillis;
-        if (bytes < budgetBytes / 2) {
+        if (bytes < budget.bytes() / 2) {
             // The link was not loaded: a low rate says nothing about what it can carry, and a
             // high one measured the latency and the shaper's burst (an 8 kbit/s htb passed 13
             // bytes in 3 ms, so the budget became 3.6 KB and no later proof came: issue 11).
@@ -140,12 +127,7 @@ final class Qos0Proofs {
         }
         millisPerKilobyte = tookMillis * 1024 / bytes;
         answerMillisPerKilobyte = Math.max(1, nowMillis - newestWrittenAt) * 1024 / bytes;
-        // At most half again per proof: the first loaded proof on a new connection still rides
-        // the shaper's burst (525 bytes in 212 ms at 8 kbit/s), and must cost one small step.
-        long next = Math.min(crossed, budgetBytes + budgetBytes / 2);
-        budgetBytes = Math.max(Math.min(MIN_BUDGET_BYTES, maxBytes), Math.min(maxBytes, next));
-        // Held at its maximum it grows no more either: a link that carries more has settled too.
-        settled = crossed == next || budgetBytes == maxBytes;
+        budget.measured(bytes, tookMillis, targetMillis);
     }
 
     /**
@@ -214,10 +196,7 @@ final class Qos0Proofs {
 
     /** The link is gone: whatever was not proven will be sent again from the queue. */
     void clear() {
-        // A new connection starts small and grows again: the last one may have died of a
-        // budget its link could not carry in time.
-        budgetBytes = Math.min(maxBytes, INITIAL_BUDGET_BYTES);
-        settled = false;
+        budget.reset();
         written = 0;
         proven = 0;
         unprovenBytes = 0;

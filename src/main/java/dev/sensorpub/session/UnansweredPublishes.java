@@ -28,16 +28,12 @@ import java.util.Arrays;
  * </ul>
  */
 final class UnansweredPublishes {
-    /**
-     * 1 KB crosses an 8 kbit/s uplink in about 1 s, well within the answer time a keep alive of 2 s
-     * or more gives (as for the QoS 0 budget, see {@link Qos0Proofs#INITIAL_BUDGET_BYTES}).
-     */
-    static final long INITIAL_BUDGET_BYTES = 1024;
-    static final long MIN_BUDGET_BYTES = 1024;
+    static final long INITIAL_BUDGET_BYTES = PacedBudget.INITIAL_BYTES;
+    static final long MIN_BUDGET_BYTES = PacedBudget.MIN_BYTES;
 
     private final int[] bytesBySlot;
     private long bytes;
-    private long budgetBytes = INITIAL_BUDGET_BYTES;
+    private final PacedBudget budget = new PacedBudget(Long.MAX_VALUE);
     /** The budget was reached: nothing more goes out until half of it is answered. */
     private boolean refillAtHalf;
     private int probeSlot = -1;
@@ -50,6 +46,7 @@ final class UnansweredPublishes {
 
     /** Whether another PUBLISH may be written now (see the class comment). */
     boolean hasRoom() {
+        long budgetBytes = budget.bytes();
         if (bytes >= budgetBytes) {
             refillAtHalf = true;
         } else if (bytes <= budgetBytes / 2) {
@@ -63,14 +60,14 @@ final class UnansweredPublishes {
     }
 
     long budgetBytes() {
-        return budgetBytes;
+        return budget.bytes();
     }
 
     /** The PUBLISH in window {@code slot}, {@code packetBytes} long, was written on this link. */
     void written(int slot, int packetBytes, long nowMillis) {
         bytes += packetBytes - bytesBySlot[slot];
         bytesBySlot[slot] = packetBytes;
-        if (probeSlot < 0 && bytes >= budgetBytes / 2) {
+        if (probeSlot < 0 && bytes >= budget.bytes() / 2) {
             probeSlot = slot;
             probeBytes = bytes;
             probeWrittenAtMillis = nowMillis;
@@ -88,15 +85,14 @@ final class UnansweredPublishes {
             return;
         }
         probeSlot = -1;
-        long crossed = probeBytes * targetMillis / Math.max(1, nowMillis - probeWrittenAtMillis);
-        budgetBytes = Math.max(MIN_BUDGET_BYTES, Math.min(crossed, budgetBytes + budgetBytes / 2));
+        budget.measured(probeBytes, nowMillis - probeWrittenAtMillis, targetMillis);
     }
 
     /** The link is gone: nothing written on it will be answered, and the next one starts small. */
     void linkDown() {
         Arrays.fill(bytesBySlot, 0);
         bytes = 0;
-        budgetBytes = INITIAL_BUDGET_BYTES;
+        budget.reset();
         refillAtHalf = false;
         probeSlot = -1;
     }
