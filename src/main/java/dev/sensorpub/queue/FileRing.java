@@ -49,7 +49,6 @@ final class FileRing extends RingQueue {
      */
     static final int MAX_RECOVERED_MESSAGE_BYTES = 64 * 1024;
 
-    private final Path file;
     private final StorageFile data;
     private final Checkpoint checkpoint;
     /** Records are built and checked in heap buffers, so the encoding code sees one buffer type (stable JIT profile). */
@@ -103,11 +102,10 @@ final class FileRing extends RingQueue {
     /** The sequence of the record {@link #tooLargeAt} found. */
     private long tooLargeSequence;
 
-    private FileRing(Path file, StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
+    private FileRing(StorageFile data, Checkpoint checkpoint, int capacity, int maxMessages,
                      OverflowPolicy overflow, int maxRecordBytes, QueueCounters counters, Clock clock,
                      byte[] salt, long base) {
         super(capacity, maxMessages, overflow, maxRecordBytes, 1, counters, clock);
-        this.file = file;
         this.clock = clock;
         this.data = data;
         this.checkpoint = checkpoint;
@@ -170,15 +168,15 @@ final class FileRing extends RingQueue {
                 preallocate(data, directory, file, size);
             }
             byte[] salt = RingHeader.read(data, size);
-            boolean older = salt == null && !RingHeader.blank(data, size) && olderRecords(file, data, size,
+            boolean older = salt == null && !RingHeader.blank(data, size) && olderRecords(data, size,
                     maxRecordBytes) > 0;
             if (salt == null && !older) {
-                salt = newSalt(file, data, size, readOnly == null);
+                salt = newSalt(data, size, readOnly == null);
             }
             Checkpoint checkpoint = openCheckpoint(directory, opener, readOnly == null);
             checkpointFile = checkpoint.file();
             // The older version's layout: records from offset 0 to the end of the file, no salt.
-            FileRing ring = new FileRing(file, data, checkpoint, older ? size : size - RingHeader.RESERVED_BYTES,
+            FileRing ring = new FileRing(data, checkpoint, older ? size : size - RingHeader.RESERVED_BYTES,
                     maxMessages, overflow, maxRecordBytes, counters, clock, salt, older ? 0 : RingHeader.COPY_BYTES);
             ring.older = older;
             ring.recover(created, readOnly);
@@ -204,7 +202,7 @@ final class FileRing extends RingQueue {
     }
 
     /** The salt for a file without an intact header and without records of an older version. */
-    private static byte[] newSalt(Path file, StorageFile data, int size, boolean writable) throws IOException {
+    private static byte[] newSalt(StorageFile data, int size, boolean writable) throws IOException {
         if (!RingHeader.blank(data, size)) {
             Log.logger("queue").warn("queue file has no readable header and no readable record: started afresh");
         }
@@ -213,8 +211,8 @@ final class FileRing extends RingQueue {
     }
 
     /** The intact records a ring file without a header holds, read as the previous version wrote them. */
-    private static long olderRecords(Path file, StorageFile data, int size, int maxRecordBytes) throws IOException {
-        FileRing older = new FileRing(file, data, null, size, 1, OverflowPolicy.DROP_OLDEST, maxRecordBytes,
+    private static long olderRecords(StorageFile data, int size, int maxRecordBytes) throws IOException {
+        FileRing older = new FileRing(data, null, size, 1, OverflowPolicy.DROP_OLDEST, maxRecordBytes,
                 new QueueCounters(), Clock.SYSTEM, null, 0);
         older.window = ByteBuffer.allocate((int) Math.min(size, (long) older.recoverableStored + SCAN_CHUNK));
         older.lap(0, Long.MAX_VALUE, false);
