@@ -11,12 +11,24 @@ import dev.sensorpub.log.Logger;
  *
  * <p>Invariants a reader can check here:
  * <ul>
- *   <li>The {@link #cap()} starts at {@code mqtt.broker-inflight-limit}, never exceeds it and
+ *   <li>The cap ({@link #cap}) starts at {@code mqtt.broker-inflight-limit}, never exceeds it and
  *       never falls below 1. It halves only after a broker close (not a dead link) that
  *       {@link #limitMayBePassed()} explains: more than one QoS 2 of ours written on that link
- *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC. It doubles back
- *       once {@link #REGROW_AFTER_MILLIS} passed, without a change, since as many QoS 2 as it
- *       allows first awaited PUBREC on a link (see {@link #cap}).</li>
+ *       awaited PUBREC, or the close came right after a suspect PUBACK or PUBREC. From a server
+ *       that never answered a QoS 2 it halves only once a probe is answered (below). It doubles
+ *       back once {@link #REGROW_AFTER_MILLIS} passed, without a change and not while probing,
+ *       since as many QoS 2 as it allows first awaited PUBREC on a link (see {@link #cap}).</li>
+ *   <li>A close that {@link #limitMayBePassed()} explains, from a server that never answered a
+ *       QoS 2, may as well be one without QoS 2 (AWS IoT Core closes on the first), and halving
+ *       down to 1 before two closes could tell took 6 of them. So it starts a probe instead:
+ *       {@link #cap()} is 1, and the next link writes (or sends again, DUP) one QoS 2 until it is
+ *       answered. Its PUBREC or PUBACK halves the cap then and ends the probe; its link closed
+ *       before an answer is the second close that sends QoS 2 at QoS 1. mosquitto with
+ *       max_inflight_messages 1 and max_queued_messages 0 resets the link before its PUBRECs are
+ *       read: it answers the probe, and the cap comes down one round trip later. A probe link
+ *       closed right after a PUBACK read while QoS 2 of ours from earlier links may be held there
+ *       neither counts nor ends the count ({@link #overLimitBeforeProbe}). The cap itself, which
+ *       {@link #qos2Written} and {@link #regrow} measure against, waits.</li>
  *   <li>A PUBACK is suspect when its QoS 1 PUBLISH was written while QoS 2 of ours written on
  *       that link awaited PUBREC; its record is confirmed only once anything is read after it
  *       ({@link #readPastLastAnswer()}), and a link lost before that sends it again.</li>
@@ -24,16 +36,17 @@ import dev.sensorpub.log.Logger;
  *       another QoS 2 of ours awaiting PUBREC; a broker close then takes it back (AWAITING_PUBREC
  *       again), so that message is published again (DUP), never released unheld.</li>
  *   <li>What is learnt about QoS 2 support is per server: a link up to another server of the
- *       failover list than the last link starts it afresh ({@link #linkUp}). The cap is not.</li>
+ *       failover list than the last link starts it afresh ({@link #linkUp}), and ends a probe
+ *       with its halving. The cap is not.</li>
  *   <li>QoS 2 records go out at QoS 1 to this server ({@link #qosToSend}) only after two broker
  *       closes in a row with no QoS 2 answered in between, each on a link where a QoS 2 PUBLISH
- *       of ours got no PUBREC: if the server never answered one, with only one awaiting it (or
- *       the cap at 1: mosquitto may reset the link before its PUBRECs are read, so several
- *       awaiting may be its limit passed); if it did, with only that one awaiting and no other
- *       held there (no limit can explain the close). It goes back to QoS 2 only on a link to
- *       another server.</li>
+ *       of ours got no PUBREC: if the server never answered one, with any number awaiting it (a
+ *       probe tells a limit passed from no QoS 2); if it did, with only that one awaiting and no
+ *       other held there (no limit can explain the close). It goes back to QoS 2 only on a link
+ *       to another server.</li>
  *   <li>A broker close is one call ({@link #brokerClosed}): decided on the state before the link
- *       is lost, the close line written, then its QoS 2 hint, then the cap lowered or QoS 2 given up.</li>
+ *       is lost, the close line written, then its QoS 2 hint, then the cap lowered, a probe
+ *       started or QoS 2 given up.</li>
  *   <li>Nothing is allocated per message: a few fields, and the in-flight table of
  *       {@link OutboundDelivery}, read and (at a close) changed here.</li>
  * </ul>
@@ -53,7 +66,8 @@ final class BrokerQos2Limits {
     /**
      * The broker's in-flight limit this process assumes: {@code mqtt.broker-inflight-limit}
      * ({@link OutboundDelivery#MAX_QOS2_IN_FLIGHT} unless set), halved each time the broker closes
-     * the link with more than one QoS 2 message awaiting PUBREC (its limit was passed). A broker
+     * the link with more than one QoS 2 message awaiting PUBREC (its limit was passed; see
+     * {@link #probing} for a server that never answered one). A broker
      * that drops what passes it without closing (mosquitto with its default
      * {@code max_queued_messages}) cannot be learnt from: only the setting keeps within it.
      * A close with QoS 2 in flight may also be a broker restart or a reset on the way, which
@@ -103,6 +117,18 @@ final class BrokerQos2Limits {
      */
     private boolean asQos1;
     private boolean downgradeReported;
+    /**
+     * A halving waits for this server to answer a QoS 2, and until then one at a time goes out
+     * (see the class comment): it never answered one, so its close may mean no QoS 2 at all.
+     */
+    private boolean probing;
+    /**
+     * While probing, the last answer read on this link is a PUBACK read while QoS 2 of ours written
+     * on earlier links may be held at the broker: mosquitto counts them at its limit, answers a
+     * QoS 1 DUP resend past it (sent before the probe, in queue order) and closes, so that close
+     * says nothing of the probe (measured with 2.0.11, max_inflight_messages 1, a kept session).
+     */
+    private boolean overLimitBeforeProbe;
 
     /** How long the cap stays lowered before it doubles back (see {@link #cap}). */
     static final long REGROW_AFTER_MILLIS = 3_600_000;
@@ -115,12 +141,12 @@ final class BrokerQos2Limits {
 
     /**
      * Doubles a lowered cap back once {@link #REGROW_AFTER_MILLIS} passed since it was first
-     * reached after it last changed (see {@link #cap}). Not while QoS 2 goes at QoS 1:
-     * the cap then limits nothing, and its line would tell of QoS 2 that is not sent; a link to
-     * another server lets it grow again.
+     * reached after it last changed (see {@link #cap}). Not while QoS 2 goes at QoS 1 or a probe
+     * waits: the cap then limits nothing, and its line would tell of QoS 2 that is not sent; a
+     * link to another server lets it grow again.
      */
     void regrow(long nowMillis) {
-        if (!asQos1 && capReached && cap < configuredCap
+        if (!asQos1 && !probing && capReached && cap < configuredCap
                 && nowMillis - capReachedAtMillis >= REGROW_AFTER_MILLIS) {
             cap = Math.min(configuredCap, cap * 2);
             capReached = false;
@@ -131,7 +157,7 @@ final class BrokerQos2Limits {
 
     /** At most this many QoS 2 messages of ours may await PUBREC, or be held at the broker. */
     int cap() {
-        return cap;
+        return probing ? 1 : cap;
     }
 
     /** The QoS a record queued at {@code qos} goes out at. */
@@ -150,6 +176,7 @@ final class BrokerQos2Limits {
     void linkUp(int serverPosition) {
         writtenOnLink = false;
         lastPubrecId = 0;
+        overLimitBeforeProbe = false;
         if (serverPosition != server) {
             // Another server: what the last one did with QoS 2 says nothing about this one.
             server = serverPosition;
@@ -157,6 +184,7 @@ final class BrokerQos2Limits {
             unansweredCloses = 0;
             asQos1 = false;
             downgradeReported = false;
+            probing = false;
         }
     }
 
@@ -164,6 +192,7 @@ final class BrokerQos2Limits {
         unprovenPuback = InflightTable.NO_RECORD; // unconfirmed: the rewound queue or lane sends it again
         writtenOnLink = false; // a failed connect after this link is no QoS 2 close
         lastPubrecId = 0; // a PUBREC of a lost link never explains a later close
+        overLimitBeforeProbe = false;
     }
 
     // ------------------------------------------------------------------ what we write, what it answers
@@ -187,6 +216,7 @@ final class BrokerQos2Limits {
             downgradeReported = true;
             LOG.warn("broker answered QoS 2 with PUBACK: it downgrades QoS 2 to 1");
         }
+        probeAnswered();
     }
 
     /** The broker answered the QoS 2 PUBLISH with {@code id} with PUBREC; nothing was read after it yet. */
@@ -194,6 +224,15 @@ final class BrokerQos2Limits {
         answered = true;
         unansweredCloses = 0;
         lastPubrecId = id;
+        probeAnswered();
+    }
+
+    /** QoS 2 works at this server: the close that started a probe was its limit passed. */
+    private void probeAnswered() {
+        if (probing) {
+            probing = false;
+            halveCap();
+        }
     }
 
     /**
@@ -208,6 +247,10 @@ final class BrokerQos2Limits {
         if (mayBeDropped) {
             unprovenPuback = sequence;
         }
+        if (probing && inflight.state(slot) == InflightTable.AWAITING_PUBACK
+                && inflight.mayBeHeldAtBroker() > inflight.awaitingPubrecOnLink()) {
+            overLimitBeforeProbe = true;
+        }
         return mayBeDropped;
     }
 
@@ -218,6 +261,7 @@ final class BrokerQos2Limits {
      */
     long readPastLastAnswer() {
         lastPubrecId = 0;
+        overLimitBeforeProbe = false;
         long sequence = unprovenPuback;
         unprovenPuback = InflightTable.NO_RECORD;
         return sequence;
@@ -231,18 +275,21 @@ final class BrokerQos2Limits {
      * (with the server and the delay the close line is full), then acts on it.
      * Twice in a row plainly without QoS 2 (see the class comment): QoS 2 goes out at QoS 1 to
      * this server, and the line after the close says so instead of a hint. Else, if the close may
-     * mean its in-flight limit was passed: the cap halves.
+     * mean its in-flight limit was passed: the cap halves, or a probe starts if the server never
+     * answered a QoS 2.
      */
     void brokerClosed(long nowMillis, String reason, LinkLoss link) {
         int lastPubrecSlot = lastPubrecSlot(); // before the link loss forgets it
         boolean limitPassed = limitMayBePassed(lastPubrecSlot);
         int awaiting = inflight.awaitingPubrecOnLink();
-        // A close with several QoS 2 of ours awaiting PUBREC may be a limit passed even before
-        // any PUBREC was read (mosquitto resets the link, and its PUBRECs may be lost with it).
+        // Before any PUBREC, several awaiting may be a limit passed as well (mosquitto resets the
+        // link before its PUBRECs are read): counted all the same, the probe tells them apart.
         // After a PUBREC, a close with one awaiting and none other held is no limit passed.
-        boolean suspect = writtenOnLink && !asQos1 && awaiting > 0 && (!answered ? awaiting == 1 || cap == 1
-                : !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
-        unansweredCloses = suspect ? unansweredCloses + 1 : 0;
+        boolean suspect = writtenOnLink && !asQos1 && awaiting > 0 && (!answered
+                || !limitPassed && awaiting == 1 && inflight.mayBeHeldAtBroker() == 1);
+        if (!overLimitBeforeProbe) { // else neither a suspect close nor one that ends the count
+            unansweredCloses = suspect ? unansweredCloses + 1 : 0;
+        }
         boolean noQos2 = unansweredCloses >= 2;
         String hint = noQos2 ? "" : closeHint(limitPassed, awaiting);
         link.lost(nowMillis, reason);
@@ -251,6 +298,8 @@ final class BrokerQos2Limits {
         }
         if (noQos2) {
             sendQos2AsQos1();
+        } else if (limitPassed && !answered) {
+            probing = true; // no PUBREC was read, so none is taken back
         } else if (limitPassed) {
             lowerCap(lastPubrecSlot);
         }
@@ -263,7 +312,7 @@ final class BrokerQos2Limits {
      * (2.0.11, measured; see {@link #lowerCap}).
      */
     private String closeHint(boolean limitPassed, int awaiting) {
-        if (!writtenOnLink) {
+        if (!writtenOnLink || overLimitBeforeProbe) {
             return "";
         }
         if (!answered) {
@@ -312,6 +361,10 @@ final class BrokerQos2Limits {
                 && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
             inflight.setState(slot, InflightTable.AWAITING_PUBREC);
         }
+        halveCap();
+    }
+
+    private void halveCap() {
         if (cap > 1) {
             cap = Math.max(1, cap / 2);
             capReached = false;
@@ -327,6 +380,7 @@ final class BrokerQos2Limits {
      */
     private void sendQos2AsQos1() {
         asQos1 = true;
+        probing = false; // its halving was for a limit this server never had
         for (int slot = 0; slot < inflight.capacity(); slot++) {
             int state = inflight.inUse(slot) ? inflight.state(slot) : -1;
             if (state == InflightTable.AWAITING_PUBREC || state == InflightTable.AWAITING_PUBCOMP) {

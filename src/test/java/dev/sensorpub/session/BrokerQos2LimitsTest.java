@@ -365,18 +365,120 @@ class BrokerQos2LimitsTest {
     }
 
     @Test
-    void closesWithSeveralQos2AwaitingAreTheLimitNotAMissingQos2UntilTheCapIsOne() {
-        List<Integer> qos = new ArrayList<>();
-        for (int close = 0; close < 7; close++) {
-            newSession();
-            writeQos2();
-            writeQos2();
-            limits.brokerClosed(0, "reset", link);
-            qos.add(limits.qosToSend(2));
-        }
-        // 20 -> 10 -> 5 -> 2 -> 1: only closes at a cap of 1 count, and it takes two of them.
-        assertEquals(List.of(2, 2, 2, 2, 2, 1, 1), qos);
-        assertEquals(1, limits.cap());
+    void aCloseWithSeveralQos2AwaitingFromAServerThatNeverAnsweredProbesWithOneBeforeItHalves() {
+        newSession();
+        writeQos2();
+        writeQos2();
+        writeQos2();
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(List.of(NO_QOS2_HINT), hints(log));
+        assertEquals(List.of(), log.containing("QoS 2 now at most"), "not halved before the probe's answer");
+        assertEquals(1, limits.cap(), "the next link writes one QoS 2 until it is answered");
+        assertEquals(2, limits.qosToSend(2));
+        newSession();
+        int probe = writeQos2();
+        limits.regrow(10 * BrokerQos2Limits.REGROW_AFTER_MILLIS);
+        assertEquals(List.of(), log.containing("QoS 2 back to"), "a probe is no cap reached, nor one to regrow");
+
+        answeredWithPubrec(probe);
+
+        assertEquals(10, limits.cap(), "the cap waited: halved from 20, not from the probe's 1");
+        assertEquals(List.of("WARN mqtt QoS 2 now at most 10 awaiting PUBREC (broker's limit passed?)"),
+                log.containing("QoS 2 now at most"));
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(probe), "a lone probe's PUBREC is not taken back");
+    }
+
+    @Test
+    void aProbeAnsweredWithPubackHalvesTheCapToo() {
+        startAProbe();
+        newSession();
+        writeQos2();
+        limits.qos2AnsweredWithPuback();
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
+    void aProbeLinkClosedBeforeAnAnswerSendsQos2AtQos1AfterTwoClosesAndTwoLines() {
+        startAProbe();
+        newSession();
+        writeQos2();
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(1, limits.qosToSend(2));
+        assertEquals(List.of("reset", "reset"), closeLines);
+        assertEquals(List.of("WARN mqtt " + NO_QOS2_HINT,
+                "WARN mqtt broker closes on QoS 2: sending QoS 2 readings at QoS 1 (at least once)"),
+                log.containing("QoS 2"));
+        assertEquals(20, limits.cap(), "no halving for a limit this server never had");
+    }
+
+    @Test
+    void aCloseRightAfterAQos1ResendPastQos2HeldFromAnEarlierLinkSaysNothingOfTheProbe() {
+        startAProbe(); // a kept session: the broker may hold one of them, its PUBREC lost in the reset
+        newLink();
+        int dupQos1 = writeQos1(); // in queue order before the probe
+        int probe = resend(firstAwaitingPubrec());
+        assertFalse(limits.holdPuback(dupQos1), "its first copy got in before the QoS 2 held");
+        inflight.remove(dupQos1);
+
+        limits.brokerClosed(0, "broker closed", link);
+
+        assertEquals(List.of(NO_QOS2_HINT), hints(log), "no hint for a close that says nothing of QoS 2");
+        assertEquals(2, limits.qosToSend(2));
+        assertEquals(1, limits.cap(), "still probing");
+        newLink();
+        answeredWithPubrec(resend(probe)); // mosquitto: it held that one
+        assertEquals(10, limits.cap());
+    }
+
+    @Test
+    void aServerWithoutQos2IsStillTakenForOneAfterAProbeLinkThatSaidNothing() {
+        startAProbe();
+        newLink();
+        int dupQos1 = writeQos1();
+        resend(firstAwaitingPubrec());
+        limits.holdPuback(dupQos1);
+        inflight.remove(dupQos1);
+        limits.brokerClosed(0, "broker closed", link);
+        newLink();
+        resend(firstAwaitingPubrec()); // first in queue order now: it alone can explain the close
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(1, limits.qosToSend(2), "the first close still counts: two in all");
+    }
+
+    @Test
+    void aPubackTheBrokerWentOnAfterDoesNotExplainTheProbeLinksClose() {
+        startAProbe();
+        newLink();
+        int dupQos1 = writeQos1();
+        limits.holdPuback(dupQos1);
+        inflight.remove(dupQos1);
+        readSomethingAfterIt();
+        resend(firstAwaitingPubrec());
+
+        limits.brokerClosed(0, "reset", link);
+
+        assertEquals(1, limits.qosToSend(2));
+    }
+
+    @Test
+    void aServerThatAnsweredQos2NeverProbesAndHalvesAtOnce() {
+        newSession();
+        answeredWithPubrec(writeQos2());
+        readSomethingAfterIt();
+        newSession();
+        writeQos2();
+        writeQos2();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
+        assertEquals(10, limits.cap());
+        newSession();
+        assertEquals(10, limits.cap());
     }
 
     // ------------------------------------------------------------------ per server of the failover list
@@ -410,6 +512,17 @@ class BrokerQos2LimitsTest {
         server = 1;
         newSession();
         assertEquals(2, limits.qosToSend(2));
+    }
+
+    @Test
+    void aLinkToAnotherServerEndsTheProbeAndItsHalving() {
+        startAProbe();
+        server = 1;
+        newSession();
+        assertEquals(20, limits.cap());
+        answeredWithPubrec(writeQos2());
+        assertEquals(20, limits.cap());
+        assertEquals(List.of(), log.containing("QoS 2 now at most"));
     }
 
     @Test
@@ -475,6 +588,31 @@ class BrokerQos2LimitsTest {
         }
     }
 
+
+    /** A close with two QoS 2 awaiting from a server that never answered one: the probe starts. */
+    private void startAProbe() {
+        newSession();
+        writeQos2();
+        writeQos2();
+        limits.brokerClosed(0, "reset", link);
+        assertEquals(1, limits.cap());
+    }
+
+    /** The QoS 2 PUBLISH in {@code slot}, of an earlier link, written again (DUP) on this one. */
+    private int resend(int slot) {
+        inflight.resent(slot, 0, linkNumber);
+        limits.qos2Written(nowMillis);
+        return slot;
+    }
+
+    private int firstAwaitingPubrec() {
+        for (int slot = 0; slot < inflight.capacity(); slot++) {
+            if (inflight.inUse(slot) && inflight.state(slot) == InflightTable.AWAITING_PUBREC) {
+                return slot;
+            }
+        }
+        throw new AssertionError("no QoS 2 awaits PUBREC");
+    }
 
     /** A new link on a kept session: entries of earlier links no longer count as written on it. */
     private void newLink() {

@@ -7,7 +7,6 @@ import dev.sensorpub.testing.CapturedLog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,9 +16,6 @@ import org.junit.jupiter.api.Test;
  * line; the downgrade comes after two such closes, as with one QoS 2 reading at a time.
  */
 class SessionNoQos2BacklogTest {
-    @Disabled("defect: downgraded only after 6 closes (the cap halves 20, 10, 5, 2, 1 first), 10 lines on QoS 2."
-            + " Not halving before any PUBREC broke mosquitto with max_inflight_messages 1, max_queued_messages 0:"
-            + " it resets the link before its PUBRECs are read (SessionInflightLimitBrokerTest, 120 of 300 in 60 s)")
     @Test
     void aBacklogOfQos2ReadingsIsDowngradedAfterTwoClosesWithOneLine() {
         try (CapturedLog log = new CapturedLog()) {
