@@ -23,7 +23,8 @@ import dev.sensorpub.queue.QueuedRecord;
  *       PUBREC counts only once anything
  *       is read after it: mosquitto with max_queued_messages 0 answers the message it drops past
  *       its limit and closes at once. A close right after such a PUBACK, or such a PUBREC, sends
- *       that message again and halves the QoS 2 cap ({@link BrokerQos2Limits}).</li>
+ *       that message again and lowers the QoS 2 cap, at once or, from a server that never
+ *       answered a QoS 2, once a probe is answered ({@link BrokerQos2Limits}).</li>
  *   <li>Records go out in queue order. A full window stops every record, so a QoS 0 message
  *       never overtakes the QoS 1 one before it.</li>
  *   <li>At most {@code window} QoS 1/2 messages are unacknowledged at once, and at most
