@@ -428,14 +428,22 @@ public final class MqttSession implements AutoCloseable {
                 if (statusTopic != null) {
                     outbound.publishStatus(statusTopic, OFFLINE, now);
                 }
-                out.commit(PacketEncoder.encodeDisconnect(out.bytes(), out.reserve(PacketEncoder.DISCONNECT_SIZE)));
+                // An "offline" that cannot go at QoS 1 (our QoS 2 fills the broker's limit) is left
+                // to the will, QoS 1 retained: a close without DISCONNECT makes the broker publish it.
+                boolean willSaysOffline = outbound.statusWaiting();
+                if (!willSaysOffline) {
+                    out.commit(PacketEncoder.encodeDisconnect(out.bytes(), out.reserve(PacketEncoder.DISCONNECT_SIZE)));
+                }
                 while (out.hasUnwritten() && now < deadline + 1000) {
                     link.flush(now);
                     link.transport().await(Math.min(50, deadline + 1000 - now), true);
                     now = clock.monotonicMillis();
                 }
-                LOG.info("disconnected from " + link.currentServer().hostAndPort()
-                        + (drained ? "" : " with " + queue.counters().queuedMessages() + " messages still queued"));
+                String server = link.currentServer().hostAndPort();
+                long queued = queue.counters().queuedMessages();
+                LOG.info(willSaysOffline
+                        ? "closed " + server + " without DISCONNECT: the will says offline" + (drained ? "" : "; " + queued + " queued")
+                        : "disconnected from " + server + (drained ? "" : " with " + queued + " messages still queued"));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("clean disconnect failed: " + Problems.describe(e));
             }

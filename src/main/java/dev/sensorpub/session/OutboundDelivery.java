@@ -90,6 +90,9 @@ final class OutboundDelivery {
     private long backlogEndSequence;
     private long flushBlockedUntilMillis;
     private long lastAckMillis;
+    /** The retained status waiting for room at QoS 1, and its topic; null when none waits. */
+    private byte[] waitingStatus;
+    private Topic waitingStatusTopic;
     private final ProtocolWarnings warnings;
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
     private final long proofTargetMillis;
@@ -208,24 +211,39 @@ final class OutboundDelivery {
         qos2Limits.linkDown();
         qos0Proofs.clear();
         unanswered.linkDown();
+        waitingStatus = null; // the next link publishes its own
     }
 
     /**
      * The retained status ("online" at link-up, "offline" before DISCONNECT), written straight
-     * into the send buffer ahead of every record. QoS 1, because a broker may discard a retained
-     * QoS 0 message (Moquette does), in the slot kept for it when the window is full; QoS 0 only
-     * if that slot is taken too, or our QoS 2 may fill the broker's in-flight limit.
+     * into the send buffer ahead of every record. Always QoS 1: a broker may discard a retained
+     * QoS 0 message (Moquette does), and then the topic keeps the will's "offline" while the link
+     * is up. It takes the slot kept for it when the window is full; while our QoS 2 may fill the
+     * broker's in-flight limit (a kept session's held QoS 2 at reconnect) it waits, ahead of the
+     * lane and the queue, until that limit has room ({@link #statusWaiting}).
      */
     void publishStatus(Topic statusTopic, byte[] payload, long nowMillis) {
-        int qos = inflight.hasRoomForStatus() && qos1MayGo() ? 1 : 0;
-        int id = qos == 1 ? inflight.nextPacketId() : 0;
-        int p = out.reserve(PacketEncoder.publishSize(statusTopic.length(), payload.length, qos));
-        out.commit(PacketEncoder.encodePublish(out.bytes(), p, statusTopic, qos, false, true, id, payload, 0,
-                payload.length));
-        if (qos == 1) {
-            startAckTimer(nowMillis);
-            inflight.addStatus(qos0Proofs.writtenCount(), link);
+        waitingStatusTopic = statusTopic;
+        waitingStatus = payload;
+        writeWaitingStatus(nowMillis);
+    }
+
+    /** Whether the last status published still waits for room at QoS 1 (see {@link #publishStatus}). */
+    boolean statusWaiting() {
+        return waitingStatus != null;
+    }
+
+    private void writeWaitingStatus(long nowMillis) {
+        if (waitingStatus == null || !inflight.hasRoomForStatus() || !qos1MayGo()) {
+            return;
         }
+        int id = inflight.nextPacketId();
+        int p = out.reserve(PacketEncoder.publishSize(waitingStatusTopic.length(), waitingStatus.length, 1));
+        out.commit(PacketEncoder.encodePublish(out.bytes(), p, waitingStatusTopic, 1, false, true, id, waitingStatus,
+                0, waitingStatus.length));
+        startAckTimer(nowMillis);
+        inflight.addStatus(qos0Proofs.writtenCount(), link);
+        waitingStatus = null;
     }
 
     // ------------------------------------------------------------------ sending
@@ -234,6 +252,7 @@ final class OutboundDelivery {
     void fill(long nowMillis) {
         flushBlockedUntilMillis = 0;
         qos2Limits.regrow(nowMillis);
+        writeWaitingStatus(nowMillis);
         fillFromLane(nowMillis);
         fillFromQueue(nowMillis);
         if (qos0Proofs.needsProofSoon()) {
