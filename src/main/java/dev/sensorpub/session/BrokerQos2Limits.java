@@ -231,7 +231,8 @@ final class BrokerQos2Limits {
     private void probeAnswered() {
         if (probing) {
             probing = false;
-            halveCap();
+            // Takes back the close's hint that it may not support QoS 2.
+            halveCap("it answers QoS 2: its limit passed?");
         }
     }
 
@@ -357,18 +358,21 @@ final class BrokerQos2Limits {
      */
     private void lowerCap(int lastPubrecSlot) {
         int slot = lastPubrecSlot;
-        if (slot >= 0 && inflight.sequence(slot) > InflightTable.NO_RECORD
+        // Only a PUBREC the class comment calls suspect: a message written alone (a probe) was
+        // within any limit, and its PUBREL may be out already: sent again, it would be a new one.
+        if (slot >= 0 && inflight.awaitingPubrecWhenWritten(slot) > 1 && inflight.sequence(slot) > InflightTable.NO_RECORD
                 && inflight.sequence(slot) != OutboundDelivery.RELEASED_QOS2) {
             inflight.setState(slot, InflightTable.AWAITING_PUBREC);
         }
-        halveCap();
+        halveCap("broker's limit passed?");
     }
 
-    private void halveCap() {
+    /** {@code why}: the guess the line ends with, in brackets. */
+    private void halveCap(String why) {
         if (cap > 1) {
             cap = Math.max(1, cap / 2);
             capReached = false;
-            LOG.warn("QoS 2 now at most " + cap + " awaiting PUBREC (broker's limit passed?)");
+            LOG.warn("QoS 2 now at most " + cap + " awaiting PUBREC (" + why + ")");
         }
     }
 

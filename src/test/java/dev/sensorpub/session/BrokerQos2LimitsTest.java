@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class BrokerQos2LimitsTest {
@@ -385,8 +386,8 @@ class BrokerQos2LimitsTest {
         answeredWithPubrec(probe);
 
         assertEquals(10, limits.cap(), "the cap waited: halved from 20, not from the probe's 1");
-        assertEquals(List.of("WARN mqtt QoS 2 now at most 10 awaiting PUBREC (broker's limit passed?)"),
-                log.containing("QoS 2 now at most"));
+        assertEquals(List.of("WARN mqtt QoS 2 now at most 10 awaiting PUBREC (it answers QoS 2: its limit passed?)"),
+                log.containing("QoS 2 now at most"), "and the line takes back the close's hint");
         assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(probe), "a lone probe's PUBREC is not taken back");
     }
 
@@ -464,6 +465,38 @@ class BrokerQos2LimitsTest {
         limits.brokerClosed(0, "reset", link);
 
         assertEquals(1, limits.qosToSend(2));
+    }
+
+    @Test
+    void aProbesPubrecIsNotTakenBackWhenTheCapItRaisesIsPassedOnTheSameLink() {
+        startAProbe();
+        newLink(); // a kept session: the broker holds the first of them
+        int probe = resend(firstAwaitingPubrec());
+        answeredWithPubrec(probe); // its PUBREL goes out at once: the broker delivers it, forgets the id
+        assertEquals(10, limits.cap());
+        writeQos2(); // up to the raised cap, on the same link
+        writeQos2();
+
+        limits.brokerClosed(0, "connection reset", link); // over the limit; the reset loses what was unread
+
+        assertEquals(InflightTable.AWAITING_PUBCOMP, inflight.state(probe),
+                "its PUBREL was written: a DUP of it now is a new message to the broker (delivered twice)");
+    }
+
+    @Disabled("known defect (break16, finding 3): the PUBACK that marks the probe link ambiguous is lost in the"
+            + " reset, so its close counts as the second without QoS 2; see SessionQos2ProbeResetTest")
+    @Test
+    void aProbeLinkResetRightAfterAQos1ResendPastQos2HeldFromAnEarlierLinkDoesNotGiveUpQos2() {
+        startAProbe(); // a kept session: the broker may hold one of them, its PUBREC lost in the reset
+        newLink();
+        writeQos1(); // in queue order before the probe
+        resend(firstAwaitingPubrec());
+        // mosquitto at its limit answers the QoS 1 with PUBACK, drops it and closes with the probe
+        // unread in its socket: a reset, and the PUBACK is lost with it.
+
+        limits.brokerClosed(0, "connection reset", link);
+
+        assertEquals(2, limits.qosToSend(2), "the QoS 1 past the held QoS 2 explains the close as well");
     }
 
     @Test

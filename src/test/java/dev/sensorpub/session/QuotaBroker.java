@@ -21,6 +21,8 @@ final class QuotaBroker {
     private final ScriptedTransport socket;
     private final int limit;
     private final boolean closesAfterDrop;
+    /** Closes after a drop with a reset: the answers the session has not read yet are lost. */
+    private final boolean resets;
     /** QoS 2 messages held from their PUBLISH to our PUBREL, by packet id. */
     final Map<Integer, String> held = new HashMap<>();
     final Set<String> delivered = new LinkedHashSet<>();
@@ -32,6 +34,11 @@ final class QuotaBroker {
     private boolean closed;
 
     QuotaBroker(ScriptedTransport socket, int limit, boolean closesAfterDrop) {
+        this(socket, limit, closesAfterDrop, false);
+    }
+
+    QuotaBroker(ScriptedTransport socket, int limit, boolean closesAfterDrop, boolean resets) {
+        this.resets = resets;
         this.socket = socket;
         this.limit = limit;
         this.closesAfterDrop = closesAfterDrop;
@@ -87,7 +94,10 @@ final class QuotaBroker {
         }
         if (held.size() >= limit) {
             dropped.add(payload);
-            if (closesAfterDrop) {
+            if (resets) {
+                socket.brokerResets();
+                closed = true;
+            } else if (closesAfterDrop) {
                 // Its answer is the last: the session reads it and the close together.
                 socket.brokerClosesAfterDelivered();
                 closed = true;

@@ -51,6 +51,14 @@ final class ScriptedTransport implements Transport {
         closedByBroker = true;
     }
 
+    /** A reset (RST): what the client has not read yet is lost, and the next read sees the end. */
+    void brokerResets() {
+        byte[] read = java.util.Arrays.copyOf(toClient.toByteArray(), delivered);
+        toClient = new ByteArrayOutputStream();
+        toClient.writeBytes(read);
+        closedByBroker = true;
+    }
+
     /** The reads take what was delivered so far, then see the end of the stream. */
     void brokerClosesAfterDelivered() {
         closeAfterBytes = toClient.size();
