@@ -15,6 +15,8 @@ class MqttLineWidthTest {
     private static final String HOST = "broker.example.com:8883";
     private static final String OTHER_HOST = "broker2.example.com:8883";
     private static final long DELAY = 600_000;
+    /** The largest MQTT remaining length, so the largest inbound PUBLISH a broker can announce. */
+    private static final long LARGEST_SIZE = 268_435_455;
 
     @Test
     void aBrokerCloseNamesTheNextServerAndTheDelayWithin80Columns() {
@@ -35,6 +37,22 @@ class MqttLineWidthTest {
         fits(BrokerQos2Limits.NO_QOS2_HINT);
         fits(BrokerQos2Limits.AFTER_ANSWER_HINT);
         fits(BrokerQos2Limits.limitHint(65_535));
+    }
+
+    @Test
+    void aBrokersProtocolSlipsAndTheirCountsFitWithin80Columns() {
+        for (int kind = 0; kind < ProtocolWarnings.kinds(); kind++) {
+            long number = kind == ProtocolWarnings.OVERSIZED_PUBLISH ? LARGEST_SIZE : 65_535;
+            fits(ProtocolWarnings.firstLine(kind, number));
+            fits(ProtocolWarnings.countLine(kind, 99_999, 600, number));
+        }
+    }
+
+    @Test
+    void anOversizedPublishSaysItsSizeInBytes() {
+        assertTrue(ProtocolWarnings.firstLine(ProtocolWarnings.OVERSIZED_PUBLISH, 300_022).endsWith("(300022 B)"));
+        assertTrue(ProtocolWarnings.countLine(ProtocolWarnings.OVERSIZED_PUBLISH, 3, 15, 300_022)
+                .endsWith("(last 300022 B)"));
     }
 
     private static void fits(String message) {
