@@ -2,6 +2,7 @@ package dev.sensorpub.session;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.codec.PacketType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ class MqttLineWidthTest {
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, HOST, DELAY));
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, null, DELAY));
         fits(BrokerLink.linkLostLine("link dead: no answer for " + DELAY + " ms", OTHER_HOST, DELAY));
+        fits(BrokerLink.linkLostLine("protocol error: " + PacketType.name(15), OTHER_HOST, DELAY));
     }
 
     @Test
