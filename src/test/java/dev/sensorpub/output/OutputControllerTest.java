@@ -92,6 +92,21 @@ class OutputControllerTest {
     }
 
     @Test
+    void anIgnoredCommandsLineCountsTheOnesKeptQuietSinceTheLastAndNothingTheFirstTime() {
+        try (CapturedLog log = new CapturedLog()) {
+            OutputController c = new OutputController(plain(), new FakeLine(22, false), now);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 1);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 2);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 60_000);
+            c.onMessage(InboundPublish.of(SET, "ON", 1, true), now + 60_000);
+            assertEquals(List.of("WARN output pump: ignored command 'TOGGLE'; expected 'ON' or 'OFF'",
+                    "WARN output pump: ignored command 'TOGGLE'; expected 'ON' or 'OFF' (2 more)",
+                    "WARN output pump: retained command ignored (send without retain)"), log.lines());
+        }
+    }
+
+    @Test
     void unknownPayloadsAndRetainedCommandsAreIgnoredAndCounted() {
         FakeLine line = new FakeLine(22, false);
         OutputController c = new OutputController(plain(), line, now);
