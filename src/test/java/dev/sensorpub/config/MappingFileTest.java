@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sensorpub.log.Level;
 import dev.sensorpub.log.LogSettings;
@@ -130,6 +131,21 @@ class MappingFileTest {
         assertEquals(1.0, s.scale());
         assertEquals(0.0, s.offset());
         assertEquals(0, s.maxAgeMillis());
+    }
+
+    @Test
+    void aQueueDirectoryTheSystemCannotMakeIsNamedWithTheReasonAndTheLineOfQueuePath() throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+        assertEquals(List.of("line 7: queue.path: directory /proc/sensorpub-test/queue cannot be created "
+                + "(no such file or directory: /proc/sensorpub-test)"),
+                reportOf(with("queue.type = file", "queue.path = /proc/sensorpub-test/queue")));
+    }
+
+    @Test
+    void aMissingQueueDirectoryThatCanBeMadeIsNoProblemAndIsNotLeftBehind(@TempDir Path dir) throws IOException {
+        Path queue = dir.resolve("spool/queue");
+        assertEquals(List.of(), reportOf(with("queue.type = file", "queue.path = " + queue)));
+        assertFalse(Files.exists(dir.resolve("spool")), "--check leaves no directory behind");
     }
 
     @Test
