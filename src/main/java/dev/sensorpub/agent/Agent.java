@@ -6,6 +6,7 @@ import dev.sensorpub.config.MqttSettings;
 import dev.sensorpub.config.SensorConfig;
 import dev.sensorpub.config.SensorOptions;
 import dev.sensorpub.config.ServerAddress;
+import dev.sensorpub.log.Counts;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
@@ -236,7 +237,7 @@ final class Agent {
     }
 
     private void shutDown() {
-        LOG.info("stopping: " + queue.counters().queuedMessages() + " messages queued");
+        LOG.info(stoppingLine(queue.counters().queuedMessages()));
         schedule.closeSensors();
         controls.shutdown(clock.monotonicMillis());
         for (int i = 0; i < schedule.size(); i++) {
@@ -251,9 +252,15 @@ final class Agent {
         if (hardware != null) {
             hardware.close();
         }
-        LOG.info(drained ? "stopped; nothing left to send"
-                : "stopped; " + left + " messages left in the queue"
-                        + (queue instanceof FileQueue ? "" : " (lost: memory queue)"));
+        LOG.info(drained ? "stopped; nothing left to send" : stoppedLine(left, queue instanceof FileQueue));
+    }
+
+    static String stoppingLine(long queued) {
+        return "stopping: " + Counts.of(queued, "message") + " queued";
+    }
+
+    static String stoppedLine(long left, boolean kept) {
+        return "stopped; " + Counts.of(left, "message") + " left in the queue" + (kept ? "" : " (lost: memory queue)");
     }
 
     private void closeQuietly() {

@@ -270,8 +270,8 @@ public final class PacketDecoder {
                             + Integer.toHexString(flags) + ", expected 0x0");
                 }
             }
-            // Short, as it goes into one log line with what happens next: a packet only a client
-            // sends, or a reserved type.
+            // Short, as it goes into one log line with what happens next.
+            case 0, 15 -> throw new MqttProtocolException(PacketType.name(type));
             default -> throw new MqttProtocolException("sent " + PacketType.name(type));
         }
     }

@@ -18,14 +18,17 @@ public final class PacketType {
     public static final int DISCONNECT = 14;
 
     private static final String[] NAMES = {
-        "reserved(0)", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
-        "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "reserved(15)"
+        "type 0 (reserved)", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC", "PUBREL", "PUBCOMP",
+        "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT", "type 15 (reserved)"
     };
 
     private PacketType() {
     }
 
-    /** The packet's name as the specification spells it; a constant, so logging it allocates nothing. */
+    /**
+     * The packet's name as the specification spells it, or what a reserved type is in plain words;
+     * a constant, so logging it allocates nothing.
+     */
     public static String name(int type) {
         return type >= 0 && type < NAMES.length ? NAMES[type] : "invalid(" + type + ")";
     }

@@ -149,7 +149,7 @@ final class KeyReader {
             case "true": case "yes": case "on": return true;
             case "false": case "no": case "off": return false;
             default:
-                problem(key, show(key, v) + " is not true or false");
+                problem(key, show(key, v) + " is not one of true, yes, on, false, no, off (any case)");
                 return fallback;
         }
     }

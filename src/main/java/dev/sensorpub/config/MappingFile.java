@@ -130,9 +130,14 @@ public final class MappingFile {
         if (heap != null) {
             r.problem("queue.capacity", heap);
         }
-        String storage = queue.storageProblem();
-        if (storage != null) {
-            r.problem("queue.capacity", storage);
+        String directory = queue.directoryProblem();
+        if (directory != null) {
+            r.problem("queue.path", directory);
+        } else {
+            String storage = queue.storageProblem();
+            if (storage != null) {
+                r.problem("queue.capacity", storage);
+            }
         }
         LogSettings log = log(r);
         long statusIntervalMillis = statusInterval(r);

@@ -106,7 +106,15 @@ public final class ConsoleSink implements Log.Sink {
     }
 
     private void printSummary(Level level, String component, String message, int times) {
-        print(level, component, "... repeated " + times + (times == 1 ? " time: " : " times: ") + message);
+        print(level, component, summaryLine(times, message));
+    }
+
+    /**
+     * The count in as few fixed words as say it, and the message whole: a line that fits 80
+     * columns keeps fitting with a count in front whenever its words leave room for it.
+     */
+    static String summaryLine(int times, String message) {
+        return times + " more: " + message;
     }
 
     /** One DEBUG line per frame and per cause, so even a trace keeps the one-record-per-line form. */

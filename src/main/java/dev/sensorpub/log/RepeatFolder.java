@@ -4,7 +4,7 @@ package dev.sensorpub.log;
  * Folds repeated lines so a broken sensor or an unreachable broker cannot flood a 115200-baud
  * console. A person sees the first occurrence of a line at once; while the same line (same
  * level, component and message) keeps coming, at most one summary per window follows it:
- * {@code ... repeated 57 times: <message>}. A line that stops repeating has its last count
+ * {@code 57 more: <message>}. A line that stops repeating has its last count
  * printed when its window ends (at the next log call or {@link Log#tick()}, whichever comes
  * first); a line seen again after a quiet window is printed in full again.
  * <p>

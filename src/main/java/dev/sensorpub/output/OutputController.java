@@ -103,8 +103,7 @@ public final class OutputController {
             ignoredCommands++;
             if (warnings.tryAcquire(RETAINED_COMMAND, nowMillis * 1_000_000)) {
                 // A retained command would replay after every reconnect.
-                LOG.warn("output " + name + ": retained command ignored (send without retain; "
-                        + warnings.refusedBefore(RETAINED_COMMAND) + " more)");
+                LOG.warn(name + ": retained command ignored (send without retain)" + countSince(RETAINED_COMMAND));
             }
             return true;
         }
@@ -124,10 +123,9 @@ public final class OutputController {
         } else {
             ignoredCommands++;
             if (warnings.tryAcquire(UNKNOWN_PAYLOAD, nowMillis * 1_000_000)) {
-                LOG.warn("output " + name + ": ignored command '" + shown(publish) + "'; expected '"
+                LOG.warn(name + ": ignored command '" + shown(publish) + "'; expected '"
                         + new String(onPayload, StandardCharsets.UTF_8) + "' or '"
-                        + new String(offPayload, StandardCharsets.UTF_8) + "' ("
-                        + warnings.refusedBefore(UNKNOWN_PAYLOAD) + " more)");
+                        + new String(offPayload, StandardCharsets.UTF_8) + "'" + countSince(UNKNOWN_PAYLOAD));
             }
             return true;
         }
@@ -179,7 +177,7 @@ public final class OutputController {
         safeApplied = true;
         if (changed) {
             safeStateApplications++;
-            LOG.info("output " + name + ": " + why + ", safe state " + (safeOn ? "on" : "off") + " applied");
+            LOG.info(name + ": " + why + ", safe state " + (safeOn ? "on" : "off") + " applied");
         }
     }
 
@@ -236,7 +234,7 @@ public final class OutputController {
         } catch (RuntimeException e) {
             writeFailures++;
             if (warnings.tryAcquire(WRITE_FAILED, nowMillis * 1_000_000)) {
-                LOG.warn("output " + name + ": " + line.describe() + " write failed", e);
+                LOG.warn(name + ": " + line.describe() + " write failed", e);
             }
             return false;
         }
@@ -259,6 +257,12 @@ public final class OutputController {
             }
         }
         return true;
+    }
+
+    /** How many of a kind the rate limit kept quiet since its last line; nothing on a first line. */
+    private String countSince(int kind) {
+        int more = warnings.refusedBefore(kind);
+        return more == 0 ? "" : " (" + more + " more)";
     }
 
     /** Up to 32 characters of the payload, non-printable bytes as '?', for a warning line. */

@@ -44,7 +44,7 @@ public final class Outputs implements AutoCloseable {
                         + Problems.describe(e) + ")", e);
             }
             controllers[i] = new OutputController(c, lines[i], nowMillis);
-            LOG.info("output " + c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")
+            LOG.info(c.name() + ": " + lines[i].describe() + (c.inverted() ? " inverted" : "")
                     + ", initial " + (c.initialOn() ? "on" : "off") + ", safe "
                     + c.safeState().name().toLowerCase(Locale.ROOT)
                     + (c.safeState() == OutputConfig.SafeState.KEEP ? "" : " after " + c.safeAfterMillis() + " ms"));

@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import dev.sensorpub.log.Counts;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.time.Clock;
@@ -242,11 +243,7 @@ public final class FileQueue implements MessageQueue {
         long kept = ring.pendingCount();
         long lost = fallback.pendingCount();
         ring.close();
-        LOG.info("queue closed: " + messages(kept) + " kept on disk"
+        LOG.info("queue closed: " + Counts.of(kept, "message") + " kept on disk"
                 + (lost == 0 ? " for the next start" : ", " + lost + " in memory lost (storage error)"));
-    }
-
-    private static String messages(long n) {
-        return n + (n == 1 ? " message" : " messages");
     }
 }

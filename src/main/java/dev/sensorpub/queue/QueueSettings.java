@@ -1,5 +1,6 @@
 package dev.sensorpub.queue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -79,6 +80,42 @@ public record QueueSettings(Type type, Path path, long capacityBytes, int maxMes
                 + " bytes of heap; with mqtt.max-packet-size " + maxPacketSize + " and " + (HEAP_RESERVE_BYTES >> 20)
                 + " MiB for the rest that is " + (needed >> 20) + " MiB, but the JVM may use " + (maxHeapBytes >> 20)
                 + " MiB (-Xmx): lower them or raise -Xmx";
+    }
+
+    /**
+     * For a file queue: null if the directory {@code queue.path} is there or can be made,
+     * otherwise why not, in the system's words. Start-up makes it; only making it tells whether a
+     * file system takes it (/proc refuses what permissions allow), so a missing one is made and
+     * removed again.
+     */
+    public String directoryProblem() {
+        if (type != Type.FILE) {
+            return null;
+        }
+        Path directory = path.toAbsolutePath();
+        if (Files.isDirectory(directory)) {
+            return null;
+        }
+        if (Files.exists(directory)) {
+            return path + " is a file, not a directory";
+        }
+        Path firstMissing = directory;
+        while (firstMissing.getParent() != null && !Files.exists(firstMissing.getParent())) {
+            firstMissing = firstMissing.getParent();
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            return "directory " + path + " cannot be created (" + StorageErrors.describe(e) + ")";
+        }
+        for (Path made = directory; made != null && made.startsWith(firstMissing); made = made.getParent()) {
+            try {
+                Files.deleteIfExists(made);
+            } catch (IOException e) {
+                return null; // made and left behind: start-up would make it anyway
+            }
+        }
+        return null;
     }
 
     /**

@@ -150,7 +150,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         }
         if (anyValue(reading)) {
             if (consecutiveErrors[i] > 0) {
-                LOG.info("sensor " + e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
+                LOG.info(e.name() + ": reading again after " + consecutiveErrors[i] + " failed reads");
                 consecutiveErrors[i] = 0;
                 delay[i] = e.intervalMillis();
             }
@@ -206,10 +206,10 @@ public final class SensorSchedule implements EventHandoff.Consumer {
         delay[i] = backoff <= 0 || backoff > cap ? cap : backoff;
         nextDue[i] = now + delay[i];
         if (streak == 1) {
-            LOG.warn("sensor " + e.name() + ": read failed: " + reason + " (retry in " + delay[i] + " ms)");
+            LOG.warn(e.name() + ": read failed: " + reason + " (retry in " + delay[i] + " ms)");
             lastErrorLog[i] = now;
         } else if (now - lastErrorLog[i] >= ERROR_LOG_EVERY_MILLIS) {
-            LOG.warn("sensor " + e.name() + ": still failing, " + streak + " reads in a row: " + reason);
+            LOG.warn(e.name() + ": still failing, " + streak + " reads in a row: " + reason);
             lastErrorLog[i] = now;
         }
     }
@@ -235,7 +235,7 @@ public final class SensorSchedule implements EventHandoff.Consumer {
             try {
                 e.sensor().close();
             } catch (RuntimeException ex) {
-                LOG.warn("sensor " + e.name() + ": close failed: " + ex.getMessage());
+                LOG.warn(e.name() + ": close failed: " + ex.getMessage());
             }
         }
     }

@@ -94,6 +94,7 @@ final class OutboundDelivery {
     private byte[] waitingStatus;
     private Topic waitingStatusTopic;
     private final ProtocolWarnings warnings;
+    private final StrayPubrels strayPubrels = new StrayPubrels();
     /** How long a PINGREQ may wait behind our own unproven QoS 0 bytes (see {@link Qos0Proofs}). */
     private final long proofTargetMillis;
     private final Qos0Proofs.Confirmations confirmations = this::confirm;
@@ -187,6 +188,7 @@ final class OutboundDelivery {
         link = linkNumber;
         lastAckMillis = nowMillis;
         qos2Limits.linkUp(server);
+        strayPubrels.clear();
         if (!sessionPresent) {
             // The broker kept nothing: every unconfirmed record goes out again as a new message.
             inflight.clear();
@@ -537,6 +539,7 @@ final class OutboundDelivery {
             qos2Limits.qos2AnsweredWithPubrec(id); // after proveQos0, which ends the proof of the answer before
         } else if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
             warnings.warn(ProtocolWarnings.UNEXPECTED_PUBREC, id, nowMillis);
+            strayPubrels.remember(id);
         }
         out.writeAck(PacketType.PUBREL, id);
     }
@@ -545,7 +548,9 @@ final class OutboundDelivery {
         proveLastAnswer();
         int slot = inflight.slotOfPacketId(id);
         if (slot < 0 || inflight.state(slot) != InflightTable.AWAITING_PUBCOMP) {
-            warnings.warn(ProtocolWarnings.UNEXPECTED_PUBCOMP, id, nowMillis);
+            if (!strayPubrels.take(id)) {
+                warnings.warn(ProtocolWarnings.UNEXPECTED_PUBCOMP, id, nowMillis);
+            }
             return;
         }
         acknowledged(nowMillis);

@@ -16,14 +16,21 @@ final class ProtocolWarnings {
     static final int UNEXPECTED_SUBACK = 3;
     static final int UNEXPECTED_UNSUBACK = 4;
     static final int OVERSIZED_PUBLISH = 5;
+    /** Each kind's first line, before its number; short enough to fit the count line too. */
     private static final String[] WHAT = {
-        "PUBACK for a packet id not awaiting one; ignored",
-        "PUBREC for a packet id not awaiting one; PUBREL sent",
-        "PUBCOMP for a packet id not awaiting one; ignored",
-        "SUBACK for a packet id we are not waiting for; ignored",
-        "UNSUBACK for a packet id we never sent; ignored",
+        "PUBACK for an id not awaiting one; ignored",
+        "PUBREC for an id not awaiting one; PUBREL sent",
+        "PUBCOMP for an id not awaiting one; ignored",
+        "SUBACK for an id not awaiting one; ignored",
+        "UNSUBACK for an id we never sent; ignored",
         "inbound PUBLISH over mqtt.max-packet-size; acked, dropped",
     };
+    /** The count line's words: the first line said which setting, the count line need not. */
+    private static final String[] COUNTED = {
+        WHAT[0], WHAT[1], WHAT[2], WHAT[3], WHAT[4], "oversized PUBLISH acked, dropped",
+    };
+    /** What the number is: a packet id has no unit, a size is in bytes. */
+    private static final String[] UNIT = {"", "", "", "", "", " B"};
     private static final Logger LOG = Log.logger("mqtt");
 
     private final long intervalMillis;
@@ -45,7 +52,7 @@ final class ProtocolWarnings {
         if (!open[kind]) {
             open[kind] = true;
             since[kind] = nowMillis;
-            LOG.warn(WHAT[kind] + " (" + number + ")");
+            LOG.warn(firstLine(kind, number));
             return;
         }
         more[kind]++;
@@ -89,10 +96,21 @@ final class ProtocolWarnings {
     }
 
     private void summarize(int kind, long nowMillis) {
-        LOG.warn(WHAT[kind] + ": " + more[kind] + " more in " + (nowMillis - since[kind]) / 1000 + " s (last "
-                + lastNumber[kind] + ")");
+        LOG.warn(countLine(kind, more[kind], (nowMillis - since[kind]) / 1000, lastNumber[kind]));
         more[kind] = 0;
         since[kind] = nowMillis;
+    }
+
+    static String firstLine(int kind, long number) {
+        return WHAT[kind] + " (" + number + UNIT[kind] + ")";
+    }
+
+    static String countLine(int kind, long more, long seconds, long lastNumber) {
+        return COUNTED[kind] + ": " + more + " more in " + seconds + " s (last " + lastNumber + UNIT[kind] + ")";
+    }
+
+    static int kinds() {
+        return WHAT.length;
     }
 
     /** How many warnings of {@code kind} there were, logged or counted. */

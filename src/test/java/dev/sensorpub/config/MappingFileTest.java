@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sensorpub.log.Level;
 import dev.sensorpub.log.LogSettings;
@@ -130,6 +131,21 @@ class MappingFileTest {
         assertEquals(1.0, s.scale());
         assertEquals(0.0, s.offset());
         assertEquals(0, s.maxAgeMillis());
+    }
+
+    @Test
+    void aQueueDirectoryTheSystemCannotMakeIsNamedWithTheReasonAndTheLineOfQueuePath() throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+        assertEquals(List.of("line 7: queue.path: directory /proc/sensorpub-test/queue cannot be created "
+                + "(no such file or directory: /proc/sensorpub-test)"),
+                reportOf(with("queue.type = file", "queue.path = /proc/sensorpub-test/queue")));
+    }
+
+    @Test
+    void aMissingQueueDirectoryThatCanBeMadeIsNoProblemAndIsNotLeftBehind(@TempDir Path dir) throws IOException {
+        Path queue = dir.resolve("spool/queue");
+        assertEquals(List.of(), reportOf(with("queue.type = file", "queue.path = " + queue)));
+        assertFalse(Files.exists(dir.resolve("spool")), "--check leaves no directory behind");
     }
 
     @Test
@@ -369,7 +385,13 @@ class MappingFileTest {
         assertEquals(List.of("sensor.beat.scale: 'NaN' is not a number"), problems("sensor.beat.scale = NaN"));
         assertEquals(List.of("sensor.beat.deadband: '-1' is out of range 0 to 1000000000000"),
                 problems("sensor.beat.deadband = -1"));
-        assertEquals(List.of("sensor.beat.retain: 'maybe' is not true or false"), problems("sensor.beat.retain = maybe"));
+        assertEquals(List.of("sensor.beat.retain: 'maybe' is not one of true, yes, on, false, no, off (any case)"),
+                problems("sensor.beat.retain = maybe"));
+        assertEquals(List.of("sensor.beat.retain: '1' is not one of true, yes, on, false, no, off (any case)"),
+                problems("sensor.beat.retain = 1"));
+        for (String yes : List.of("TRUE", "Yes", "on")) {
+            assertEquals(List.of(), problems("sensor.beat.retain = " + yes), yes);
+        }
         assertEquals(List.of("sensor.beat.format: 'xml' is not one of plain, json"), problems("sensor.beat.format = xml"));
         assertEquals(List.of("mqtt.inflight-window: '0' is out of range 1 to 65533"), problems("mqtt.inflight-window = 0"));
         assertEquals(List.of("mqtt.inflight-window: '65534' is out of range 1 to 65533"),
@@ -675,7 +697,8 @@ class MappingFileTest {
                 + "trailing '/', not starting with $"), problems("ha.prefix = ha/"));
         assertEquals(List.of("ha.prefix: invalid topic: topic name 'ha/#/status' contains wildcard '#' at index 3; "
                 + "wildcards are only allowed in subscriptions"), problems("ha.prefix = ha/#"));
-        assertEquals(List.of("ha.discovery: 'sometimes' is not true or false"), problems("ha.discovery = sometimes"));
+        assertEquals(List.of("ha.discovery: 'sometimes' is not one of true, yes, on, false, no, off (any case)"),
+                problems("ha.discovery = sometimes"));
         assertEquals(List.of("sensor.beat.ha.component: 'light' is not one of sensor, binary_sensor"),
                 problems("sensor.beat.ha.component = light"));
         assertEquals(List.of("sensor.beat.ha.component: sim-counter publishes numbers; binary_sensor needs a "

@@ -180,7 +180,7 @@ class ConsoleSinkTest {
             assertFalse(writer.isAlive(), "writer still running after 10 s");
         }
         sink.flush();
-        assertEquals(List.of("dht22 read failed", "... repeated " + (threads * repeatsEach - 1) + " times: dht22 read failed"),
+        assertEquals(List.of("dht22 read failed", (threads * repeatsEach - 1) + " more: dht22 read failed"),
                 stdout.messages());
     }
 
@@ -199,7 +199,7 @@ class ConsoleSinkTest {
         sink.write(Level.WARN, "sensor", "dht22 read failed");
         sink.write(Level.WARN, "sensor", "dht22 read failed");
         sink.close();
-        assertEquals(List.of("dht22 read failed", "... repeated 1 time: dht22 read failed"), stdout.messages());
+        assertEquals(List.of("dht22 read failed", "1 more: dht22 read failed"), stdout.messages());
     }
 
     private ConsoleSink sink(Level level, String serial) {

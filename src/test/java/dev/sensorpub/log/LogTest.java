@@ -75,8 +75,8 @@ class LogTest {
         Log.tick();
         log.warn("file queue 90% full");
         Log.flush();
-        assertEquals(List.of("file queue 90% full", "... repeated 2 times: file queue 90% full",
-                "... repeated 1 time: file queue 90% full"), stdout.messages());
+        assertEquals(List.of("file queue 90% full", "2 more: file queue 90% full",
+                "1 more: file queue 90% full"), stdout.messages());
     }
 
     @Test

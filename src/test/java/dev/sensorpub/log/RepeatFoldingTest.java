@@ -43,7 +43,7 @@ class RepeatFoldingTest {
         assertEquals(1, stdout.lines().size(), "window not over yet");
         clock.advance(Duration.ofMillis(1));
         sink.tick();
-        assertEquals(List.of(FAILED, "... repeated 57 times: " + FAILED), stdout.messages());
+        assertEquals(List.of(FAILED, "57 more: " + FAILED), stdout.messages());
         assertTrue(stdout.lines().get(1).startsWith("2026-11-21T10:00:10.000Z WARN  sensor "), stdout.lines().get(1));
     }
 
@@ -68,11 +68,19 @@ class RepeatFoldingTest {
             assertTrue(at - previous >= 10_000, "two lines less than a window apart: " + line);
             previous = at;
             String message = line.substring(38);
-            if (message.startsWith("... repeated ")) {
-                counted += Integer.parseInt(message.substring(13, message.indexOf(' ', 13)));
+            if (message.endsWith(" more: " + FAILED)) {
+                counted += Integer.parseInt(message.substring(0, message.indexOf(' ')));
             }
         }
         assertEquals(occurrences, counted);
+    }
+
+    @Test
+    void aCountLineKeepsTheMessageWholeAndFits80ColumnsWhenTheMessageLeavesRoomForTheCount() {
+        String cause = "bme280 0x76 on /dev/i2c-1 read failed: Remote I/O error (errno 121)";
+        String line = ConsoleSink.summaryLine(99_999, cause);
+        assertTrue(line.endsWith(cause), line);
+        assertTrue(line.length() <= 80, line.length() + " characters: " + line);
     }
 
     @Test
@@ -93,7 +101,7 @@ class RepeatFoldingTest {
         clock.advance(Duration.ofSeconds(5));
         sink.tick();
         assertEquals(List.of("door read failed", "window read failed",
-                "... repeated 99 times: door read failed", "... repeated 99 times: window read failed"),
+                "99 more: door read failed", "99 more: window read failed"),
                 stdout.messages());
     }
 
@@ -113,7 +121,7 @@ class RepeatFoldingTest {
         warn(FAILED);
         clock.advance(Duration.ofSeconds(12));
         sink.write(Level.INFO, "mqtt", "connected");
-        assertEquals(List.of(FAILED, "... repeated 2 times: " + FAILED, "connected"), stdout.messages());
+        assertEquals(List.of(FAILED, "2 more: " + FAILED, "connected"), stdout.messages());
     }
 
     @Test
@@ -125,7 +133,7 @@ class RepeatFoldingTest {
         }
         warn("one line too many");
         List<String> messages = stdout.messages();
-        assertEquals("... repeated 1 time: sensor 0 failed", messages.get(RepeatFolder.SLOTS));
+        assertEquals("1 more: sensor 0 failed", messages.get(RepeatFolder.SLOTS));
         assertEquals("one line too many", messages.get(RepeatFolder.SLOTS + 1));
         assertEquals(RepeatFolder.SLOTS + 2, messages.size());
     }

@@ -9,6 +9,7 @@ import dev.sensorpub.config.HaOverrides;
 import dev.sensorpub.config.OutputConfig.SafeState;
 import dev.sensorpub.config.OutputConfig;
 import dev.sensorpub.testing.AllocationMeter;
+import dev.sensorpub.testing.CapturedLog;
 import dev.sensorpub.testing.InboundPublish;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -75,6 +76,34 @@ class OutputControllerTest {
         OutputController c = new OutputController(plain(), new FakeLine(22, false), now);
         assertFalse(c.onMessage(InboundPublish.of("pi/other/set", "ON"), now));
         assertFalse(c.isOn());
+    }
+
+    @Test
+    void aLineUnderTheOutputComponentStartsWithTheOutputsNameNotTheWordOutputAgain() {
+        try (CapturedLog log = new CapturedLog()) {
+            OutputController c = new OutputController(plain(), new FakeLine(22, false), now);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now);
+            c.onMessage(InboundPublish.of(SET, "ON", 1, true), now);
+            assertEquals(2, log.lines().size(), log.lines().toString());
+            for (String line : log.lines()) {
+                assertTrue(line.startsWith("WARN output pump: "), line);
+            }
+        }
+    }
+
+    @Test
+    void anIgnoredCommandsLineCountsTheOnesKeptQuietSinceTheLastAndNothingTheFirstTime() {
+        try (CapturedLog log = new CapturedLog()) {
+            OutputController c = new OutputController(plain(), new FakeLine(22, false), now);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 1);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 2);
+            c.onMessage(InboundPublish.of(SET, "TOGGLE"), now + 60_000);
+            c.onMessage(InboundPublish.of(SET, "ON", 1, true), now + 60_000);
+            assertEquals(List.of("WARN output pump: ignored command 'TOGGLE'; expected 'ON' or 'OFF'",
+                    "WARN output pump: ignored command 'TOGGLE'; expected 'ON' or 'OFF' (2 more)",
+                    "WARN output pump: retained command ignored (send without retain)"), log.lines());
+        }
     }
 
     @Test

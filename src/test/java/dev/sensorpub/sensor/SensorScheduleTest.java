@@ -273,7 +273,7 @@ class SensorScheduleTest {
             poll(s, 10_000);
             assertEquals(0, s.consecutiveErrors(0));
             assertEquals(1, s.readCount(0));
-            assertEquals(List.of("INFO sensor sensor ds: reading again after 2 failed reads"), log.containing("reading again"));
+            assertEquals(List.of("INFO sensor ds: reading again after 2 failed reads"), log.containing("reading again"));
         }
     }
 

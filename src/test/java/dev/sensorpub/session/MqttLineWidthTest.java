@@ -2,6 +2,7 @@ package dev.sensorpub.session;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sensorpub.codec.PacketType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,12 +16,15 @@ class MqttLineWidthTest {
     private static final String HOST = "broker.example.com:8883";
     private static final String OTHER_HOST = "broker2.example.com:8883";
     private static final long DELAY = 600_000;
+    /** The largest MQTT remaining length, so the largest inbound PUBLISH a broker can announce. */
+    private static final long LARGEST_SIZE = 268_435_455;
 
     @Test
     void aBrokerCloseNamesTheNextServerAndTheDelayWithin80Columns() {
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, HOST, DELAY));
         fits(BrokerLink.linkLostLine("link lost: " + BrokerLink.CLOSED_MID_PACKET, null, DELAY));
         fits(BrokerLink.linkLostLine("link dead: no answer for " + DELAY + " ms", OTHER_HOST, DELAY));
+        fits(BrokerLink.linkLostLine("protocol error: " + PacketType.name(15), OTHER_HOST, DELAY));
     }
 
     @Test
@@ -35,6 +39,22 @@ class MqttLineWidthTest {
         fits(BrokerQos2Limits.NO_QOS2_HINT);
         fits(BrokerQos2Limits.AFTER_ANSWER_HINT);
         fits(BrokerQos2Limits.limitHint(65_535));
+    }
+
+    @Test
+    void aBrokersProtocolSlipsAndTheirCountsFitWithin80Columns() {
+        for (int kind = 0; kind < ProtocolWarnings.kinds(); kind++) {
+            long number = kind == ProtocolWarnings.OVERSIZED_PUBLISH ? LARGEST_SIZE : 65_535;
+            fits(ProtocolWarnings.firstLine(kind, number));
+            fits(ProtocolWarnings.countLine(kind, 99_999, 600, number));
+        }
+    }
+
+    @Test
+    void anOversizedPublishSaysItsSizeInBytes() {
+        assertTrue(ProtocolWarnings.firstLine(ProtocolWarnings.OVERSIZED_PUBLISH, 300_022).endsWith("(300022 B)"));
+        assertTrue(ProtocolWarnings.countLine(ProtocolWarnings.OVERSIZED_PUBLISH, 3, 15, 300_022)
+                .endsWith("(last 300022 B)"));
     }
 
     private static void fits(String message) {

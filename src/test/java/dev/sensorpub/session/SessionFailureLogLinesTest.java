@@ -78,7 +78,7 @@ class SessionFailureLogLinesTest {
             s.socket.deliver(RESERVED_PACKET);
             s.step(1);
             String line = onlyWarning(log, "protocol error");
-            assertTrue(line.matches("protocol error: sent reserved\\(0\\); next 127\\.0\\.0\\.1:1884 in \\d+ ms"),
+            assertTrue(line.matches("protocol error: type 0 \\(reserved\\); next 127\\.0\\.0\\.1:1884 in \\d+ ms"),
                     line);
         }
     }

@@ -35,7 +35,7 @@ class SessionProtocolWarningsAfterLinkTest {
             s.step(1);
             assertEquals(LinkState.WAITING, s.session.state());
             s.step(61_000); // the interval is over, the next attempt is minutes away
-            List<String> lines = log.containing("PUBACK for a packet id");
+            List<String> lines = log.containing("PUBACK for an id");
             assertEquals(2, lines.size(), log.lines().toString());
             assertTrue(lines.get(1).contains("49 more"), lines.get(1));
         }
@@ -49,7 +49,7 @@ class SessionProtocolWarningsAfterLinkTest {
             s.socket.deliver(unexpectedPubacks(50));
             s.step(1);
             s.session.drainAndDisconnect(0);
-            List<String> lines = log.containing("PUBACK for a packet id");
+            List<String> lines = log.containing("PUBACK for an id");
             assertEquals(2, lines.size(), log.lines().toString());
             assertTrue(lines.get(1).contains("49 more"), lines.get(1));
         }

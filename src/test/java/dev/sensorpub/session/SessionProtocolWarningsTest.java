@@ -25,9 +25,9 @@ class SessionProtocolWarningsTest {
                 s.run(5, 10);
             }
             assertEquals(LinkState.CONNECTED, s.session.state());
-            assertEquals(1, log.containing("PUBACK for a packet id").size(), log.lines().toString());
+            assertEquals(1, log.containing("PUBACK for an id").size(), log.lines().toString());
             s.step(60_000);
-            List<String> lines = log.containing("PUBACK for a packet id");
+            List<String> lines = log.containing("PUBACK for an id");
             assertEquals(2, lines.size(), lines.toString());
             assertTrue(lines.get(1).contains("999 more"), lines.get(1));
         }
