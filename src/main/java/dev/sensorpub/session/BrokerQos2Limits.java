@@ -54,8 +54,8 @@ import dev.sensorpub.log.Logger;
 final class BrokerQos2Limits {
     private static final Logger LOG = Log.logger("mqtt");
     /** The hints after a broker close (see {@link #closeHint}); with a count, {@link #limitHint}. */
-    static final String NO_QOS2_HINT = "broker may not support QoS 2: it closed before answering one (use qos 1)";
-    static final String AFTER_ANSWER_HINT = "broker closed right after answering one sent among our QoS 2: over its limit?";
+    static final String NO_QOS2_HINT = "broker may lack QoS 2: it closed before answering one (use qos 1)";
+    static final String AFTER_ANSWER_HINT = "broker closed just after answering one of our QoS 2: over its limit?";
 
     /** Where a broker close is reported: the link, which writes its line and schedules the reconnect. */
     interface LinkLoss {
@@ -326,7 +326,7 @@ final class BrokerQos2Limits {
     }
 
     static String limitHint(int awaiting) {
-        return "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its QoS 2 limit?";
+        return "broker closed with " + awaiting + " QoS 2 awaiting PUBREC: over its limit?";
     }
 
     /**

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class BrokerQos2LimitsTest {
-    private static final String LIMIT_HINT = "broker closed with 2 QoS 2 awaiting PUBREC: over its QoS 2 limit?";
+    private static final String LIMIT_HINT = "broker closed with 2 QoS 2 awaiting PUBREC: over its limit?";
     private static final String AFTER_ANSWER_HINT =
-            "broker closed right after answering one sent among our QoS 2: over its limit?";
-    private static final String NO_QOS2_HINT = "broker may not support QoS 2: it closed before answering one (use qos 1)";
+            "broker closed just after answering one of our QoS 2: over its limit?";
+    private static final String NO_QOS2_HINT = "broker may lack QoS 2: it closed before answering one (use qos 1)";
 
     private final InflightTable inflight = new InflightTable(32);
     private final BrokerQos2Limits limits = new BrokerQos2Limits(inflight, 20);
@@ -51,7 +51,7 @@ class BrokerQos2LimitsTest {
     private static List<String> hints(CapturedLog captured) {
         List<String> hints = new ArrayList<>();
         for (String line : captured.lines()) {
-            if (line.startsWith("WARN mqtt broker closed ") || line.startsWith("WARN mqtt broker may not")) {
+            if (line.startsWith("WARN mqtt broker closed ") || line.startsWith("WARN mqtt broker may lack")) {
                 hints.add(line.substring("WARN mqtt ".length()));
             }
         }

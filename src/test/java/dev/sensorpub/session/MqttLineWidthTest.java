@@ -34,11 +34,13 @@ class MqttLineWidthTest {
         fits(BrokerLink.connectFailedLine(HOST, "no CONNACK in " + DELAY + " ms", DELAY, HOST));
     }
 
+    /** A repeated hint is folded as "99999 more: " and the hint, whole (see the log's console sink). */
     @Test
-    void theQos2HintsAfterABrokerCloseFitOnALineOfTheirOwn() {
-        fits(BrokerQos2Limits.NO_QOS2_HINT);
-        fits(BrokerQos2Limits.AFTER_ANSWER_HINT);
-        fits(BrokerQos2Limits.limitHint(65_535));
+    void theQos2HintsAfterABrokerCloseFitOnALineOfTheirOwnAlsoFolded() {
+        String fold = "99999 more: ";
+        fits(fold + BrokerQos2Limits.NO_QOS2_HINT);
+        fits(fold + BrokerQos2Limits.AFTER_ANSWER_HINT);
+        fits(fold + BrokerQos2Limits.limitHint(65_535));
     }
 
     @Test
