@@ -92,7 +92,9 @@ public record QueueSettings(Type type, Path path, long capacityBytes, int maxMes
         if (type != Type.FILE) {
             return null;
         }
-        Path directory = path.toAbsolutePath();
+        // Normalized: Files.createDirectories makes the normalized path when a parent is missing,
+        // and the removal below must walk the names that were made.
+        Path directory = path.toAbsolutePath().normalize();
         if (Files.isDirectory(directory)) {
             return null;
         }
