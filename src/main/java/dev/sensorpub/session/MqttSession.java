@@ -442,7 +442,7 @@ public final class MqttSession implements AutoCloseable {
                 String server = link.currentServer().hostAndPort();
                 long queued = queue.counters().queuedMessages();
                 LOG.info(willSaysOffline
-                        ? "closed " + server + " without DISCONNECT: the will says offline" + (drained ? "" : "; " + queued + " queued")
+                        ? "closed " + server + " without DISCONNECT (will: offline)" + (drained ? "" : "; " + queued + " queued")
                         : "disconnected from " + server + (drained ? "" : " with " + queued + " messages still queued"));
             } catch (IOException | RuntimeException e) {
                 LOG.warn("clean disconnect failed: " + Problems.describe(e));

@@ -94,7 +94,26 @@ class SessionStatusQosTest {
             List<String> written = s.written();
             assertEquals(1, statusPublishes(s).size(), "the birth only: " + written);
             assertTrue(written.stream().noneMatch(p -> p.equals("DISCONNECT")), written.toString());
-            assertEquals(1, log.containing("without DISCONNECT: the will says offline").size(), log.lines().toString());
+            assertEquals(1, log.containing("without DISCONNECT (will: offline)").size(), log.lines().toString());
+        }
+    }
+    /** The will's line with a realistic host name (see MqttLineWidthTest) fits 80 columns. */
+    @Test
+    void theLineOfAStopLeftToTheWillFits80ColumnsWithARealisticHost() {
+        try (CapturedLog log = new CapturedLog()) {
+            ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://broker.example.com:8883", "pi")
+                    .cleanSession(false).keepAliveSeconds(10).inflightWindow(8).brokerInflightLimit(1)
+                    .statusTopic("pi/status").reconnectDelays(1, 2, 10_000));
+            s.connect(ScriptedSession.CONNACK);
+            s.socket.deliver(new byte[] {0x40, 2, 0, 1}); // PUBACK for the birth
+            s.step(1);
+            s.append("pi/t", "r0", 2);
+            s.step(1);
+            s.session.drainAndDisconnect(0);
+            List<String> lines = log.containing("without DISCONNECT");
+            assertEquals(1, lines.size(), log.lines().toString());
+            String message = lines.get(0).substring(lines.get(0).indexOf("closed "));
+            assertTrue(message.length() <= MqttLineWidthTest.MESSAGE_COLUMNS, message.length() + ": " + message);
         }
     }
 }
