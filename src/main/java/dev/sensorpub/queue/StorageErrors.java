@@ -1,6 +1,7 @@
 package dev.sensorpub.queue;
 
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -17,6 +18,10 @@ final class StorageErrors {
         }
         if (problem instanceof NoSuchFileException missing) {
             return "no such file or directory: " + missing.getFile();
+        }
+        if (problem instanceof FileAlreadyExistsException there) {
+            // Also a link to a missing directory, which Files.exists calls absent.
+            return "already exists: " + there.getFile();
         }
         if (problem instanceof NotDirectoryException notDirectory) {
             return "not a directory: " + notDirectory.getFile();

@@ -43,4 +43,12 @@ class QueueDirectoryCheckTest {
         assertTrue(Files.isDirectory(temp.resolve("d")), "removed a directory it did not make");
         assertEquals(0, entries(temp.resolve("d")), "left behind");
     }
+    /** A link to a missing directory is there but is no directory: the line says so, not "file system error". */
+    @Test
+    void aDanglingLinkInTheWayIsNamedAsAlreadyThere(@TempDir Path temp) throws IOException {
+        Files.createSymbolicLink(temp.resolve("q"), temp.resolve("nowhere"));
+        String problem = file(temp.resolve("q")).directoryProblem();
+        assertEquals("directory " + temp.resolve("q") + " cannot be created (already exists: " + temp.resolve("q")
+                + ")", problem);
+    }
 }
