@@ -148,11 +148,16 @@ final class ScriptedSession {
         return Integer.parseInt(p.substring(at, p.indexOf(' ', at)));
     }
 
+    /** A broker's PUBACK (type 4), PUBREC (5) or PUBCOMP (7) for packet {@code id}. */
+    static byte[] ack(int type, int id) {
+        return new byte[] {(byte) (type << 4), 2, (byte) (id >> 8), (byte) id};
+    }
+
     /** The broker answers QoS 2 message {@code id} with PUBREC, then with PUBCOMP once our PUBREL is out. */
     void completeQos2(int id) {
-        socket.deliver(new byte[] {0x50, 2, (byte) (id >> 8), (byte) id});
+        socket.deliver(ack(5, id));
         step(1);
-        socket.deliver(new byte[] {0x70, 2, (byte) (id >> 8), (byte) id});
+        socket.deliver(ack(7, id));
         step(1);
     }
 
@@ -162,7 +167,7 @@ final class ScriptedSession {
             if (p.startsWith("PUBLISH q1")) {
                 int id = idOf(List.of(p), "PUBLISH q1", "");
                 if (answered.add(id)) {
-                    socket.deliver(new byte[] {0x40, 2, (byte) (id >> 8), (byte) id});
+                    socket.deliver(ack(4, id));
                 }
             }
         }

@@ -59,7 +59,11 @@ class SessionStatusQosTest {
 
     /** A QoS 2 reading awaits PUBREC at a broker whose limit is 1 when the link is lost silently. */
     private static ScriptedSession withQos2FillingTheBrokersLimit() {
-        ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi")
+        return withQos2FillingTheBrokersLimit("tcp://127.0.0.1:1883");
+    }
+
+    private static ScriptedSession withQos2FillingTheBrokersLimit(String server) {
+        ScriptedSession s = new ScriptedSession(SessionSettings.builder(server, "pi")
                 .cleanSession(false).keepAliveSeconds(10).inflightWindow(8).brokerInflightLimit(1)
                 .statusTopic("pi/status").reconnectDelays(1, 2, 10_000));
         s.connect(ScriptedSession.CONNACK);
@@ -97,18 +101,12 @@ class SessionStatusQosTest {
             assertEquals(1, log.containing("without DISCONNECT (will: offline)").size(), log.lines().toString());
         }
     }
+
     /** The will's line with a realistic host name (see MqttLineWidthTest) fits 80 columns. */
     @Test
     void theLineOfAStopLeftToTheWillFits80ColumnsWithARealisticHost() {
         try (CapturedLog log = new CapturedLog()) {
-            ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://broker.example.com:8883", "pi")
-                    .cleanSession(false).keepAliveSeconds(10).inflightWindow(8).brokerInflightLimit(1)
-                    .statusTopic("pi/status").reconnectDelays(1, 2, 10_000));
-            s.connect(ScriptedSession.CONNACK);
-            s.socket.deliver(new byte[] {0x40, 2, 0, 1}); // PUBACK for the birth
-            s.step(1);
-            s.append("pi/t", "r0", 2);
-            s.step(1);
+            ScriptedSession s = withQos2FillingTheBrokersLimit("tcp://broker.example.com:8883");
             s.session.drainAndDisconnect(0);
             List<String> lines = log.containing("without DISCONNECT");
             assertEquals(1, lines.size(), log.lines().toString());

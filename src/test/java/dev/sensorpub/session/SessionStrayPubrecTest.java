@@ -10,19 +10,15 @@ import org.junit.jupiter.api.Test;
  * broker's PUBCOMP for that PUBREL is its due, not a second slip to count.
  */
 class SessionStrayPubrecTest {
-    private static byte[] ack(int type, int id) {
-        return new byte[] {(byte) (type << 4), 2, (byte) (id >> 8), (byte) id};
-    }
-
     @Test
     void thePubcompForOurPubrelToAStrayPubrecIsTakenSilently() {
         try (CapturedLog log = new CapturedLog()) {
             ScriptedSession s = new ScriptedSession(SessionSettings.builder("tcp://127.0.0.1:1883", "pi"));
             s.connect(ScriptedSession.CONNACK);
             for (int id = 60_000; id < 60_066; id++) {
-                s.socket.deliver(ack(5, id));
+                s.socket.deliver(ScriptedSession.ack(5, id));
                 s.run(2, 10);
-                s.socket.deliver(ack(7, id));
+                s.socket.deliver(ScriptedSession.ack(7, id));
                 s.run(2, 10);
             }
             s.step(60_000);
@@ -30,7 +26,7 @@ class SessionStrayPubrecTest {
             assertEquals(2, log.containing("PUBREC for an id").size(), log.lines().toString());
             assertEquals(0, log.containing("PUBCOMP").size(), log.lines().toString());
 
-            s.socket.deliver(ack(7, 60_000));
+            s.socket.deliver(ScriptedSession.ack(7, 60_000));
             s.run(2, 10);
             assertEquals(1, log.containing("PUBCOMP for an id").size(), "answered once; a second is a slip");
         }
