@@ -120,9 +120,10 @@ public final class LinkMatrix {
                 + " (java -jar sensorpub.jar, keep alive " + LinkScenario.KEEP_ALIVE_SECONDS + " s, window "
                 + window + ") publishes a counter every " + LinkScenario.READING_INTERVAL_MILLIS
                 + " ms; mosquitto_sub (QoS 2, unshaped port) counts. Phases: " + warmup + " s warm-up, " + outage
-                + " s outage and drain (at most " + drainTimeout + " s) then " + steady / 4 + " s, or "
+                + " s outage, drain and catch-up with live readings (at most " + drainTimeout + " s) then " + steady / 4 + " s, or "
                 + (outage + steady / 2) + " s without outage. Drain: from the first CONNECT after the outage until"
-                + " every reading taken before it arrived. Lost: readings that never arrived although a later"
+                + " every reading taken before it arrived; caught up: until at most " + LinkResult.BEHIND_ALLOWED
+                + " readings taken since had not. Lost: readings that never arrived although a later"
                 + " one did; behind: readings taken after the last that arrived, still queued when the agent"
                 + " stopped (SIGTERM, 5 s drain). Uplink use = MQTT bytes sent uplink meanwhile"
                 + " (iptables counters, less 52 header bytes a packet) / (link rate x time + the shaper's"
@@ -136,7 +137,7 @@ public final class LinkMatrix {
         try {
             r = LinkRun.run(s, mapping -> AgentCommand.fromJar(jar, mapping.toString()), dir);
         } catch (Exception e) {
-            r = new LinkResult(s, -1, -1, -1, 0, 0, 0, 0, -1, Double.NaN, "the lab failed: " + e.getMessage());
+            r = new LinkResult(s, -1, -1, -1, 0, 0, 0, 0, -1, -1, Double.NaN, "the lab failed: " + e.getMessage());
         }
         System.err.printf(Locale.ROOT, "[%4.0f s] %s%n", (System.nanoTime() - start) / 1e9, r.summary());
         return r;

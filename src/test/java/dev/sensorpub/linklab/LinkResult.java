@@ -14,12 +14,15 @@ package dev.sensorpub.linklab;
  * @param backlog      readings taken before the first connect after the outage that had not arrived
  *                     before the outage began (0 without outage)
  * @param drainMillis  from that connect until every reading taken before it was in; -1 if never
+ * @param caughtUpMillis from that connect until the agent had caught up with what it takes live (at
+ *                     most {@link #BEHIND_ALLOWED} readings behind); -1 if never
  * @param drainUplinkUse MQTT bytes sent uplink during the drain / what the shaper could pass in that time
  *                     (rate x time + its bucket); NaN if none
  * @param note         why a number is missing, or empty
  */
 public record LinkResult(LinkScenario scenario, long produced, long lost, long behind, long duplicates, long outOfOrder,
-                         int connects, long backlog, long drainMillis, double drainUplinkUse, String note) {
+                         int connects, long backlog, long drainMillis, long caughtUpMillis, double drainUplinkUse,
+                         String note) {
     /** The bar for a drain: the uplink, not the window, is the limit. */
     public static final double DRAIN_USE_TARGET = 0.80;
 

@@ -18,7 +18,10 @@ import java.util.regex.Pattern;
  * timed from the first CONNECT the broker accepted after the outage until every reading taken
  * before that connect has arrived; the uplink's MQTT bytes come from the lab's iptables counters
  * (from the end of the outage, when nothing is in flight, until after the last backlog arrival)
- * and are set against what the shaper could pass in the drain's time.
+ * and are set against what the shaper could pass in the drain's time. After the drain it waits,
+ * within the same bound, until the agent has caught up with what it takes live (readings taken
+ * meanwhile wait behind the backlog): a run is stopped to count it, and what is still queued at
+ * the stop is gone with the memory queue, so it must not be the stop's timing that decides it.
  */
 public final class LinkRun {
     private static final long FIRST_ARRIVAL_TIMEOUT_MILLIS = 60_000;
@@ -46,6 +49,7 @@ public final class LinkRun {
             StringBuilder note = new StringBuilder();
             long backlog = 0;
             long drainMillis = -1;
+            long caughtUpMillis = -1;
             double use = Double.NaN;
             if (!awaitFirstArrival(lab)) {
                 note.append("no reading arrived within ").append(FIRST_ARRIVAL_TIMEOUT_MILLIS / 1000).append(" s");
@@ -55,6 +59,7 @@ public final class LinkRun {
                     Drain drain = outageAndDrain(s, lab);
                     backlog = drain.backlog;
                     drainMillis = drain.millis;
+                    caughtUpMillis = drain.caughtUpMillis;
                     use = drain.uplinkUse;
                     note.append(drain.note);
                 }
@@ -80,7 +85,7 @@ public final class LinkRun {
             long delivered = Math.min(produced, arrivals.highest() + 1);
             return new LinkResult(s, produced, produced < 0 ? -1 : arrivals.missingBelow(delivered),
                     produced < 0 ? -1 : produced - delivered, arrivals.duplicates(), arrivals.outOfOrder(), lab.connectsOf(LinkScenario.CLIENT_ID).size(),
-                    backlog, drainMillis, use, note.toString());
+                    backlog, drainMillis, caughtUpMillis, use, note.toString());
         }
     }
 
@@ -112,7 +117,7 @@ public final class LinkRun {
         return true;
     }
 
-    private record Drain(long backlog, long millis, double uplinkUse, String note) {
+    private record Drain(long backlog, long millis, long caughtUpMillis, double uplinkUse, String note) {
     }
 
     private static Drain outageAndDrain(LinkScenario s, LinkLab lab) throws InterruptedException {
@@ -143,7 +148,7 @@ public final class LinkRun {
             Thread.sleep(POLL_MILLIS);
         }
         if (start < 0) {
-            return new Drain(takenBefore(holeEnd, base) - deliveredBefore, -1, Double.NaN, "no connect within "
+            return new Drain(takenBefore(holeEnd, base) - deliveredBefore, -1, -1, Double.NaN, "no connect within "
                     + s.drainTimeoutMillis() / 1000 + " s after the outage");
         }
         int taken = takenBefore(start, base);
@@ -155,10 +160,31 @@ public final class LinkRun {
         double use = bytes / ShapedLoopback.capacityBytes(s.shape().upKbit(), Math.max(1, stop - start) / 1e9);
         int backlog = taken - deliveredBefore;
         if (end < 0) {
-            return new Drain(backlog, -1, use, "backlog not in after " + s.drainTimeoutMillis() / 1000
+            return new Drain(backlog, -1, -1, use, "backlog not in after " + s.drainTimeoutMillis() / 1000
                     + " s; all in below " + arrivals.prefix());
         }
-        return new Drain(backlog, Math.max(0, (end - start) / 1_000_000L), use, "");
+        long caughtUp = awaitCaughtUp(arrivals, base, deadline);
+        return new Drain(backlog, Math.max(0, (end - start) / 1_000_000L),
+                caughtUp < 0 ? -1 : Math.max(0, (caughtUp - start) / 1_000_000L), use, caughtUp < 0
+                        ? "not caught up " + s.drainTimeoutMillis() / 1000 + " s after the outage; all in below "
+                                + arrivals.prefix() : "");
+    }
+
+    /**
+     * Waits until every reading taken more than {@link LinkResult#BEHIND_ALLOWED} readings ago has
+     * arrived; returns when, or -1 at {@code deadline}.
+     */
+    private static long awaitCaughtUp(Arrivals arrivals, long base, long deadline) throws InterruptedException {
+        while (true) {
+            long now = System.nanoTime();
+            if (arrivals.prefix() >= takenBefore(now, base) - LinkResult.BEHIND_ALLOWED) {
+                return now;
+            }
+            if (now > deadline) {
+                return -1;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
     }
 
     /** Readings the agent had taken by {@code nanos}: one per interval from the estimated start. */

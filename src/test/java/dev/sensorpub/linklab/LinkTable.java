@@ -12,8 +12,8 @@ public final class LinkTable {
     public static String markdown(List<LinkResult> results) {
         StringBuilder out = new StringBuilder();
         out.append("| link | loss | QoS | outage | readings | lost | behind at stop | connects (due) "
-                + "| duplicates (allowed) | in order | backlog | drain | drain uplink use | holds |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| duplicates (allowed) | in order | backlog | drain | caught up | drain uplink use | holds |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         int holding = 0;
         int drainCells = 0;
         int drainHolding = 0;
@@ -30,7 +30,8 @@ public final class LinkTable {
                     .append(" | ").append(r.duplicates()).append(" (").append(r.duplicatesAllowed()).append(')')
                     .append(" | ").append(r.outOfOrder() == 0 ? "yes" : "no: " + r.outOfOrder())
                     .append(" | ").append(s.outages() == 0 ? "-" : String.valueOf(r.backlog()))
-                    .append(" | ").append(drain(r))
+                    .append(" | ").append(afterOutage(r, r.drainMillis()))
+                    .append(" | ").append(afterOutage(r, r.caughtUpMillis()))
                     .append(" | ").append(Double.isNaN(r.drainUplinkUse()) ? "-" : percent(r.drainUplinkUse()))
                     .append(" | ").append(verdict(r))
                     .append(" |\n");
@@ -58,12 +59,13 @@ public final class LinkTable {
         return out.toString();
     }
 
-    private static String drain(LinkResult r) {
+    /** A time from the connect after the outage, or where it never came. */
+    private static String afterOutage(LinkResult r, long millis) {
         if (r.scenario().outages() == 0) {
             return "-";
         }
-        return r.drainMillis() < 0 ? "not in " + r.scenario().drainTimeoutMillis() / 1000 + " s"
-                : String.format(Locale.ROOT, "%.1f s", r.drainMillis() / 1000.0);
+        return millis < 0 ? "not in " + r.scenario().drainTimeoutMillis() / 1000 + " s"
+                : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     /** "yes", or what failed: e.g. "no: lost, connects". */

@@ -17,7 +17,7 @@ class LinkTableTest {
     @Test
     void aRunHoldsWithNothingLostOneReconnectAWindowOfDuplicatesAndAFullUplink() {
         // 20 readings (2 s) may still be on their way when the agent stops.
-        LinkResult r = new LinkResult(OUTAGE, 1_000, 0, 20, 32, 0, 2, 800, 5_000, 0.85, "");
+        LinkResult r = new LinkResult(OUTAGE, 1_000, 0, 20, 32, 0, 2, 800, 5_000, 6_000, 0.85, "");
         assertTrue(r.deliveryHolds());
         assertTrue(r.drainHolds());
         assertEquals("yes", LinkTable.verdict(r));
@@ -25,23 +25,23 @@ class LinkTableTest {
 
     @Test
     void eachBrokenPromiseIsNamed() {
-        LinkResult r = new LinkResult(OUTAGE, 3_794, 12, 3_643, 8_637, 3, 7, 600, 5_000, 0.30, "");
+        LinkResult r = new LinkResult(OUTAGE, 3_794, 12, 3_643, 8_637, 3, 7, 600, 5_000, -1, 0.30, "");
         assertEquals("no: lost, behind, connects, duplicates, order, uplink use", LinkTable.verdict(r));
-        LinkResult stuck = new LinkResult(OUTAGE, 3_794, 0, 0, 0, 0, 2, 600, -1, 0.10, "backlog not in");
+        LinkResult stuck = new LinkResult(OUTAGE, 3_794, 0, 0, 0, 0, 2, 600, -1, -1, 0.10, "backlog not in");
         assertEquals("no: drain", LinkTable.verdict(stuck));
-        LinkResult silent = new LinkResult(NO_OUTAGE, -1, -1, -1, 0, 0, 1, 0, -1, Double.NaN, "agent said nothing");
+        LinkResult silent = new LinkResult(NO_OUTAGE, -1, -1, -1, 0, 0, 1, 0, -1, -1, Double.NaN, "agent said nothing");
         assertEquals("no: lost", LinkTable.verdict(silent));
     }
 
     @Test
     void anAgentThatFellBehindTheLinkDoesNotHoldEvenWithoutGaps() {
-        LinkResult r = new LinkResult(NO_OUTAGE, 800, 0, 21, 0, 0, 1, 0, -1, Double.NaN, "");
+        LinkResult r = new LinkResult(NO_OUTAGE, 800, 0, 21, 0, 0, 1, 0, -1, -1, Double.NaN, "");
         assertEquals("no: behind", LinkTable.verdict(r));
     }
 
     @Test
     void withoutAnOutageNoDuplicateIsAllowedAndNoDrainIsJudged() {
-        LinkResult r = new LinkResult(NO_OUTAGE, 800, 0, 0, 1, 0, 1, 0, -1, Double.NaN, "");
+        LinkResult r = new LinkResult(NO_OUTAGE, 800, 0, 0, 1, 0, 1, 0, -1, -1, Double.NaN, "");
         assertEquals("no: duplicates", LinkTable.verdict(r));
         assertTrue(r.drainHolds());
     }
@@ -49,12 +49,12 @@ class LinkTableTest {
     @Test
     void theTableHasARowPerRunAndCountsWhatHeld() {
         String table = LinkTable.markdown(List.of(
-                new LinkResult(OUTAGE, 1_000, 0, 3, 0, 0, 2, 800, 4_240, 0.91, ""),
-                new LinkResult(NO_OUTAGE, 800, 0, 0, 0, 0, 3, 0, -1, Double.NaN, "")));
+                new LinkResult(OUTAGE, 1_000, 0, 3, 0, 0, 2, 800, 4_240, 37_460, 0.91, ""),
+                new LinkResult(NO_OUTAGE, 800, 0, 0, 0, 0, 3, 0, -1, -1, Double.NaN, "")));
         assertTrue(table.contains("| 16 kbit/s shared | 0% | 0 | 60 s | 1000 | 0 | 3 | 2 (2) | 0 (128) | yes | 800 | 4.2 s "
-                + "| 91% | yes |"), table);
+                + "| 37.5 s | 91% | yes |"), table);
         assertTrue(table.contains("| 8 kbit/s full | 5% | 2 | - | 800 | 0 | 0 | 3 (1) | 0 (0) | yes | - | - | - "
-                + "| no: connects |"), table);
+                + "| - | no: connects |"), table);
         assertTrue(table.contains("in 1 of 2 runs; the drain uses >= 80% of the uplink in 1 of 1 runs"), table);
     }
 }
