@@ -3,6 +3,7 @@ package dev.sensorpub.agent;
 import dev.sensorpub.config.AgentConfig;
 import dev.sensorpub.config.ConfigException;
 import dev.sensorpub.config.MappingFile;
+import dev.sensorpub.log.Counts;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
@@ -97,8 +98,8 @@ public final class Main {
             HardwareCheck hardware = HardwareCheck.run(config.sensors(), config.outputs(), config.board(), nodes,
                     Pi4jHardware.boardProblem(nodes));
             if (!hardware.problems().isEmpty()) {
-                err.println(mapping + ": " + hardware.problems().size() + " device problem"
-                        + (hardware.problems().size() == 1 ? "" : "s") + "; nothing was started");
+                err.println(mapping + ": " + Counts.of(hardware.problems().size(), "device problem")
+                        + "; nothing was started");
                 for (String problem : hardware.problems()) {
                     err.println("  " + problem);
                 }
@@ -128,8 +129,7 @@ public final class Main {
     }
 
     private static void printProblems(Path mapping, ConfigException e, PrintStream err) {
-        err.println(mapping + ": " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s")
-                + "; nothing was started");
+        err.println(mapping + ": " + Counts.of(e.problems().size(), "problem") + "; nothing was started");
         for (String problem : e.problems()) {
             err.println("  " + problem);
         }

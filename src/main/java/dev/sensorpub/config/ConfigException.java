@@ -1,5 +1,6 @@
 package dev.sensorpub.config;
 
+import dev.sensorpub.log.Counts;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ public final class ConfigException extends Exception {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {
-        super(problems.size() + " configuration problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
+        super(Counts.of(problems.size(), "configuration problem") + ":\n  "
                 + String.join("\n  ", problems));
         this.problems = List.copyOf(problems);
     }

@@ -1,5 +1,6 @@
 package dev.sensorpub.ha;
 
+import dev.sensorpub.log.Counts;
 import dev.sensorpub.log.Log;
 import dev.sensorpub.log.Logger;
 import dev.sensorpub.log.Problems;
@@ -64,7 +65,7 @@ public final class AnnouncedEntities {
             }
         }
         if (skipped > 0) {
-            LOG.warn(file + ": " + skipped + " line" + (skipped == 1 ? "" : "s") + " skipped (not config topics)");
+            LOG.warn(file + ": " + Counts.of(skipped, "line") + " skipped (not config topics)");
         }
         return topics;
     }

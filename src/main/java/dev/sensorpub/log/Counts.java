@@ -1,6 +1,6 @@
 package dev.sensorpub.log;
 
-/** A count and its noun for a log line, so "1 message" is never "1 messages". */
+/** A count and its noun for a log line or an error, so "1 message" is never "1 messages". */
 public final class Counts {
     private Counts() {
     }
