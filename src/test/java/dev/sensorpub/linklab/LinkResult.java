@@ -56,13 +56,21 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
         return !drainTargetApplies() || (drained() && drainUplinkUse >= DRAIN_USE_TARGET);
     }
 
+    /**
+     * A use as whole percent, rounded down: a use just under the target must not read as the
+     * target (79.5% is "79%", not "80%" beside "no: uplink use").
+     */
+    static String wholePercent(double fraction) {
+        return (long) Math.floor(fraction * 100 + 1e-9) + "%";
+    }
+
     /** One line for a test's failure message. */
     public String summary() {
         return scenario.describe() + ": produced " + produced + ", lost " + lost + ", behind " + behind + ", connects " + connects + " (due "
                 + connectsDue() + "), duplicates " + duplicates + " (allowed " + duplicatesAllowed() + "), out of order "
                 + outOfOrder + (scenario.outages() == 0 ? ""
                 : ", backlog " + backlog + (drainMillis >= 0 ? " drained in " + drainMillis + " ms" : " not drained")
-                        + ", uplink use " + Math.round(drainUplinkUse * 100) + "%")
+                        + ", uplink use " + wholePercent(drainUplinkUse))
                 + (note.isEmpty() ? "" : " (" + note + ")");
     }
 }

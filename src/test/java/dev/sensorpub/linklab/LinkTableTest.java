@@ -47,6 +47,15 @@ class LinkTableTest {
     }
 
     @Test
+    void aUseJustUnderTheTargetDoesNotReadAsTheTarget() {
+        LinkResult r = new LinkResult(OUTAGE, 1_000, 0, 0, 0, 0, 2, 800, 5_000, 5_000, 0.7995, "");
+        assertEquals("no: uplink use", LinkTable.verdict(r));
+        assertTrue(LinkTable.markdown(List.of(r)).contains("| 5.0 s | 5.0 s | 79% | no: uplink use |"),
+                LinkTable.markdown(List.of(r)));
+        assertTrue(r.summary().contains("uplink use 79%"), r.summary());
+    }
+
+    @Test
     void theTableHasARowPerRunAndCountsWhatHeld() {
         String table = LinkTable.markdown(List.of(
                 new LinkResult(OUTAGE, 1_000, 0, 3, 0, 0, 2, 800, 4_240, 37_460, 0.91, ""),
