@@ -41,10 +41,15 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
         return scenario.outages() == 0 || drainMillis >= 0;
     }
 
-    /** Nothing lost, the agent keeping up, no false dead link, duplicates within one window per outage, first arrivals in order. */
+    /** After an outage, the agent caught up with its live readings within the drain's bound. */
+    public boolean caughtUp() {
+        return scenario.outages() == 0 || caughtUpMillis >= 0;
+    }
+
+    /** Nothing lost, the agent keeping up (and catching up after an outage), no false dead link, duplicates within one window per outage, first arrivals in order. */
     public boolean deliveryHolds() {
         return produced >= 0 && lost == 0 && behind <= BEHIND_ALLOWED && connects == connectsDue() && duplicates <= duplicatesAllowed()
-                && outOfOrder == 0 && drained();
+                && outOfOrder == 0 && drained() && caughtUp();
     }
 
     /** The drain target applies after an outage at QoS 0 and 1. */
@@ -61,7 +66,7 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
      * target (79.5% is "79%", not "80%" beside "no: uplink use").
      */
     static String wholePercent(double fraction) {
-        return (long) Math.floor(fraction * 100 + 1e-9) + "%";
+        return (long) Math.floor(fraction * 100) + "%";
     }
 
     /** One line for a test's failure message. */
@@ -70,7 +75,8 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
                 + connectsDue() + "), duplicates " + duplicates + " (allowed " + duplicatesAllowed() + "), out of order "
                 + outOfOrder + (scenario.outages() == 0 ? ""
                 : ", backlog " + backlog + (drainMillis >= 0 ? " drained in " + drainMillis + " ms" : " not drained")
-                        + ", uplink use " + wholePercent(drainUplinkUse))
+                        + (caughtUpMillis >= 0 ? ", caught up in " + caughtUpMillis + " ms" : ", not caught up")
+                        + ", uplink use " + (Double.isNaN(drainUplinkUse) ? "-" : wholePercent(drainUplinkUse)))
                 + (note.isEmpty() ? "" : " (" + note + ")");
     }
 }

@@ -163,7 +163,7 @@ public final class LinkRun {
             return new Drain(backlog, -1, -1, use, "backlog not in after " + s.drainTimeoutMillis() / 1000
                     + " s; all in below " + arrivals.prefix());
         }
-        long caughtUp = awaitCaughtUp(arrivals, base, deadline);
+        long caughtUp = awaitCaughtUp(lab, base, deadline);
         return new Drain(backlog, Math.max(0, (end - start) / 1_000_000L),
                 caughtUp < 0 ? -1 : Math.max(0, (caughtUp - start) / 1_000_000L), use, caughtUp < 0
                         ? "not caught up " + s.drainTimeoutMillis() / 1000 + " s after the outage; all in below "
@@ -172,15 +172,16 @@ public final class LinkRun {
 
     /**
      * Waits until every reading taken more than {@link LinkResult#BEHIND_ALLOWED} readings ago has
-     * arrived; returns when, or -1 at {@code deadline}.
+     * arrived; returns when, or -1 at {@code deadline} or once the agent is gone.
      */
-    private static long awaitCaughtUp(Arrivals arrivals, long base, long deadline) throws InterruptedException {
+    private static long awaitCaughtUp(LinkLab lab, long base, long deadline) throws InterruptedException {
+        Arrivals arrivals = lab.arrivals();
         while (true) {
             long now = System.nanoTime();
             if (arrivals.prefix() >= takenBefore(now, base) - LinkResult.BEHIND_ALLOWED) {
                 return now;
             }
-            if (now > deadline) {
+            if (now > deadline || !lab.agentAlive()) {
                 return -1;
             }
             Thread.sleep(POLL_MILLIS);

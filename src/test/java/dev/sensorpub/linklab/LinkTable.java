@@ -88,8 +88,13 @@ public final class LinkTable {
         }
         if (!r.drained()) {
             failed.add("drain");
-        } else if (!r.drainHolds()) {
-            failed.add("uplink use");
+        } else {
+            if (!r.caughtUp()) {
+                failed.add("catch-up");
+            }
+            if (!r.drainHolds()) {
+                failed.add("uplink use");
+            }
         }
         return failed.isEmpty() ? "yes" : "no: " + String.join(", ", failed);
     }

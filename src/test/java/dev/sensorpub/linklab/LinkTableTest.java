@@ -1,6 +1,7 @@
 package dev.sensorpub.linklab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sensorpub.testing.LinkShape;
@@ -26,7 +27,7 @@ class LinkTableTest {
     @Test
     void eachBrokenPromiseIsNamed() {
         LinkResult r = new LinkResult(OUTAGE, 3_794, 12, 3_643, 8_637, 3, 7, 600, 5_000, -1, 0.30, "");
-        assertEquals("no: lost, behind, connects, duplicates, order, uplink use", LinkTable.verdict(r));
+        assertEquals("no: lost, behind, connects, duplicates, order, catch-up, uplink use", LinkTable.verdict(r));
         LinkResult stuck = new LinkResult(OUTAGE, 3_794, 0, 0, 0, 0, 2, 600, -1, -1, 0.10, "backlog not in");
         assertEquals("no: drain", LinkTable.verdict(stuck));
         LinkResult silent = new LinkResult(NO_OUTAGE, -1, -1, -1, 0, 0, 1, 0, -1, -1, Double.NaN, "agent said nothing");
@@ -44,6 +45,14 @@ class LinkTableTest {
         LinkResult r = new LinkResult(NO_OUTAGE, 800, 0, 0, 1, 0, 1, 0, -1, -1, Double.NaN, "");
         assertEquals("no: duplicates", LinkTable.verdict(r));
         assertTrue(r.drainHolds());
+    }
+
+    @Test
+    void anAgentThatDrainedButNeverCaughtUpWithItsLiveReadingsDoesNotHold() {
+        LinkResult r = new LinkResult(OUTAGE, 1_000, 0, 0, 0, 0, 2, 800, 5_000, -1, 0.85, "not caught up");
+        assertFalse(r.deliveryHolds());
+        assertEquals("no: catch-up", LinkTable.verdict(r));
+        assertTrue(r.summary().contains("not caught up"), r.summary());
     }
 
     @Test
