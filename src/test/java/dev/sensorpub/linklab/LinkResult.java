@@ -65,8 +65,13 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
      * A use as whole percent, rounded down: a use just under the target must not read as the
      * target (79.5% is "79%", not "80%" beside "no: uplink use").
      */
-    static String wholePercent(double fraction) {
+    private static String wholePercent(double fraction) {
         return (long) Math.floor(fraction * 100) + "%";
+    }
+
+    /** The drain's uplink use as the table and the run's line show it: whole percent, or "-" if none. */
+    String drainUseText() {
+        return Double.isNaN(drainUplinkUse) ? "-" : wholePercent(drainUplinkUse);
     }
 
     /** One line for a test's failure message. */
@@ -76,7 +81,7 @@ public record LinkResult(LinkScenario scenario, long produced, long lost, long b
                 + outOfOrder + (scenario.outages() == 0 ? ""
                 : ", backlog " + backlog + (drainMillis >= 0 ? " drained in " + drainMillis + " ms" : " not drained")
                         + (caughtUpMillis >= 0 ? ", caught up in " + caughtUpMillis + " ms" : ", not caught up")
-                        + ", uplink use " + (Double.isNaN(drainUplinkUse) ? "-" : wholePercent(drainUplinkUse)))
+                        + ", uplink use " + drainUseText())
                 + (note.isEmpty() ? "" : " (" + note + ")");
     }
 }

@@ -32,7 +32,7 @@ public final class LinkTable {
                     .append(" | ").append(s.outages() == 0 ? "-" : String.valueOf(r.backlog()))
                     .append(" | ").append(afterOutage(r, r.drainMillis()))
                     .append(" | ").append(afterOutage(r, r.caughtUpMillis()))
-                    .append(" | ").append(Double.isNaN(r.drainUplinkUse()) ? "-" : LinkResult.wholePercent(r.drainUplinkUse()))
+                    .append(" | ").append(r.drainUseText())
                     .append(" | ").append(verdict(r))
                     .append(" |\n");
             holding += r.deliveryHolds() ? 1 : 0;
